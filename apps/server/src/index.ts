@@ -1,0 +1,3 @@
+export { createApp, type AppDeps } from "./app.js";
+export { createLogger } from "./logger.js";
+export { startServer, type RunningServer } from "./server.js";

@@ -1,0 +1,83 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { Logger } from "pino";
+import type { Env } from "@meetmind/config";
+import { createPrismaClient, openDatabase, seedDemoIfEmpty } from "@meetmind/db";
+import { createApp } from "./app.js";
+
+export interface RunningServer {
+  url: string;
+  databaseMode: "embedded" | "postgres";
+  databaseUrl: string;
+  /** Graceful: stop accepting, let in-flight requests finish (up to the deadline), close the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Env, log: Logger): Promise<RunningServer> {
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    embeddedPort: env.EMBEDDED_DB_PORT,
+    log: (message) => log.info(message),
+  });
+  const db = createPrismaClient(database.url, {
+    // Embedded PGlite runs one query at a time; a big pool would only queue at the socket.
+    poolSize: database.mode === "embedded" ? 4 : env.DATABASE_POOL_SIZE,
+    onPoolError: (error) => log.warn({ err: error }, "database connection error"),
+  });
+
+  let server: Server | undefined;
+  try {
+    if (env.SEED_DEMO) {
+      const demo = await seedDemoIfEmpty(db);
+      if (demo) {
+        log.info(
+          { email: demo.email, workspace: demo.workspaceSlug },
+          `Seeded a demo workspace. Log in as ${demo.email} with password ${demo.password}`,
+        );
+      }
+    }
+    const app = createApp({ env, db, log });
+    server = app.listen(env.PORT, env.HOST);
+    await once(server, "listening");
+  } catch (error) {
+    server?.close();
+    await db.$disconnect();
+    await database.close();
+    throw error;
+  }
+  const listening = server;
+  const { port } = listening.address() as AddressInfo;
+  const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
+  log.info(
+    { url, database: database.mode, ...(database.mode === "embedded" ? { dataDir: env.DATA_DIR, databaseUrl: database.url } : {}) },
+    `MeetMind listening on ${url}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+    // Keep-alive sockets with no request in flight would otherwise hold close() open.
+    listening.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), env.SHUTDOWN_TIMEOUT_MS);
+    });
+    if ((await Promise.race([closed, deadline])) === "timeout") {
+      log.warn("shutdown deadline reached; closing remaining connections");
+      listening.closeAllConnections();
+      await closed;
+    }
+    clearTimeout(timer);
+    await db.$disconnect();
+    await database.close();
+    log.info("shutdown complete");
+  }
+  return {
+    url,
+    databaseMode: database.mode,
+    databaseUrl: database.url,
+    close: () => (closing ??= close()),
+  };
+}

@@ -1,0 +1,1 @@
+export { EnvError, envSchema, loadEnv, loadTestEnv, parseEnv, type Env } from "./env.js";

@@ -1,0 +1,8 @@
+// Types only: a frontend imports these and calls the API through @trpc/client with no codegen.
+// Nothing here pulls server code into a bundle, since every export is erased at compile time.
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@meetmind/api";
+
+export type { AppRouter };
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

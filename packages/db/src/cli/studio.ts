@@ -1,0 +1,34 @@
+// `pnpm db:studio`: Prisma Studio on the configured database. On the embedded database it connects
+// through the running server's loopback socket, or serves the data directory itself meanwhile.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { loadEnv } from "@meetmind/config";
+import { openDatabase } from "../database.js";
+import { paths } from "../paths.js";
+
+const env = loadEnv();
+const target = await openDatabase({
+  databaseUrl: env.DATABASE_URL,
+  dataDir: env.DATA_DIR,
+  reuseRunningEmbedded: true,
+});
+let url = target.url;
+if (target.mode === "embedded") {
+  // The embedded socket runs every connection in one Postgres session; Studio's prepared
+  // statements only survive that with a single pooled connection.
+  url += `${url.includes("?") ? "&" : "?"}max=1`;
+}
+
+const prismaCli = path.join(path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")), "build/index.js");
+const child = spawn(
+  process.execPath,
+  [prismaCli, "studio", "--config", path.join(paths.repoRoot, "prisma.config.ts"), "--url", url, "--port", String(env.STUDIO_PORT), "--browser", "none", ...process.argv.slice(2)],
+  { stdio: "inherit", cwd: paths.repoRoot },
+);
+console.log(`Prisma Studio on http://127.0.0.1:${env.STUDIO_PORT} (${target.mode} database)`);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => child.kill(signal));
+child.on("exit", async (code) => {
+  await target.close();
+  process.exit(code ?? 0);
+});

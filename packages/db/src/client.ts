@@ -1,0 +1,20 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client.js";
+
+export interface PrismaClientOptions {
+  /** Connections in the pool. Embedded PGlite serialises them anyway; keep it small there. */
+  poolSize?: number;
+  /** Called when an idle pooled connection fails (e.g. the server restarted). */
+  onPoolError?: (error: Error) => void;
+}
+
+/** The one place a PrismaClient is made: always through the pg driver adapter, no native engine. */
+export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
+  const adapter = new PrismaPg(
+    { connectionString: url, max: options.poolSize ?? 10 },
+    options.onPoolError ? { onPoolError: options.onPoolError } : undefined,
+  );
+  return new PrismaClient({ adapter });
+}
+
+export type Db = PrismaClient;
