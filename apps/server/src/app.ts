@@ -19,12 +19,6 @@ export interface AppDeps {
 // A client-supplied request id is kept (for tracing across services) only if it looks like one.
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-function parseByteSize(value: string): number {
-  const match = /^(\d+)(b|kb|mb)$/i.exec(value);
-  const units: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
-  return match?.[1] && match[2] ? Number(match[1]) * (units[match[2].toLowerCase()] ?? 1) : 1024 * 1024;
-}
-
 export function createApp({ env, db, log }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -39,7 +33,8 @@ export function createApp({ env, db, log }: AppDeps): express.Express {
         res.setHeader("x-request-id", id);
         return id;
       },
-      customAttributeKeys: { reqId: "requestId" },
+      // On every line, including those handlers log through ctx.log (req.log).
+      customProps: (req) => ({ requestId: req.id }),
       // Probes would drown the log.
       autoLogging: { ignore: (req) => req.url?.startsWith("/health") ?? false },
     }),
@@ -54,6 +49,10 @@ export function createApp({ env, db, log }: AppDeps): express.Express {
     }),
   );
 
+  // Parsed here, for every route, so the size limit holds whatever the procedure type;
+  // the tRPC adapter reuses the parsed body.
+  app.use(express.json({ limit: env.BODY_LIMIT }));
+
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -67,7 +66,6 @@ export function createApp({ env, db, log }: AppDeps): express.Express {
     createExpressMiddleware({
       router: appRouter,
       createContext: createContextFactory(db),
-      maxBodySize: parseByteSize(env.BODY_LIMIT),
       onError({ error, path, ctx }) {
         // Expected errors are the client's business; only unexpected ones are ours to log.
         if (error.code === "INTERNAL_SERVER_ERROR") {
@@ -80,7 +78,18 @@ export function createApp({ env, db, log }: AppDeps): express.Express {
   app.use((_req, res) => {
     res.status(404).json({ error: { message: "Not found", appCode: "not_found" } });
   });
-  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+  const onError: ErrorRequestHandler = (error: { type?: string; status?: number }, req, res, _next) => {
+    // body-parser's errors: the client's fault, answered plainly.
+    if (error.type === "entity.too.large") {
+      res.status(413).json({
+        error: { message: `Request body is larger than ${env.BODY_LIMIT}`, appCode: "payload_too_large" },
+      });
+      return;
+    }
+    if (error.type === "entity.parse.failed") {
+      res.status(400).json({ error: { message: "Request body is not valid JSON", appCode: "invalid_json" } });
+      return;
+    }
     req.log.error({ err: error }, "unhandled error");
     res.status(500).json({ error: { message: "Internal server error", appCode: "internal_server_error" } });
   };

@@ -35,16 +35,6 @@ export const envSchema = z
       .transform((value) => value === "true"),
     JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== "production") return;
-    // Production gets no development defaults: every secret must be given explicitly.
-    if (!env.JWT_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required in production" });
-    }
-    if (env.CORS_ORIGINS.some((origin) => origin === "*")) {
-      ctx.addIssue({ code: "custom", path: ["CORS_ORIGINS"], message: "must not be * in production" });
-    }
-  })
   .transform((env) => ({ ...env, JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET }));
 
 export type Env = z.infer<typeof envSchema>;
@@ -58,13 +48,26 @@ export class EnvError extends Error {
 
 type Source = Record<string, string | undefined>;
 
+/** Production gets no development defaults: every secret must be given explicitly. */
+function productionProblems(source: Source): string[] {
+  if (source.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  if (!source.JWT_SECRET) problems.push("JWT_SECRET: is required in production");
+  if (source.CORS_ORIGINS?.split(",").some((origin) => origin.trim() === "*")) {
+    problems.push("CORS_ORIGINS: must not be * in production");
+  }
+  return problems;
+}
+
 /** Validates a set of variables; throws EnvError listing every problem at once. */
 export function parseEnv(source: Source): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
-  throw new EnvError(
-    result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`),
-  );
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`)),
+    ...productionProblems(source),
+  ];
+  if (problems.length > 0 || !result.success) throw new EnvError(problems);
+  return result.data;
 }
 
 let cached: Env | undefined;

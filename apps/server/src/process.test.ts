@@ -1,0 +1,119 @@
+// The server as an operator runs it: a real process, real signals, the embedded database on disk.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase } from "@meetmind/db/testing";
+
+const serverDir = fileURLToPath(new URL("..", import.meta.url));
+const tsx = path.join(serverDir, "node_modules/.bin/tsx");
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+function run(settings: Record<string, string>): Running {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", ...settings };
+  // The test runner's own database settings must not leak into the server under test.
+  delete env.TEST_DATABASE_URL;
+  if (!settings.DATABASE_URL) delete env.DATABASE_URL;
+  const child = spawn(tsx, ["--conditions=@meetmind/source", "src/main.ts"], { cwd: serverDir, env });
+  children.push(child);
+  let text = "";
+  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    async waitFor(pattern, timeoutMs = 20_000) {
+      const started = Date.now();
+      for (;;) {
+        const match = pattern.exec(text);
+        if (match) return match;
+        if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${text}`);
+        if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${pattern}:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
+describe("server process", () => {
+  it("refuses to start with invalid settings, listing every problem", async () => {
+    const server = run({ NODE_ENV: "production", PORT: "not-a-port", LOG_LEVEL: "loud", DATA_DIR: "/nonexistent" });
+    expect(await server.exited).toBe(1);
+    const output = server.output();
+    expect(output).toContain("Invalid configuration");
+    expect(output).toMatch(/PORT: /);
+    expect(output).toMatch(/LOG_LEVEL: /);
+    expect(output).toMatch(/JWT_SECRET: is required in production/);
+  });
+
+  it("runs on the embedded database: migrates, seeds once, persists, and shuts down gracefully", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-data-"));
+
+    const first = run({ DATA_DIR: dataDir, PORT: "0" });
+    const [, url] = await first.waitFor(/MeetMind listening on (http:\/\/[\d.:]+)/);
+    expect(first.output()).toMatch(/Applying migration \d{14}_init/);
+    expect(first.output()).toMatch(/Log in as demo@meetmind\.local with password \S+/);
+    expect(existsSync(path.join(dataDir, "embedded.json"))).toBe(true);
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(200);
+
+    // A subscription in flight when SIGTERM arrives still completes before the process exits.
+    const stream = fetch(`${url}/trpc/health.watch?input=${encodeURIComponent(JSON.stringify({ json: { intervalMs: 200, count: 4 } }))}`, {
+      headers: { accept: "text/event-stream" },
+    }).then((response) => response.text());
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    first.child.kill("SIGTERM");
+    const events = (await stream).match(/"sequence":\d/g) ?? [];
+    expect(events).toHaveLength(4);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain("shutdown complete");
+    expect(existsSync(path.join(dataDir, "embedded.json"))).toBe(false);
+
+    // Second start: the data survived (no new seed, no migration to apply).
+    const second = run({ DATA_DIR: dataDir, PORT: "0" });
+    await second.waitFor(/MeetMind listening on/);
+    expect(second.output()).not.toMatch(/Seeded a demo workspace/);
+    expect(second.output()).not.toMatch(/Applying migration/);
+
+    // A second server on the same directory is refused instead of corrupting it.
+    const third = run({ DATA_DIR: dataDir, PORT: "0" });
+    expect(await third.exited).toBe(1);
+    expect(third.output()).toMatch(/already served by process/);
+
+    second.child.kill("SIGINT");
+    expect(await second.exited).toBe(0);
+  });
+
+  it("with DATABASE_URL uses that server and never touches the embedded directory", async () => {
+    const database = await createTestDatabase();
+    try {
+      const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "meetmind-unused-")), "data");
+      const server = run({ DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: "0" });
+      const [, url] = await server.waitFor(/MeetMind listening on (http:\/\/[\d.:]+)/);
+      expect(server.output()).toContain('"database":"postgres"');
+      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+      expect(existsSync(dataDir)).toBe(false);
+      expect(await readdir(path.dirname(dataDir))).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+});
