@@ -9,7 +9,7 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.resolve("package.json");
 
 export default defineConfig({
   schema: "prisma/schema.prisma",
-  migrations: { path: "prisma/migrations" },
+  migrations: { path: "prisma/migrations", seed: "pnpm db:seed" },
   // Studio needs a URL; `pnpm db:studio` provides it (embedded or real). generate does not.
   ...(process.env.DATABASE_URL ? { datasource: { url: process.env.DATABASE_URL } } : {}),
 });

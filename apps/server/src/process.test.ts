@@ -24,6 +24,7 @@ afterEach(() => {
 });
 
 function run(settings: Record<string, string>): Running {
+  // eslint-disable-next-line no-restricted-properties -- the child needs PATH and the like.
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", ...settings };
   // The test runner's own database settings must not leak into the server under test.
   delete env.TEST_DATABASE_URL;

@@ -287,7 +287,7 @@ function bindAdapter(errors: JsErrors, client: PGlite, adapter: SqlDriverAdapter
         return { ok: false, error: { kind: "GenericJs", id: errors.register(error) } };
       }
     },
-    // The databases are closed by their owner (withEngine), once the engine is done.
+    // The databases are closed by their owner (withSchemaEngine) once the engine is done.
     dispose: async (): Promise<Captured<void>> => ({ ok: true, value: undefined }),
   };
 }
