@@ -7,6 +7,11 @@ const port = z.coerce.number().int().min(0).max(65535);
 const csv = z
   .string()
   .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+// PEM keys arrive through env files where newlines are often written as \n.
+const pem = z
+  .string()
+  .transform((value) => value.replace(/\\n/g, "\n"))
+  .refine((value) => value.includes("-----BEGIN"), "must be a PEM key");
 const optionalUrl = z.preprocess(
   (value) => (value === "" ? undefined : value),
   z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -33,7 +38,43 @@ export const envSchema = z
       .enum(["true", "false"])
       .default("true")
       .transform((value) => value === "true"),
+    /** Public URL of the web app; links in emails point here. */
+    APP_URL: z.url().default("http://localhost:3000"),
+
+    // Access tokens (JWT). HS256 with JWT_SECRET unless a key pair is configured.
     JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    JWT_ALGORITHM: z.enum(["HS256", "EdDSA", "RS256"]).default("HS256"),
+    /** PEM (PKCS#8) private key and (SPKI) public key for EdDSA or RS256; `\n` escapes allowed. */
+    JWT_PRIVATE_KEY: pem.optional(),
+    JWT_PUBLIC_KEY: pem.optional(),
+    JWT_ISSUER: z.string().min(1).default("meetmind"),
+    JWT_AUDIENCE: z.string().min(1).default("meetmind-api"),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    /** Sliding expiry of a session's refresh token, renewed on every refresh. */
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    /** Absolute lifetime of a session, however often it is refreshed. */
+    SESSION_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    EMAIL_VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+    PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440).default(60),
+    /** bcrypt cost factor (2^cost rounds). */
+    BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+    /** Worker threads hashing passwords (0 = one per core). */
+    PASSWORD_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+
+    /** SMTP server, e.g. smtp://user:pass@host:587. Unset: emails are written to the log. */
+    SMTP_URL: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z.url({ protocol: /^smtps?$/ }).optional(),
+    ),
+    EMAIL_FROM: z.string().min(3).default("MeetMind <no-reply@meetmind.local>"),
+    /** Redis for rate limits shared across server instances; unset = in-memory. */
+    REDIS_URL: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z.url({ protocol: /^rediss?$/ }).optional(),
+    ),
+    /** Creates (or promotes) this superuser at startup when both are set. */
+    BOOTSTRAP_ADMIN_EMAIL: z.preprocess((value) => (value === "" ? undefined : value), z.email().optional()),
+    BOOTSTRAP_ADMIN_PASSWORD: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
   })
   .transform((env) => ({ ...env, JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET }));
 
@@ -52,11 +93,19 @@ type Source = Record<string, string | undefined>;
 function productionProblems(source: Source): string[] {
   if (source.NODE_ENV !== "production") return [];
   const problems: string[] = [];
-  if (!source.JWT_SECRET) problems.push("JWT_SECRET: is required in production");
+  const asymmetric = source.JWT_ALGORITHM === "EdDSA" || source.JWT_ALGORITHM === "RS256";
+  if (!asymmetric && !source.JWT_SECRET) problems.push("JWT_SECRET: is required in production");
   if (source.CORS_ORIGINS?.split(",").some((origin) => origin.trim() === "*")) {
     problems.push("CORS_ORIGINS: must not be * in production");
   }
   return problems;
+}
+
+function keyProblems(env: Env): string[] {
+  if (env.JWT_ALGORITHM === "HS256") return [];
+  return env.JWT_PRIVATE_KEY && env.JWT_PUBLIC_KEY
+    ? []
+    : [`JWT_PRIVATE_KEY, JWT_PUBLIC_KEY: both are required with JWT_ALGORITHM=${env.JWT_ALGORITHM}`];
 }
 
 /** Validates a set of variables; throws EnvError listing every problem at once. */
@@ -66,6 +115,7 @@ export function parseEnv(source: Source): Env {
     ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`)),
     ...productionProblems(source),
   ];
+  if (result.success) problems.push(...keyProblems(result.data));
   if (problems.length > 0 || !result.success) throw new EnvError(problems);
   return result.data;
 }

@@ -10,7 +10,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { DiffTarget, MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
+import type {
+  DiagnoseMigrationHistoryOutput,
+  DiffTarget,
+  MigrationList,
+  SchemaEngine,
+  SchemaFilter,
+} from "@prisma/schema-engine-wasm";
 import * as engineGlue from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { readMigrations } from "./files.js";
@@ -287,22 +293,26 @@ function bindAdapter(errors: JsErrors, client: PGlite, adapter: SqlDriverAdapter
         return { ok: false, error: { kind: "GenericJs", id: errors.register(error) } };
       }
     },
-    // The databases are closed by their owner (withSchemaEngine) once the engine is done.
+    // The databases are closed by their owner (withSchemaEngine, or the caller who passed the main
+    // database in) once the engine is done.
     dispose: async (): Promise<Captured<void>> => ({ ok: true, value: undefined }),
   };
 }
 
 /**
- * In-memory PGlite databases for one engine session. The engine insists on a main connection even
- * for diffs, where it only reads the server version from it: it shares the first shadow database
- * rather than paying for a second PGlite start (about 2 s each). Any further shadow request gets
- * a fresh database, so a shadow always starts empty.
+ * PGlite databases for one engine session. Shadow databases are in memory and fresh, so a shadow
+ * always starts empty. The main database is either the caller's (to inspect it; left open) or
+ * scratch: the engine insists on a main connection even for diffs, where it only reads the server
+ * version from it, so a scratch main database is also the first shadow database rather than a
+ * second PGlite start (about 2 s each).
  */
 class PgliteDatabases {
   readonly errors = new JsErrors();
   private readonly started: Promise<PGlite>[] = [];
   private shared: Promise<PGlite> | undefined;
   private shadowsHandedOut = 0;
+
+  constructor(private readonly main?: PGlite) {}
 
   private start(): Promise<PGlite> {
     const db = PGlite.create();
@@ -318,13 +328,14 @@ class PgliteDatabases {
   /** The object the engine is constructed with (its SqlMigrationAwareDriverAdapterFactory). */
   factory() {
     const sharedDb = () => (this.shared ??= this.start());
+    const main = this.main;
     return {
       adapterName: "pglite-shadow",
       provider: "postgres" as const,
       errorRegistry: this.errors,
-      connect: capture(this.errors, () => this.connectTo(sharedDb())),
+      connect: capture(this.errors, () => this.connectTo(main ? Promise.resolve(main) : sharedDb())),
       connectToShadowDb: capture(this.errors, () =>
-        this.connectTo(this.shadowsHandedOut++ === 0 ? sharedDb() : this.start()),
+        this.connectTo(!main && this.shadowsHandedOut++ === 0 ? sharedDb() : this.start()),
       ),
     };
   }
@@ -371,28 +382,34 @@ export interface SchemaFile {
 }
 
 export interface EngineSessionOptions {
-  /** The schema the engine is constructed with (Prisma passes the project's schema). */
-  schema: SchemaFile;
+  /**
+   * The schema the engine is constructed with (Prisma passes the project's schema). Commands that
+   * take their inputs as parameters, like diagnoseMigrationHistory, do not need one.
+   */
+  schema?: SchemaFile;
+  /**
+   * The engine's main database, for commands that inspect a database; the caller keeps it open.
+   * Omitted: a scratch in-memory database (the first shadow database), for computing SQL.
+   */
+  database?: PGlite;
   /** Receives the engine's JSON log lines; silent by default. */
   log?: (line: string) => void;
 }
 
 /**
- * Runs `work` with a schema engine backed by in-memory PGlite databases, then frees the engine
- * and closes the databases. Engine failures are rethrown as SchemaEngineError. The engine's main
- * database is scratch too (and is the first shadow database): this is for computing SQL, not for
- * inspecting a real database.
+ * Runs `work` with a schema engine backed by PGlite databases, then frees the engine and closes
+ * the databases it started. Engine failures are rethrown as SchemaEngineError.
  */
 export async function withSchemaEngine<T>(
   options: EngineSessionOptions,
   work: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await loadEngineWasm();
-  const databases = new PgliteDatabases();
+  const databases = new PgliteDatabases(options.database);
   let engine: SchemaEngine | undefined;
   try {
     engine = await engineGlue.SchemaEngine.new(
-      { datamodels: [[options.schema.path, options.schema.content]] },
+      { datamodels: options.schema ? [[options.schema.path, options.schema.content]] : undefined },
       (line: string) => options.log?.(line),
       databases.factory(),
     );
@@ -444,4 +461,25 @@ export async function diffSql(options: DiffOptions): Promise<string> {
   );
   const sql = result.stdout ?? "";
   return isEmptyMigration(sql) ? "" : sql.endsWith("\n") ? sql : `${sql}\n`;
+}
+
+export type MigrationHistoryDiagnosis = DiagnoseMigrationHistoryOutput;
+
+export interface DiagnoseOptions {
+  migrationsDir: string;
+  /** The database to compare with the folder, e.g. one our applier (apply.ts) migrated. Left open. */
+  database: PGlite;
+  log?: (line: string) => void;
+}
+
+/**
+ * Prisma's own verdict on a database's migration history, as `prisma migrate deploy` and
+ * `prisma migrate status` compute it: pending (`history`), failed and edited migrations. Without a
+ * shadow database, like deploy; `history: null` means in sync and nothing to apply.
+ */
+export async function diagnoseMigrationHistory(options: DiagnoseOptions): Promise<MigrationHistoryDiagnosis> {
+  const migrationsList = await readMigrationList(options.migrationsDir);
+  return withSchemaEngine({ database: options.database, ...(options.log ? { log: options.log } : {}) }, (engine) =>
+    engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTER }),
+  );
 }
