@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@meetmind/config";
+import { createTestServices } from "@meetmind/api/testing";
 import { createPrismaClient } from "@meetmind/db";
 import { createApp } from "./app.js";
 import { createLogger } from "./logger.js";
@@ -96,7 +97,8 @@ describe("readiness when the database is down", () => {
     const env = parseEnv({ NODE_ENV: "test" });
     // Nothing listens on port 9 (discard) here: every connection attempt is refused.
     const db = createPrismaClient("postgresql://postgres@127.0.0.1:9/none", { poolSize: 1 });
-    const app = createApp({ env, db, log: createLogger("silent") });
+    const services = await createTestServices(db);
+    const app = createApp({ env, db, log: createLogger("silent"), services });
     const listening = app.listen(0, "127.0.0.1");
     await new Promise((resolve) => listening.once("listening", resolve));
     const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
@@ -111,6 +113,7 @@ describe("readiness when the database is down", () => {
       expect(body.result.data.json.status).toBe("unavailable");
     } finally {
       listening.close();
+      await services.close();
       await db.$disconnect();
     }
   });

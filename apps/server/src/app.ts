@@ -5,7 +5,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import { appRouter, checkReadiness } from "@meetmind/api";
+import { appRouter, checkReadiness, type AppServices } from "@meetmind/api";
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createContextFactory } from "./context.js";
@@ -14,12 +14,13 @@ export interface AppDeps {
   env: Env;
   db: Db;
   log: Logger;
+  services: AppServices;
 }
 
 // A client-supplied request id is kept (for tracing across services) only if it looks like one.
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-export function createApp({ env, db, log }: AppDeps): express.Express {
+export function createApp({ env, db, log, services }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -61,11 +62,16 @@ export function createApp({ env, db, log }: AppDeps): express.Express {
     res.status(readiness.status === "ok" ? 200 : 503).json(readiness);
   });
 
+  // Public keys for verifying our access tokens (empty when tokens use a shared secret).
+  app.get("/.well-known/jwks.json", (_req, res) => {
+    res.set("cache-control", "public, max-age=300").json(services.tokens.jwks());
+  });
+
   app.use(
     "/trpc",
     createExpressMiddleware({
       router: appRouter,
-      createContext: createContextFactory(db),
+      createContext: createContextFactory(db, services),
       onError({ error, path, ctx }) {
         // Expected errors are the client's business; only unexpected ones are ours to log.
         if (error.code === "INTERNAL_SERVER_ERROR") {

@@ -1,15 +1,48 @@
 import type { CreateExpressContextOptions } from "@trpc/server/adapters/express";
-import { createContextInner, type Context } from "@meetmind/api";
+import { parse as parseCookies } from "cookie";
+import { ACCESS_COOKIE, createContextInner, REFRESH_COOKIE, type AppServices, type Context, type CookieWriter } from "@meetmind/api";
 import type { Db } from "@meetmind/db";
 
-/** Context for HTTP requests: the request id and logger come from pino-http (see app.ts). */
-export function createContextFactory(db: Db) {
-  return ({ req }: CreateExpressContextOptions): Context =>
-    createContextInner({
+function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  return match?.[1] ?? null;
+}
+
+/** Context for HTTP requests: credentials and cookies from Express, request id and logger from pino-http. */
+export function createContextFactory(db: Db, services: AppServices) {
+  return ({ req, res }: CreateExpressContextOptions): Context => {
+    const cookies = parseCookies(req.headers.cookie ?? "");
+    const cookieToken = cookies[ACCESS_COOKIE] ?? null;
+    const bearer = bearerToken(req.headers.authorization);
+    const writer: CookieWriter = {
+      set(name, value, { maxAgeSeconds }) {
+        res.cookie(name, value, {
+          httpOnly: true,
+          secure: services.settings.secureCookies,
+          sameSite: "lax",
+          path: "/trpc",
+          maxAge: maxAgeSeconds * 1000,
+        });
+      },
+      clear(name) {
+        res.clearCookie(name, { httpOnly: true, secure: services.settings.secureCookies, sameSite: "lax", path: "/trpc" });
+      },
+    };
+    return createContextInner({
       db,
+      services,
       log: req.log,
       requestId: String(req.id),
+      // The cookie wins over the header, so a page cannot be steered onto another account by script.
+      credentials: {
+        accessToken: cookieToken ?? bearer,
+        via: cookieToken ? "cookie" : bearer ? "bearer" : null,
+        refreshCookie: cookies[REFRESH_COOKIE] ?? null,
+      },
+      cookies: writer,
+      origin: req.get("origin") ?? null,
       ip: req.ip ?? null,
       userAgent: req.get("user-agent") ?? null,
     });
+  };
 }

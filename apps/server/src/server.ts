@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Logger } from "pino";
 import type { Env } from "@meetmind/config";
+import { createServices, ensureSuperuser, startEmailDelivery } from "@meetmind/api";
 import { createPrismaClient, openDatabase, seedDemoIfEmpty } from "@meetmind/db";
 import { createApp } from "./app.js";
 
@@ -27,8 +28,18 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     onPoolError: (error) => log.warn({ err: error }, "database connection error"),
   });
 
+  const email = startEmailDelivery({ db, smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, log });
+  const services = await createServices({ env, db, log, emailQueued: () => void email.deliverDue() });
+
   let server: Server | undefined;
   try {
+    if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
+      const { created } = await ensureSuperuser(db, services, {
+        email: env.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),
+        password: env.BOOTSTRAP_ADMIN_PASSWORD,
+      });
+      log.info({ email: env.BOOTSTRAP_ADMIN_EMAIL }, created ? "created the bootstrap superuser" : "bootstrap superuser is up to date");
+    }
     if (env.SEED_DEMO) {
       const demo = await seedDemoIfEmpty(db);
       if (demo) {
@@ -38,11 +49,13 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
         );
       }
     }
-    const app = createApp({ env, db, log });
+    const app = createApp({ env, db, log, services });
     server = app.listen(env.PORT, env.HOST);
     await once(server, "listening");
   } catch (error) {
     server?.close();
+    await email.stop();
+    await services.close();
     await db.$disconnect();
     await database.close();
     throw error;
@@ -70,6 +83,8 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       await closed;
     }
     clearTimeout(timer);
+    await email.stop();
+    await services.close();
     await db.$disconnect();
     await database.close();
     log.info("shutdown complete");

@@ -26,6 +26,8 @@ export async function startTestServer(settings: Record<string, string> = {}): Pr
     PORT: "0",
     LOG_LEVEL: "info",
     SEED_DEMO: "false",
+    BCRYPT_COST: "4",
+    PASSWORD_WORKERS: "2",
     DATABASE_URL: database.url,
     ...settings,
   });

@@ -7,6 +7,8 @@ import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "./context.js";
 import { ConflictError, NotFoundError, RateLimitedError } from "./errors.js";
 import { appRouter } from "./root.js";
+import type { AppServices } from "./services.js";
+import { createTestServices } from "./testing/services.js";
 import { adminProcedure, createCallerFactory, createTRPCRouter, protectedProcedure, publicProcedure } from "./trpc.js";
 
 // A router that exercises the error pipeline the real domains rely on.
@@ -29,13 +31,18 @@ const probeRouter = createTRPCRouter({
 });
 
 let database: TestDatabase;
+let services: AppServices & { close(): Promise<void> };
 beforeAll(async () => {
   database = await createTestDatabase();
+  services = await createTestServices(database.db);
 });
-afterAll(() => database.close());
+afterAll(async () => {
+  await services.close();
+  await database.close();
+});
 
 const probe = (user: AuthUser | null = null) =>
-  createCallerFactory(probeRouter)(createContextInner({ db: database.db, user }));
+  createCallerFactory(probeRouter)(createContextInner({ db: database.db, services, user }));
 
 let probeUrl: string;
 let closeProbe: () => Promise<void>;
@@ -43,7 +50,7 @@ beforeAll(async () => {
   // Served over real HTTP so the formatter and the status codes are what a client sees.
   const server = createHTTPServer({
     router: probeRouter,
-    createContext: () => createContextInner({ db: database.db }),
+    createContext: () => createContextInner({ db: database.db, services }),
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   probeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -117,7 +124,7 @@ describe("base procedures", () => {
 
 describe("health", () => {
   it("live and ready answer through a server-side caller", async () => {
-    const caller = createCallerFactory(appRouter)(createContextInner({ db: database.db }));
+    const caller = createCallerFactory(appRouter)(createContextInner({ db: database.db, services }));
     await expect(caller.health.live()).resolves.toMatchObject({ status: "ok" });
     await expect(caller.health.ready()).resolves.toMatchObject({ status: "ok", database: { ok: true } });
   });

@@ -4,7 +4,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z } from "zod";
 import type { AuthUser, Context } from "./context.js";
-import { DomainError, type DomainErrorKind } from "./errors.js";
+import { DomainError, ForbiddenError, UnauthorizedError, type DomainErrorKind } from "./errors.js";
 
 const codeForKind: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   not_found: "NOT_FOUND",
@@ -29,6 +29,16 @@ function appCodeOf(error: TRPCError): string {
   return error.code.toLowerCase();
 }
 
+/** Issues by field (`fieldErrors.email`) plus those about the input as a whole (`formErrors`). */
+export interface FlatIssues {
+  formErrors: string[];
+  fieldErrors: Record<string, string[] | undefined>;
+}
+
+function flattenIssues(error: z.ZodError): FlatIssues {
+  return z.flattenError(error);
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // Never ship stack traces to clients, whatever NODE_ENV says.
@@ -44,7 +54,7 @@ const t = initTRPC.context<Context>().create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         appCode: appCodeOf(error),
-        zodError: error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null,
+        zodError: error.cause instanceof z.ZodError ? flattenIssues(error.cause) : null,
         retryAfterSeconds:
           error instanceof MappedDomainError && "retryAfterSeconds" in error.domain
             ? (error.domain.retryAfterSeconds as number)
@@ -59,7 +69,7 @@ export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure: domain errors become tRPC errors with their codes, in this one place. */
-const baseProcedure = t.procedure.use(async ({ next }) => {
+const withErrorMapping = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     throw new MappedDomainError(result.error.cause);
@@ -67,13 +77,49 @@ const baseProcedure = t.procedure.use(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = baseProcedure;
+/**
+ * A browser sends our cookies with cross-site requests too; a mutation that rides on them must
+ * come from an allowed origin. Requests without an Origin (non-browser clients) carry no such risk.
+ */
+const withCsrfCheck = withErrorMapping.use(({ ctx, type, next }) => {
+  const usesCookies = ctx.credentials.via === "cookie" || ctx.credentials.refreshCookie !== null;
+  if (type === "mutation" && usesCookies && ctx.origin && !ctx.services.settings.allowedOrigins.includes(ctx.origin)) {
+    throw new ForbiddenError("Cross-site request rejected", "csrf_rejected");
+  }
+  return next();
+});
 
-/** Signed-in users; narrows ctx.user to non-null. */
-export const protectedProcedure = baseProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Not signed in" });
+/**
+ * Resolves the access token (cookie first, then Authorization: Bearer) to a user with a live
+ * session. A bad token does not fail public procedures; protected ones report why it was refused.
+ */
+const withAuth = withCsrfCheck.use(async ({ ctx, next }) => {
+  const token = ctx.credentials.accessToken;
+  if (ctx.user || !token) return next({ ctx: { authError: null } });
+  let authError: DomainError;
+  try {
+    const subject = await ctx.services.tokens.verify(token);
+    const principal = await ctx.services.sessions.principal(subject.sessionId, subject.userId);
+    if (principal) {
+      const user: AuthUser = { id: principal.userId, email: principal.email, isAdmin: principal.isAdmin };
+      return next({ ctx: { user, sessionId: principal.sessionId, authError: null } });
+    }
+    authError = new UnauthorizedError("Your session has ended; sign in again", "session_expired");
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    authError = error;
+  }
+  return next({ ctx: { authError } });
+});
+
+export const publicProcedure = withAuth;
+
+/** Signed-in users; narrows ctx.user and ctx.sessionId to non-null. */
+export const protectedProcedure = withAuth.use(({ ctx, next }) => {
+  if (!ctx.user) throw ctx.authError ?? new UnauthorizedError();
   const user: AuthUser = ctx.user;
-  return next({ ctx: { ...ctx, user } });
+  const sessionId: string | null = ctx.sessionId;
+  return next({ ctx: { ...ctx, user, sessionId } });
 });
 
 /** Superusers only. Everyone else is told it does not exist. */

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { fullNameSchema, passwordSchema } from "../passwords/policy.js";
+import { emailSchema, publicUser } from "../users/schemas.js";
+
+const opaqueToken = z.string().min(16).max(256);
+
+export const signupInput = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  fullName: fullNameSchema.optional(),
+});
+
+export const loginInput = z.object({
+  email: emailSchema,
+  // Not the policy: old passwords must still work; only a sane size limit.
+  password: z.string().min(1).max(1024),
+});
+
+export const emailOnlyInput = z.object({ email: emailSchema });
+export const tokenInput = z.object({ token: opaqueToken });
+export const resetPasswordInput = z.object({ token: opaqueToken, newPassword: passwordSchema });
+/** The refresh token comes from the body or, for browsers, from its httpOnly cookie. */
+export const refreshInput = z.object({ refreshToken: opaqueToken.optional() }).optional();
+export const revokeSessionInput = z.object({ sessionId: z.uuid() });
+
+export const authResult = z.object({
+  user: publicUser,
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.date(),
+  refreshToken: z.string(),
+  refreshTokenExpiresAt: z.date(),
+});
+
+export const okOutput = z.object({ ok: z.literal(true) });
+
+export const sessionOutput = z.object({
+  id: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: z.date(),
+  lastUsedAt: z.date(),
+  expiresAt: z.date(),
+  current: z.boolean(),
+});

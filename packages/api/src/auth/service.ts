@@ -1,0 +1,247 @@
+// Sign-up, sign-in, sessions and password recovery. Plain functions over the database; the router
+// turns their results into cookies and responses.
+import type { Db, Prisma } from "@meetmind/db";
+import { enqueueEmail } from "../email/outbox.js";
+import { passwordReset, verifyEmail as verifyEmailTemplate } from "../email/templates.js";
+import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
+import type { AppServices } from "../services.js";
+import { publicUserSelect, toPublicUser } from "../users/select.js";
+import type { PublicUser } from "../users/schemas.js";
+import { createSession, revokeAllSessions, revokeSession, rotateRefreshToken, type IssuedSession } from "./sessions.js";
+import { generateOpaqueToken, hashToken } from "./tokens.js";
+
+type Tx = Prisma.TransactionClient;
+export type AuthDeps = Pick<AppServices, "settings" | "tokens" | "passwords" | "limits" | "sessions" | "emailQueued">;
+
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuthResult {
+  user: PublicUser;
+  sessionId: string;
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+async function authResult(db: Db, deps: AuthDeps, session: IssuedSession): Promise<AuthResult> {
+  const [user, access] = await Promise.all([
+    db.user.findUniqueOrThrow({ where: { id: session.userId }, select: publicUserSelect }),
+    deps.tokens.sign({ userId: session.userId, sessionId: session.sessionId }),
+  ]);
+  return {
+    user: toPublicUser(user),
+    sessionId: session.sessionId,
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken: session.refreshToken,
+    refreshTokenExpiresAt: session.refreshExpiresAt,
+  };
+}
+
+/** Replaces any outstanding verification links with a new one, and queues the email. */
+async function sendVerification(tx: Tx, deps: AuthDeps, user: { id: string; email: string; fullName: string | null }) {
+  await tx.emailVerificationToken.updateMany({
+    where: { userId: user.id, usedAt: null, expiresAt: { gt: new Date() } },
+    data: { expiresAt: new Date() },
+  });
+  const token = generateOpaqueToken();
+  await tx.emailVerificationToken.create({
+    data: {
+      userId: user.id,
+      email: user.email,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + deps.settings.verificationTtlHours * HOUR_MS),
+    },
+  });
+  const link = `${deps.settings.appUrl}/verify-email?token=${token}`;
+  await enqueueEmail(tx, { to: user.email, template: "verify_email", ...verifyEmailTemplate({ name: user.fullName, link }) });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+export async function signup(
+  db: Db,
+  deps: AuthDeps,
+  input: { email: string; password: string; fullName?: string | null | undefined } & RequestInfo,
+): Promise<AuthResult> {
+  if (input.ip) await deps.limits.consume("signupIp", input.ip);
+  // Hashed before the existence check, so a taken address answers no faster than a free one.
+  const passwordHash = await deps.passwords.hash(input.password);
+  let session: IssuedSession;
+  try {
+    session = await db.$transaction(async (tx) => {
+      if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
+        throw new ConflictError("An account with this email already exists", "email_taken");
+      }
+      const user = await tx.user.create({
+        data: { email: input.email, passwordHash, fullName: input.fullName ?? null },
+        select: { id: true, email: true, fullName: true },
+      });
+      await sendVerification(tx, deps, user);
+      return createSession(tx, deps.settings.session, { userId: user.id, ip: input.ip, userAgent: input.userAgent });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError("An account with this email already exists", "email_taken");
+    throw error;
+  }
+  deps.emailQueued();
+  return authResult(db, deps, session);
+}
+
+export async function verifyEmail(db: Db, input: { token: string }): Promise<{ email: string }> {
+  const token = await db.emailVerificationToken.findUnique({
+    where: { tokenHash: hashToken(input.token) },
+    select: { id: true, userId: true, email: true, usedAt: true, expiresAt: true },
+  });
+  if (!token) throw new ValidationError("This verification link is not valid", "invalid_token");
+  if (token.usedAt) throw new ValidationError("This verification link was already used", "token_used");
+  if (token.expiresAt <= new Date()) throw new ValidationError("This verification link has expired; request a new one", "token_expired");
+  await db.$transaction(async (tx) => {
+    const claimed = await tx.emailVerificationToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (claimed.count === 0) throw new ValidationError("This verification link was already used", "token_used");
+    // Only verifies the address the link was sent to, should the user have changed it since.
+    await tx.user.updateMany({ where: { id: token.userId, email: token.email }, data: { emailVerifiedAt: new Date() } });
+  });
+  return { email: token.email };
+}
+
+/** Same answer whether or not the address has an account: nothing to learn from it. */
+export async function resendVerification(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
+  if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
+  await deps.limits.consume("emailAction", `verify:${input.email}`);
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, email: true, fullName: true, emailVerifiedAt: true, isActive: true },
+  });
+  if (!user || user.emailVerifiedAt || !user.isActive) return;
+  await db.$transaction((tx) => sendVerification(tx, deps, user));
+  deps.emailQueued();
+}
+
+async function ensureNotLocked(deps: AuthDeps, limit: "loginAccount" | "loginIp", key: string): Promise<void> {
+  const { remaining, retryAfterSeconds } = await deps.limits.peek(limit, key);
+  if (remaining <= 0) {
+    throw new RateLimitedError(retryAfterSeconds ?? 60, "Too many failed sign-in attempts; try again later");
+  }
+}
+
+export async function login(
+  db: Db,
+  deps: AuthDeps,
+  input: { email: string; password: string } & RequestInfo,
+): Promise<AuthResult> {
+  const accountKey = input.email;
+  // A locked account or address is refused before spending a bcrypt compare on it.
+  await Promise.all([
+    ensureNotLocked(deps, "loginAccount", accountKey),
+    input.ip ? ensureNotLocked(deps, "loginIp", input.ip) : undefined,
+  ]);
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, passwordHash: true, isActive: true },
+  });
+  // Unknown users are compared against a dummy hash: same work, same answer, same timing.
+  const ok = await deps.passwords.verify(input.password, user?.passwordHash ?? null);
+  if (!user || !ok) {
+    await Promise.all([
+      deps.limits.consume("loginAccount", accountKey),
+      input.ip ? deps.limits.consume("loginIp", input.ip) : undefined,
+    ]);
+    throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
+  }
+  if (!user.isActive) throw new UnauthorizedError("This account is deactivated", "account_deactivated");
+  await deps.limits.reset("loginAccount", accountKey);
+  const session = await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    return createSession(tx, deps.settings.session, { userId: user.id, ip: input.ip, userAgent: input.userAgent });
+  });
+  return authResult(db, deps, session);
+}
+
+export async function refresh(db: Db, deps: AuthDeps, input: { refreshToken: string }): Promise<AuthResult> {
+  try {
+    const session = await rotateRefreshToken(db, deps.settings.session, input.refreshToken);
+    return await authResult(db, deps, session);
+  } catch (error) {
+    // A reuse revoked a session: make that take effect on this instance at once.
+    deps.sessions.forgetAll();
+    throw error;
+  }
+}
+
+/** Ends the session named by the access token, or by the refresh token when that is all we have. */
+export async function logout(
+  db: Db,
+  deps: AuthDeps,
+  input: { sessionId: string | null; refreshToken: string | null },
+): Promise<void> {
+  let sessionId = input.sessionId;
+  if (!sessionId && input.refreshToken) {
+    const token = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(input.refreshToken) }, select: { sessionId: true } });
+    sessionId = token?.sessionId ?? null;
+  }
+  if (!sessionId) return;
+  await revokeSession(db, { sessionId, reason: "logout" });
+  deps.sessions.forget([sessionId]);
+}
+
+export async function logoutAll(db: Db, deps: AuthDeps, input: { userId: string }): Promise<void> {
+  deps.sessions.forget(await revokeAllSessions(db, { userId: input.userId, reason: "logout_all" }));
+}
+
+export async function requestPasswordReset(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
+  if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
+  await deps.limits.consume("emailAction", `reset:${input.email}`);
+  const user = await db.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, email: true, fullName: true, isActive: true },
+  });
+  if (!user || !user.isActive) return;
+  const token = generateOpaqueToken();
+  await db.$transaction(async (tx) => {
+    // One live link at a time: an older email is dead once a newer one is asked for.
+    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { expiresAt: new Date() } });
+    await tx.passwordResetToken.create({
+      data: {
+        userId: user.id,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(Date.now() + deps.settings.resetTtlMinutes * 60_000),
+      },
+    });
+    const link = `${deps.settings.appUrl}/reset-password?token=${token}`;
+    await enqueueEmail(tx, { to: user.email, template: "password_reset", ...passwordReset({ name: user.fullName, link }) });
+  });
+  deps.emailQueued();
+}
+
+export async function resetPassword(db: Db, deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {
+  const token = await db.passwordResetToken.findUnique({
+    where: { tokenHash: hashToken(input.token) },
+    select: { id: true, userId: true, usedAt: true, expiresAt: true },
+  });
+  if (!token) throw new ValidationError("This reset link is not valid", "invalid_token");
+  if (token.usedAt) throw new ValidationError("This reset link was already used", "token_used");
+  if (token.expiresAt <= new Date()) throw new ValidationError("This reset link has expired; request a new one", "token_expired");
+  const passwordHash = await deps.passwords.hash(input.newPassword);
+  const revoked = await db.$transaction(async (tx) => {
+    const claimed = await tx.passwordResetToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (claimed.count === 0) throw new ValidationError("This reset link was already used", "token_used");
+    // Receiving the email proves the address, so a reset also verifies it.
+    const user = await tx.user.update({
+      where: { id: token.userId },
+      data: { passwordHash },
+      select: { emailVerifiedAt: true },
+    });
+    if (!user.emailVerifiedAt) await tx.user.update({ where: { id: token.userId }, data: { emailVerifiedAt: new Date() } });
+    return revokeAllSessions(tx, { userId: token.userId, reason: "password_reset" });
+  });
+  deps.sessions.forget(revoked);
+}

@@ -1,0 +1,67 @@
+// The long-lived collaborators procedures use, built once per process from the configuration.
+import type { Env } from "@meetmind/config";
+import type { Db } from "@meetmind/db";
+import { createAccessTokens, type AccessTokens } from "./auth/tokens.js";
+import { SessionValidator, type SessionSettings } from "./auth/sessions.js";
+import type { Logger } from "./logger.js";
+import { createPasswordHasher, type PasswordHasher } from "./passwords/hasher.js";
+import { createRateLimiter, type RateLimiter } from "./ratelimit/limits.js";
+
+export interface AppSettings {
+  /** Base URL of the web app, for links in emails. */
+  appUrl: string;
+  /** Origins allowed to make cookie-authenticated mutations (CSRF). */
+  allowedOrigins: string[];
+  secureCookies: boolean;
+  session: SessionSettings;
+  accessTokenTtlSeconds: number;
+  verificationTtlHours: number;
+  resetTtlMinutes: number;
+}
+
+export interface AppServices {
+  settings: AppSettings;
+  tokens: AccessTokens;
+  passwords: PasswordHasher;
+  limits: RateLimiter;
+  sessions: SessionValidator;
+  /** Called after an email is queued, so delivery need not wait for its next poll. */
+  emailQueued(): void;
+}
+
+export function settingsFromEnv(env: Env): AppSettings {
+  return {
+    appUrl: env.APP_URL.replace(/\/$/, ""),
+    allowedOrigins: [...env.CORS_ORIGINS, new URL(env.APP_URL).origin],
+    secureCookies: env.NODE_ENV === "production",
+    session: { refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS, sessionMaxAgeDays: env.SESSION_MAX_AGE_DAYS },
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    verificationTtlHours: env.EMAIL_VERIFICATION_TTL_HOURS,
+    resetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
+  };
+}
+
+export interface CreateServicesOptions {
+  env: Env;
+  db: Db;
+  log: Logger;
+  emailQueued?: () => void;
+}
+
+export async function createServices(options: CreateServicesOptions): Promise<AppServices & { close(): Promise<void> }> {
+  const { env, db, log } = options;
+  const passwords = createPasswordHasher({ cost: env.BCRYPT_COST, workers: env.PASSWORD_WORKERS });
+  const limits = createRateLimiter({ log, ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
+  if (!(await limits.ready())) log.warn("Redis is unreachable: rate limits are per instance until it is back");
+  return {
+    settings: settingsFromEnv(env),
+    tokens: await createAccessTokens(env),
+    passwords,
+    limits,
+    sessions: new SessionValidator(db),
+    emailQueued: options.emailQueued ?? (() => {}),
+    async close() {
+      await Promise.all([passwords.close(), limits.close()]);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+// Test helpers for this package and its consumers (never imported by production code).
+export { createTestServices, type TestServicesOptions } from "./services.js";
+export { startTestSmtpServer, type TestSmtpServer } from "./smtp.js";

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { clearAuthCookies } from "../auth/cookies.js";
+import { okOutput } from "../auth/schemas.js";
+import { passwordSchema } from "../passwords/policy.js";
+import { createTRPCRouter, protectedProcedure } from "../trpc.js";
+import { preferencesOutput, publicUser, updatePreferencesInput, updateProfileInput } from "./schemas.js";
+import * as users from "./service.js";
+
+const ok = { ok: true as const };
+
+export const usersRouter = createTRPCRouter({
+  me: protectedProcedure.output(publicUser).query(({ ctx }) => users.getMe(ctx.db, { userId: ctx.user.id })),
+
+  updateProfile: protectedProcedure
+    .input(updateProfileInput)
+    .output(publicUser)
+    .mutation(({ ctx, input }) => users.updateProfile(ctx.db, { userId: ctx.user.id, ...input })),
+
+  preferences: createTRPCRouter({
+    get: protectedProcedure.output(preferencesOutput).query(({ ctx }) => users.getPreferences(ctx.db, { userId: ctx.user.id })),
+    update: protectedProcedure
+      .input(updatePreferencesInput)
+      .output(preferencesOutput)
+      .mutation(({ ctx, input }) => users.updatePreferences(ctx.db, { userId: ctx.user.id, ...input })),
+  }),
+
+  changePassword: protectedProcedure
+    .input(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema }))
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      await users.changePassword(ctx.db, ctx.services, { userId: ctx.user.id, sessionId: ctx.sessionId, ...input });
+      return ok;
+    }),
+
+  deleteAccount: protectedProcedure
+    .input(z.object({ password: z.string().min(1).max(1024) }))
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      await users.deleteAccount(ctx.db, ctx.services, { userId: ctx.user.id, password: input.password });
+      clearAuthCookies(ctx);
+      return ok;
+    }),
+});
