@@ -6,7 +6,7 @@ export const listUsersInput = z.object({
   query: z.string().trim().max(200).optional(),
   cursor: z.uuid().optional(),
   limit: z.number().int().min(1).max(100).default(50),
-});
+}).prefault({});
 
 export const listUsersOutput = z.object({ items: publicUser.array(), nextCursor: z.string().nullable() });
 

@@ -1,6 +1,7 @@
 import type { Db } from "@meetmind/db";
 import { revokeAllSessions } from "../auth/sessions.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { passwordSchema } from "../passwords/policy.js";
 import type { AppServices } from "../services.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
@@ -73,6 +74,10 @@ export async function removeUser(db: Db, deps: Deps, input: { actorId: string; u
 
 /** Creates the superuser, or promotes and re-passwords an existing account (bootstrap and CLI). */
 export async function ensureSuperuser(db: Db, deps: Deps, input: { email: string; password: string }): Promise<{ created: boolean }> {
+  const policy = passwordSchema.safeParse(input.password);
+  if (!policy.success) {
+    throw new ValidationError(`The superuser's password is too weak: ${policy.error.issues.map((i) => i.message).join("; ")}`, "weak_password");
+  }
   const passwordHash = await deps.passwords.hash(input.password);
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) {

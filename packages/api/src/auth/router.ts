@@ -14,8 +14,7 @@ import {
   tokenInput,
 } from "./schemas.js";
 import * as auth from "./service.js";
-import { listSessions, revokeSession } from "./sessions.js";
-import { NotFoundError } from "../errors.js";
+import { listSessions } from "./sessions.js";
 
 const ok = { ok: true as const };
 
@@ -90,9 +89,7 @@ export const authRouter = createTRPCRouter({
       .input(revokeSessionInput)
       .output(okOutput)
       .mutation(async ({ ctx, input }) => {
-        const revoked = await revokeSession(ctx.db, { sessionId: input.sessionId, userId: ctx.user.id, reason: "revoked_by_user" });
-        if (!revoked) throw new NotFoundError("Session");
-        ctx.services.sessions.forget([input.sessionId]);
+        await auth.revokeOwnSession(ctx.db, ctx.services, { userId: ctx.user.id, sessionId: input.sessionId });
         return ok;
       }),
   }),

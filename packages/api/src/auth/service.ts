@@ -3,7 +3,7 @@
 import type { Db, Prisma } from "@meetmind/db";
 import { enqueueEmail } from "../email/outbox.js";
 import { passwordReset, verifyEmail as verifyEmailTemplate } from "../email/templates.js";
-import { ConflictError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
+import { ConflictError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 import type { AppServices } from "../services.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
@@ -191,6 +191,13 @@ export async function logout(
   if (!sessionId) return;
   await revokeSession(db, { sessionId, reason: "logout" });
   deps.sessions.forget([sessionId]);
+}
+
+/** Signs one of my own devices out; someone else's session looks like no session at all. */
+export async function revokeOwnSession(db: Db, deps: AuthDeps, input: { userId: string; sessionId: string }): Promise<void> {
+  const revoked = await revokeSession(db, { sessionId: input.sessionId, userId: input.userId, reason: "revoked_by_user" });
+  if (!revoked) throw new NotFoundError("Session");
+  deps.sessions.forget([input.sessionId]);
 }
 
 export async function logoutAll(db: Db, deps: AuthDeps, input: { userId: string }): Promise<void> {
