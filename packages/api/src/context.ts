@@ -87,3 +87,8 @@ export function memoryCookies(): CookieWriter & { values: Map<string, string> } 
     clear: (name) => void values.delete(name),
   };
 }
+
+/** Who did what from where, for the audit log. */
+export function requestMeta(ctx: Pick<Context, "user" | "ip" | "userAgent" | "requestId">) {
+  return { actorId: ctx.user?.id ?? null, ip: ctx.ip, userAgent: ctx.userAgent, requestId: ctx.requestId };
+}

@@ -4,7 +4,10 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z } from "zod";
 import type { AuthUser, Context } from "./context.js";
-import { DomainError, ForbiddenError, UnauthorizedError, type DomainErrorKind } from "./errors.js";
+import { scopedDb } from "@meetmind/db";
+import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, type DomainErrorKind } from "./errors.js";
+import { can, type Permission } from "./workspaces/permissions.js";
+import type { WorkspaceScope } from "./workspaces/scope.js";
 
 const codeForKind: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   not_found: "NOT_FOUND",
@@ -39,7 +42,12 @@ function flattenIssues(error: z.ZodError): FlatIssues {
   return z.flattenError(error);
 }
 
-const t = initTRPC.context<Context>().create({
+/** Procedure metadata the cross-tenant sweep reads: which permission a workspace procedure needs. */
+export interface Meta {
+  permission?: Permission;
+}
+
+const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
   // Never ship stack traces to clients, whatever NODE_ENV says.
   isDev: false,
@@ -127,3 +135,35 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!ctx.user.isAdmin) throw new TRPCError({ code: "NOT_FOUND" });
   return next();
 });
+
+export const workspaceIdInput = z.object({ workspaceId: z.uuid() });
+
+/**
+ * Procedures acting inside one workspace. The workspace comes from the validated input and is
+ * checked against the caller's membership: a non-member (or a deleted workspace) gets NOT_FOUND,
+ * so existence is never revealed; a member without the permission gets FORBIDDEN. Handlers get
+ * `ctx.scope`, whose client cannot reach another workspace's rows.
+ */
+export function workspaceProcedure(permission: Permission) {
+  return protectedProcedure
+    .meta({ permission })
+    .input(workspaceIdInput)
+    .use(async ({ ctx, input, next }) => {
+      const membership = await ctx.db.workspaceMember.findFirst({
+        where: { workspaceId: input.workspaceId, userId: ctx.user.id, workspace: { deletedAt: null } },
+        select: { id: true, role: true, workspace: { select: { id: true, name: true, slug: true } } },
+      });
+      if (!membership) throw new NotFoundError("Workspace");
+      if (!can(membership.role, permission)) {
+        throw new ForbiddenError(`Your role (${membership.role}) cannot do this`, "insufficient_role");
+      }
+      const scope: WorkspaceScope = {
+        db: scopedDb(ctx.db, membership.workspace.id),
+        workspaceId: membership.workspace.id,
+        userId: ctx.user.id,
+        role: membership.role,
+        memberId: membership.id,
+      };
+      return next({ ctx: { scope, workspace: membership.workspace } });
+    });
+}

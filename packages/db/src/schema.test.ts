@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "./testing.js";
+import { scopedDb, TENANT_MODELS } from "./scope.js";
 
 let database: TestDatabase;
 let client: pg.Client;
@@ -90,4 +91,34 @@ describe("schema conventions", () => {
        ORDER BY 1, 2`);
     expect(unindexed.map((row) => row.table_name)).toEqual(["fk_probes"]);
   });
+
+  it("lists every table with a workspace_id as tenant-owned, so scopedDb constrains it", async () => {
+    const withWorkspace = await rows<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'workspace_id'",
+    );
+    expect(withWorkspace).toHaveLength(TENANT_MODELS.size);
+  });
 });
+
+describe("scopedDb", () => {
+  it("keeps reads and writes inside one workspace", async () => {
+    const db = database.db;
+    const [a, b] = await Promise.all([
+      db.workspace.create({ data: { name: "A", slug: "scope-a" } }),
+      db.workspace.create({ data: { name: "B", slug: "scope-b" } }),
+    ]);
+    const meetingA = await db.meeting.create({ data: { workspaceId: a.id, title: "A's meeting" } });
+    const inB = scopedDb(db, b.id);
+    expect(await inB.meeting.findUnique({ where: { id: meetingA.id } })).toBeNull();
+    expect(await inB.meeting.findMany()).toEqual([]);
+    expect((await inB.meeting.updateMany({ where: { id: meetingA.id }, data: { title: "stolen" } })).count).toBe(0);
+    await expect(inB.meeting.update({ where: { id: meetingA.id }, data: { title: "stolen" } })).rejects.toMatchObject({ code: "P2025" });
+    await expect(inB.meeting.delete({ where: { id: meetingA.id } })).rejects.toMatchObject({ code: "P2025" });
+    // Creating with a forged workspaceId lands in the scope's workspace regardless.
+    const created = await inB.meeting.create({ data: { workspaceId: a.id, title: "B's meeting" } });
+    expect(created.workspaceId).toBe(b.id);
+    expect((await db.meeting.findUniqueOrThrow({ where: { id: meetingA.id } })).title).toBe("A's meeting");
+    expect(await scopedDb(db, a.id).meeting.count()).toBe(1);
+  });
+});
+

@@ -1,6 +1,6 @@
 // Emails are written to an outbox table rather than sent inline, so the email commits or rolls
 // back with the change that caused it, and a slow or failing SMTP server never fails a request.
-import type { Db, Prisma } from "@meetmind/db";
+import type { Prisma } from "@meetmind/db";
 
 export interface OutboxMessage {
   to: string;
@@ -11,8 +11,18 @@ export interface OutboxMessage {
   template: string;
 }
 
+/**
+ * Any client that can write the outbox: the root client, a transaction, or a workspace-scoped one
+ * (whose extended type is not a TransactionClient, hence this structural type).
+ */
+export interface OutboxWriter {
+  emailOutbox: {
+    create(args: { data: Prisma.EmailOutboxUncheckedCreateInput; select: { id: true } }): PromiseLike<{ id: string }>;
+  };
+}
+
 /** Queues a message for delivery; pass the transaction client to enqueue atomically with a change. */
-export async function enqueueEmail(db: Db | Prisma.TransactionClient, message: OutboxMessage): Promise<{ id: string }> {
+export async function enqueueEmail(db: OutboxWriter, message: OutboxMessage): Promise<{ id: string }> {
   return db.emailOutbox.create({
     data: {
       toAddress: message.to,

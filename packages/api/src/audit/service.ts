@@ -1,0 +1,71 @@
+// The workspace audit log. Rows are written through the same transaction client as the change
+// they record, so a change and its audit entry exist together or not at all.
+import type { Prisma, ScopedDb } from "@meetmind/db";
+
+export interface RequestMeta {
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export type AuditAction =
+  | "workspace.created"
+  | "workspace.updated"
+  | "workspace.deleted"
+  | "workspace.ownership_transferred"
+  | "member.added"
+  | "member.removed"
+  | "member.left"
+  | "member.role_changed"
+  | "invite.created"
+  | "invite.accepted"
+  | "invite.declined"
+  | "invite.revoked";
+
+export interface AuditEntry {
+  action: AuditAction;
+  targetType?: string;
+  targetId?: string;
+  metadata?: Prisma.InputJsonObject;
+}
+
+type Writer = Pick<ScopedDb, "auditEvent"> | Pick<Prisma.TransactionClient, "auditEvent">;
+
+export async function recordAudit(tx: Writer, workspaceId: string, meta: RequestMeta, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      workspaceId,
+      actorId: meta.actorId,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      metadata: entry.metadata ?? {},
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      requestId: meta.requestId,
+    },
+  });
+}
+
+export async function listAudit(db: ScopedDb, input: { cursor?: string | undefined; limit: number }) {
+  const rows = await db.auditEvent.findMany({
+    // UUIDv7 ids follow creation time: a stable newest-first order and cursor.
+    orderBy: { id: "desc" },
+    take: input.limit + 1,
+    ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+    select: {
+      id: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      metadata: true,
+      ip: true,
+      requestId: true,
+      createdAt: true,
+      actor: { select: { id: true, email: true, fullName: true } },
+    },
+  });
+  const page = rows.slice(0, input.limit);
+  return { items: page, nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+}

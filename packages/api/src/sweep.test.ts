@@ -1,0 +1,135 @@
+// The cross-tenant sweep: every workspace-scoped procedure, called by a member of workspace B
+// against workspace A, answers NOT_FOUND and changes nothing; and every procedure a viewer may not
+// use answers a viewer FORBIDDEN and changes nothing. New procedures are swept automatically.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
+import { createContextInner, type AuthUser } from "./context.js";
+import { appRouter } from "./root.js";
+import type { AppServices } from "./services.js";
+import { createTestServices } from "./testing/services.js";
+import { notWorkspaceScoped, tenantFixtures } from "./testing/tenant-fixtures.js";
+import { createWorld, type World } from "./testing/world.js";
+import { createCallerFactory, type Meta } from "./trpc.js";
+import { can } from "./workspaces/permissions.js";
+
+let database: TestDatabase;
+let services: AppServices & { close(): Promise<void> };
+let world: World;
+let sql: pg.Client;
+let tables: string[];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  services = await createTestServices(database.db);
+  world = await createWorld(database.db);
+  sql = new pg.Client({ connectionString: database.url });
+  await sql.connect();
+  const result = await sql.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+  );
+  tables = result.rows.map((row) => row.table_name);
+});
+afterAll(async () => {
+  await sql.end();
+  await services.close();
+  await database.close();
+});
+
+/** A digest of every row of every table: equal digests, nothing written. */
+async function fingerprint(): Promise<string> {
+  // Table names come from the catalog above, never from input.
+  const query = tables
+    .map((table) => `SELECT '${table}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x`)
+    .join(" UNION ALL ");
+  const { rows } = await sql.query<{ t: string; h: string }>(query);
+  return rows.map((row) => `${row.t}:${row.h}`).join("\n");
+}
+
+interface ProcedureInfo {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  meta: Meta | undefined;
+  inputKeys: string[];
+}
+
+const procedures: ProcedureInfo[] = Object.entries(appRouter._def.procedures).map(([path, procedure]) => {
+  const def = (procedure as unknown as { _def: { type: ProcedureInfo["type"]; meta?: Meta; inputs: unknown[] } })._def;
+  const inputKeys = def.inputs.flatMap((input) => {
+    const shape = (input as { shape?: Record<string, z.ZodType> }).shape;
+    return shape ? Object.keys(shape) : [];
+  });
+  return { path, type: def.type, meta: def.meta, inputKeys };
+});
+const workspaceScoped = procedures.filter((p) => p.meta?.permission !== undefined);
+
+async function call(user: AuthUser, path: string, input: unknown): Promise<unknown> {
+  const caller = createCallerFactory(appRouter)(createContextInner({ db: database.db, services, user }));
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  return fn(input);
+}
+
+async function expectRefused(user: AuthUser, path: string, input: unknown, code: "NOT_FOUND" | "FORBIDDEN") {
+  const before = await fingerprint();
+  const outcome = await call(user, path, input).then(
+    (value) => ({ ok: true as const, value }),
+    (error: { code?: string; message?: string }) => ({ ok: false as const, code: error.code, message: error.message }),
+  );
+  expect({ path, outcome }).toEqual({ path, outcome: { ok: false, code, message: expect.any(String) } });
+  expect(await fingerprint(), `${path} changed the database`).toBe(before);
+}
+
+describe("the sweep's own coverage", () => {
+  it("finds the workspace-scoped procedures", () => {
+    expect(workspaceScoped.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it("has a fixture for every workspace-scoped procedure (add one for a new procedure)", () => {
+    expect(workspaceScoped.map((p) => p.path).filter((path) => !tenantFixtures[path])).toEqual([]);
+    expect(Object.keys(tenantFixtures).filter((path) => !workspaceScoped.some((p) => p.path === path))).toEqual([]);
+  });
+
+  it("knows every other procedure that takes an id", () => {
+    const unexplained = procedures
+      .filter((p) => p.meta?.permission === undefined && p.inputKeys.some((key) => /Id$|^cursor$/.test(key)))
+      .map((p) => p.path)
+      .filter((path) => !notWorkspaceScoped[path]);
+    expect(unexplained).toEqual([]);
+  });
+
+  it("only lets viewers use mutations that change nothing but their own membership", () => {
+    const viewerMutations = workspaceScoped.filter((p) => p.type === "mutation" && p.meta?.permission && can("viewer", p.meta.permission)).map((p) => p.path);
+    expect(viewerMutations).toEqual(["workspaces.leave"]);
+  });
+});
+
+describe("cross-tenant access looks like NOT_FOUND and changes nothing", () => {
+  for (const procedure of workspaceScoped) {
+    it(procedure.path, async () => {
+      const fixture = tenantFixtures[procedure.path];
+      if (!fixture) throw new Error(`no fixture for ${procedure.path}`);
+      const input = fixture.input(world);
+      // B's owner — every permission in B — naming A's workspace...
+      await expectRefused(world.b.owner, procedure.path, { ...input, workspaceId: world.a.workspaceId }, "NOT_FOUND");
+      // ...and, where the input names A's resources, naming them from inside B.
+      if (fixture.namesResources) {
+        await expectRefused(world.b.owner, procedure.path, { ...input, workspaceId: world.b.workspaceId }, "NOT_FOUND");
+      }
+      // A user in no workspace at all.
+      await expectRefused(world.outsider, procedure.path, { ...input, workspaceId: world.a.workspaceId }, "NOT_FOUND");
+    });
+  }
+});
+
+describe("a viewer cannot write", () => {
+  for (const procedure of workspaceScoped) {
+    const permission = procedure.meta?.permission;
+    if (!permission || can("viewer", permission)) continue;
+    it(procedure.path, async () => {
+      const fixture = tenantFixtures[procedure.path];
+      if (!fixture) throw new Error(`no fixture for ${procedure.path}`);
+      await expectRefused(world.a.viewer, procedure.path, { ...fixture.input(world), workspaceId: world.a.workspaceId }, "FORBIDDEN");
+    });
+  }
+});

@@ -1,0 +1,13 @@
+// The one mechanism that keeps a workspace procedure inside its workspace: services get a client
+// (scopedDb, from @meetmind/db) whose every query on a tenant-owned table is constrained to the
+// workspace. A foreign id finds nothing, which the service reports as NOT_FOUND.
+import type { ScopedDb, WorkspaceRole } from "@meetmind/db";
+
+/** What a workspace procedure's service gets: who is acting, where, and a client kept there. */
+export interface WorkspaceScope {
+  db: ScopedDb;
+  workspaceId: string;
+  userId: string;
+  role: WorkspaceRole;
+  memberId: string;
+}
