@@ -10,3 +10,5 @@ export { memoryCookies, type CookieWriter, type Credentials } from "./context.js
 export { ensureSuperuser } from "./admin/service.js";
 export { startEmailDelivery } from "./email/delivery.js";
 export { fullNameSchema, passwordSchema } from "./passwords/policy.js";
+export { seedQmsum, type SeededMeeting } from "./qmsum/seed.js";
+export * from "./qmsum/corpus.js";

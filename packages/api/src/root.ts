@@ -1,6 +1,9 @@
+import { actionItemsRouter } from "./action-items/router.js";
 import { adminRouter } from "./admin/router.js";
 import { authRouter } from "./auth/router.js";
 import { healthRouter } from "./health/router.js";
+import { meetingsRouter } from "./meetings/router.js";
+import { transcriptsRouter } from "./transcripts/router.js";
 import { createTRPCRouter } from "./trpc.js";
 import { usersRouter } from "./users/router.js";
 import { workspacesRouter } from "./workspaces/router.js";
@@ -11,6 +14,9 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   admin: adminRouter,
   workspaces: workspacesRouter,
+  meetings: meetingsRouter,
+  transcripts: transcriptsRouter,
+  actionItems: actionItemsRouter,
 });
 
 export type AppRouter = typeof appRouter;

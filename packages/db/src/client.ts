@@ -6,6 +6,8 @@ export interface PrismaClientOptions {
   poolSize?: number;
   /** Called when an idle pooled connection fails (e.g. the server restarted). */
   onPoolError?: (error: Error) => void;
+  /** Receives every SQL statement (tests count queries with it, to catch N+1 patterns). */
+  onQuery?: (sql: string) => void;
 }
 
 /** The one place a PrismaClient is made: always through the pg driver adapter, no native engine. */
@@ -14,7 +16,11 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     { connectionString: url, max: options.poolSize ?? 10 },
     options.onPoolError ? { onPoolError: options.onPoolError } : undefined,
   );
-  return new PrismaClient({ adapter });
+  if (!options.onQuery) return new PrismaClient({ adapter });
+  const onQuery = options.onQuery;
+  const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  client.$on("query", (event) => onQuery(event.query));
+  return client;
 }
 
 export type Db = PrismaClient;

@@ -24,6 +24,34 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "workspaces.invites.list": { input: () => ({}), namesResources: false },
   "workspaces.invites.revoke": { input: (w) => ({ inviteId: w.a.invite.id }), namesResources: true },
   "workspaces.auditLog.list": { input: () => ({}), namesResources: false },
+
+  "meetings.create": { input: () => ({ title: "Injected" }), namesResources: false },
+  "meetings.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.update": { input: (w) => ({ meetingId: w.a.meeting.id, title: "Changed" }), namesResources: true },
+  "meetings.delete": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.restore": { input: (w) => ({ meetingId: w.a.deletedMeeting.id }), namesResources: true },
+  "meetings.list": { input: (w) => ({ participantId: w.a.memberIds.member }), namesResources: false },
+  "meetings.participants.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.participants.add": { input: (w) => ({ meetingId: w.a.meeting.id, memberId: w.a.memberIds.viewer }), namesResources: true },
+  "meetings.participants.remove": { input: (w) => ({ meetingId: w.a.meeting.id, participantId: w.a.participant.id }), namesResources: true },
+  "meetings.comments.create": { input: (w) => ({ meetingId: w.a.meeting.id, body: "Hi", segmentId: w.a.segment.id }), namesResources: true },
+  "meetings.comments.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.comments.update": { input: (w) => ({ commentId: w.a.comment.id, body: "Edited" }), namesResources: true },
+  "meetings.comments.delete": { input: (w) => ({ commentId: w.a.comment.id }), namesResources: true },
+
+  "transcripts.import": { input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }), namesResources: true },
+  "transcripts.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "transcripts.segments.update": { input: (w) => ({ segmentId: w.a.segment.id, text: "Rewritten" }), namesResources: true },
+  "transcripts.speakers.assign": {
+    input: (w) => ({ meetingId: w.a.meeting.id, speakerLabel: w.a.segment.speakerLabel, memberId: w.a.memberIds.member }),
+    namesResources: true,
+  },
+
+  "actionItems.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: false },
+  "actionItems.create": { input: (w) => ({ meetingId: w.a.meeting.id, text: "Do it", assigneeId: w.a.memberIds.member }), namesResources: true },
+  "actionItems.update": { input: (w) => ({ actionItemId: w.a.actionItem.id, text: "Changed" }), namesResources: true },
+  "actionItems.complete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
+  "actionItems.delete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
 };
 
 /**

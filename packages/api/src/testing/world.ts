@@ -12,6 +12,15 @@ export interface WorkspaceWorld {
   member: AuthUser;
   viewer: AuthUser;
   invite: { id: string; token: string; email: string };
+  /** The member record ids (as used by participants, speakers and assignees). */
+  memberIds: Record<WorkspaceRole, string>;
+  meeting: { id: string };
+  deletedMeeting: { id: string };
+  transcript: { id: string };
+  segment: { id: string; speakerLabel: string };
+  participant: { id: string };
+  comment: { id: string };
+  actionItem: { id: string };
 }
 
 export interface World {
@@ -33,16 +42,39 @@ export async function createUser(db: Db, label: string, options: { verified?: bo
 export async function createWorkspaceWorld(db: Db, label: string): Promise<WorkspaceWorld> {
   const workspace = await db.workspace.create({ data: { name: `Workspace ${label}`, slug: `ws-${label}-${randomUUID().slice(0, 8)}` } });
   const users = {} as Record<WorkspaceRole, AuthUser>;
+  const memberIds = {} as Record<WorkspaceRole, string>;
   for (const role of ["owner", "admin", "member", "viewer"] as const) {
     users[role] = await createUser(db, `${label}-${role}`);
-    await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: users[role].id, role } });
+    memberIds[role] = (await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: users[role].id, role } })).id;
   }
+  const workspaceId = workspace.id;
+  const meeting = await db.meeting.create({ data: { workspaceId, title: `Planning ${label}`, createdById: users.member.id, tags: ["planning"] } });
+  const deletedMeeting = await db.meeting.create({ data: { workspaceId, title: `Old ${label}`, deletedAt: new Date() } });
+  const transcript = await db.transcript.create({ data: { workspaceId, meetingId: meeting.id, version: 1, isCurrent: true } });
+  const segment = await db.transcriptSegment.create({
+    data: { workspaceId, meetingId: meeting.id, transcriptId: transcript.id, position: 0, speakerLabel: "Speaker 1", startMs: 0, endMs: 4000, text: "Let's agree on the roadmap budget." },
+  });
+  const participant = await db.meetingParticipant.create({ data: { workspaceId, meetingId: meeting.id, name: "Guest", email: "guest@example.org" } });
+  const comment = await db.meetingComment.create({ data: { workspaceId, meetingId: meeting.id, authorId: users.member.id, body: "Good point", segmentId: segment.id } });
+  const actionItem = await db.actionItem.create({ data: { workspaceId, meetingId: meeting.id, text: "Send the budget", assigneeId: memberIds.member } });
   const token = generateOpaqueToken();
   const email = `invitee-${label}-${randomUUID().slice(0, 8)}@example.com`;
   const invite = await db.workspaceInvite.create({
     data: { workspaceId: workspace.id, email, role: "member", tokenHash: hashToken(token), invitedById: users.owner.id, expiresAt: new Date(Date.now() + 86_400_000) },
   });
-  return { workspaceId: workspace.id, ...users, invite: { id: invite.id, token, email } };
+  return {
+    workspaceId,
+    ...users,
+    invite: { id: invite.id, token, email },
+    memberIds,
+    meeting: { id: meeting.id },
+    deletedMeeting: { id: deletedMeeting.id },
+    transcript: { id: transcript.id },
+    segment: { id: segment.id, speakerLabel: "Speaker 1" },
+    participant: { id: participant.id },
+    comment: { id: comment.id },
+    actionItem: { id: actionItem.id },
+  };
 }
 
 export async function createWorld(db: Db): Promise<World> {

@@ -1,0 +1,308 @@
+// Meetings, their participants and comments. Every function takes a WorkspaceScope: its client
+// cannot see other workspaces, so a foreign id is simply "not found".
+import { Prisma } from "@meetmind/db";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
+import { pageArgs, toPage } from "../shared/schemas.js";
+import type { WorkspaceScope } from "../workspaces/scope.js";
+
+const RESTORE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+/** meetings.list's `query` considers at most this many matches (then filters and pages them). */
+const MAX_QUERY_MATCHES = 1_000;
+
+const personSelect = { select: { id: true, email: true, fullName: true } } as const;
+
+const meetingSelect = {
+  id: true,
+  title: true,
+  description: true,
+  platform: true,
+  status: true,
+  scheduledStart: true,
+  scheduledEnd: true,
+  actualStart: true,
+  actualEnd: true,
+  externalId: true,
+  externalUrl: true,
+  tags: true,
+  createdAt: true,
+  updatedAt: true,
+  deletedAt: true,
+  createdBy: personSelect,
+  _count: { select: { participants: true, transcripts: { where: { isCurrent: true } } } },
+  // The latest summary's status; Prisma fetches these for a whole page in one query.
+  summaries: { orderBy: { version: "desc" }, take: 1, select: { status: true } },
+} satisfies Prisma.MeetingSelect;
+
+type MeetingRow = Prisma.MeetingGetPayload<{ select: typeof meetingSelect }>;
+
+function present({ _count, summaries, ...meeting }: MeetingRow) {
+  return {
+    ...meeting,
+    participantCount: _count.participants,
+    hasTranscript: _count.transcripts > 0,
+    summaryStatus: summaries[0]?.status ?? null,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+const duplicateExternal = () => new ConflictError("A meeting with this platform and external id already exists", "duplicate_external_id");
+
+/** A live (not deleted) meeting of this workspace, or NOT_FOUND. */
+export async function requireMeeting(scope: WorkspaceScope, meetingId: string) {
+  const meeting = await scope.db.meeting.findFirst({ where: { id: meetingId, deletedAt: null }, select: { id: true, title: true } });
+  if (!meeting) throw new NotFoundError("Meeting");
+  return meeting;
+}
+
+export interface MeetingFields {
+  title?: string | undefined;
+  description?: string | null | undefined;
+  platform?: "zoom" | "google_meet" | "teams" | "in_person" | "other" | undefined;
+  status?: "scheduled" | "in_progress" | "completed" | "cancelled" | undefined;
+  scheduledStart?: Date | null | undefined;
+  scheduledEnd?: Date | null | undefined;
+  actualStart?: Date | null | undefined;
+  actualEnd?: Date | null | undefined;
+  externalId?: string | null | undefined;
+  externalUrl?: string | null | undefined;
+  tags?: string[] | undefined;
+}
+
+export async function createMeeting(scope: WorkspaceScope, input: MeetingFields & { title: string }) {
+  try {
+    const meeting = await scope.db.meeting.create({
+      data: { ...input, workspaceId: scope.workspaceId, createdById: scope.userId },
+      select: meetingSelect,
+    });
+    return present(meeting);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateExternal();
+    throw error;
+  }
+}
+
+export async function getMeeting(scope: WorkspaceScope, input: { meetingId: string }) {
+  const meeting = await scope.db.meeting.findFirst({ where: { id: input.meetingId, deletedAt: null }, select: meetingSelect });
+  if (!meeting) throw new NotFoundError("Meeting");
+  return present(meeting);
+}
+
+export async function updateMeeting(scope: WorkspaceScope, input: MeetingFields & { meetingId: string }) {
+  const { meetingId, ...changes } = input;
+  const current = await scope.db.meeting.findFirst({
+    where: { id: meetingId, deletedAt: null },
+    select: { scheduledStart: true, scheduledEnd: true, actualStart: true, actualEnd: true },
+  });
+  if (!current) throw new NotFoundError("Meeting");
+  // Checked against the stored values too: changing only the end must not put it before the start.
+  const next = { ...current, ...changes };
+  if ((next.scheduledStart && next.scheduledEnd && next.scheduledEnd < next.scheduledStart) || (next.actualStart && next.actualEnd && next.actualEnd < next.actualStart)) {
+    throw new ValidationError("An end cannot be before its start", "invalid_time_range");
+  }
+  try {
+    return present(await scope.db.meeting.update({ where: { id: meetingId }, data: changes, select: meetingSelect }));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateExternal();
+    throw error;
+  }
+}
+
+export async function deleteMeeting(scope: WorkspaceScope, input: { meetingId: string }): Promise<void> {
+  const result = await scope.db.meeting.updateMany({ where: { id: input.meetingId, deletedAt: null }, data: { deletedAt: new Date() } });
+  if (result.count === 0) throw new NotFoundError("Meeting");
+}
+
+/** Undoes a delete within 30 days; after that the meeting is as good as gone. */
+export async function restoreMeeting(scope: WorkspaceScope, input: { meetingId: string }) {
+  const result = await scope.db.meeting.updateMany({
+    where: { id: input.meetingId, deletedAt: { not: null, gt: new Date(Date.now() - RESTORE_WINDOW_MS) } },
+    data: { deletedAt: null },
+  });
+  if (result.count === 0) throw new NotFoundError("Deleted meeting");
+  return getMeeting(scope, input);
+}
+
+export interface ListMeetingsInput {
+  cursor?: string | undefined;
+  limit: number;
+  status?: "scheduled" | "in_progress" | "completed" | "cancelled" | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  participantId?: string | undefined;
+  tag?: string | undefined;
+  query?: string | undefined;
+}
+
+export async function listMeetings(scope: WorkspaceScope, input: ListMeetingsInput) {
+  let matching: string[] | undefined;
+  if (input.query) {
+    // The stored tsvector is not expressible in Prisma's query API: one parameterised query.
+    const rows = await scope.db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM meetings
+       WHERE workspace_id = ${scope.workspaceId}::uuid AND deleted_at IS NULL
+         AND search_vector @@ websearch_to_tsquery('english', ${input.query})
+       LIMIT ${MAX_QUERY_MATCHES}`;
+    matching = rows.map((row) => row.id);
+  }
+  const rows = await scope.db.meeting.findMany({
+    where: {
+      deletedAt: null,
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.from || input.to ? { scheduledStart: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } } : {}),
+      ...(input.participantId ? { participants: { some: { memberId: input.participantId } } } : {}),
+      ...(input.tag ? { tags: { has: input.tag } } : {}),
+      ...(matching ? { id: { in: matching } } : {}),
+    },
+    // Newest scheduled first; unscheduled meetings after, newest created first. Ids break ties.
+    orderBy: [{ scheduledStart: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }, { id: "desc" }],
+    ...pageArgs(input),
+    select: meetingSelect,
+  });
+  const page = toPage(rows, input.limit);
+  return { items: page.items.map(present), nextCursor: page.nextCursor };
+}
+
+// Participants
+
+const participantSelect = {
+  id: true,
+  memberId: true,
+  name: true,
+  email: true,
+  role: true,
+  member: { select: { userId: true } },
+} satisfies Prisma.MeetingParticipantSelect;
+
+function presentParticipant({ member, ...participant }: Prisma.MeetingParticipantGetPayload<{ select: typeof participantSelect }>) {
+  return { ...participant, userId: member?.userId ?? null, external: participant.memberId === null };
+}
+
+export async function listParticipants(scope: WorkspaceScope, input: { meetingId: string }) {
+  await requireMeeting(scope, input.meetingId);
+  const rows = await scope.db.meetingParticipant.findMany({
+    where: { meetingId: input.meetingId },
+    orderBy: [{ role: "asc" }, { id: "asc" }],
+    take: 500,
+    select: participantSelect,
+  });
+  return rows.map(presentParticipant);
+}
+
+export async function addParticipant(
+  scope: WorkspaceScope,
+  input: { meetingId: string; role: "host" | "attendee" } & ({ memberId: string } | { name: string; email?: string | undefined }),
+) {
+  await requireMeeting(scope, input.meetingId);
+  let data: Prisma.MeetingParticipantUncheckedCreateInput;
+  if ("memberId" in input) {
+    const member = await scope.db.workspaceMember.findFirst({
+      where: { id: input.memberId },
+      select: { id: true, user: { select: { email: true, fullName: true } } },
+    });
+    if (!member) throw new NotFoundError("Member");
+    data = { workspaceId: scope.workspaceId, meetingId: input.meetingId, memberId: member.id, name: member.user.fullName, email: member.user.email, role: input.role };
+  } else {
+    data = { workspaceId: scope.workspaceId, meetingId: input.meetingId, name: input.name, email: input.email ?? null, role: input.role };
+  }
+  try {
+    return presentParticipant(await scope.db.meetingParticipant.create({ data, select: participantSelect }));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError("This member already takes part in the meeting", "already_participant");
+    throw error;
+  }
+}
+
+export async function removeParticipant(scope: WorkspaceScope, input: { meetingId: string; participantId: string }): Promise<void> {
+  await requireMeeting(scope, input.meetingId);
+  const result = await scope.db.meetingParticipant.deleteMany({ where: { id: input.participantId, meetingId: input.meetingId } });
+  if (result.count === 0) throw new NotFoundError("Participant");
+}
+
+// Comments
+
+const commentSelect = {
+  id: true,
+  meetingId: true,
+  segmentId: true,
+  body: true,
+  author: personSelect,
+  mentionedUserIds: true,
+  editedAt: true,
+  createdAt: true,
+} satisfies Prisma.MeetingCommentSelect;
+
+/** Mentions name workspace members; stored as their user ids (stable if a membership is recreated). */
+async function mentionedUsers(scope: WorkspaceScope, memberIds: string[]): Promise<string[]> {
+  if (memberIds.length === 0) return [];
+  const members = await scope.db.workspaceMember.findMany({ where: { id: { in: memberIds } }, select: { userId: true } });
+  if (members.length !== memberIds.length) throw new ValidationError("Only members of this workspace can be mentioned", "unknown_mention");
+  return members.map((member) => member.userId);
+}
+
+export async function createComment(
+  scope: WorkspaceScope,
+  input: { meetingId: string; body: string; segmentId?: string | undefined; mentionMemberIds: string[] },
+) {
+  await requireMeeting(scope, input.meetingId);
+  if (input.segmentId) {
+    const segment = await scope.db.transcriptSegment.findFirst({ where: { id: input.segmentId, meetingId: input.meetingId }, select: { id: true } });
+    if (!segment) throw new NotFoundError("Segment");
+  }
+  return scope.db.meetingComment.create({
+    data: {
+      workspaceId: scope.workspaceId,
+      meetingId: input.meetingId,
+      authorId: scope.userId,
+      body: input.body,
+      segmentId: input.segmentId ?? null,
+      mentionedUserIds: await mentionedUsers(scope, input.mentionMemberIds),
+    },
+    select: commentSelect,
+  });
+}
+
+export async function listComments(scope: WorkspaceScope, input: { meetingId: string; cursor?: string | undefined; limit: number }) {
+  await requireMeeting(scope, input.meetingId);
+  const rows = await scope.db.meetingComment.findMany({
+    where: { meetingId: input.meetingId, deletedAt: null },
+    orderBy: { id: "asc" },
+    ...pageArgs(input),
+    select: commentSelect,
+  });
+  return toPage(rows, input.limit);
+}
+
+async function requireComment(scope: WorkspaceScope, commentId: string) {
+  const comment = await scope.db.meetingComment.findFirst({
+    where: { id: commentId, deletedAt: null, meeting: { deletedAt: null } },
+    select: { id: true, authorId: true },
+  });
+  if (!comment) throw new NotFoundError("Comment");
+  return comment;
+}
+
+export async function updateComment(scope: WorkspaceScope, input: { commentId: string; body: string; mentionMemberIds?: string[] | undefined }) {
+  const comment = await requireComment(scope, input.commentId);
+  if (comment.authorId !== scope.userId) throw new ForbiddenError("Only its author can edit a comment", "not_author");
+  return scope.db.meetingComment.update({
+    where: { id: comment.id },
+    data: {
+      body: input.body,
+      editedAt: new Date(),
+      ...(input.mentionMemberIds ? { mentionedUserIds: await mentionedUsers(scope, input.mentionMemberIds) } : {}),
+    },
+    select: commentSelect,
+  });
+}
+
+/** Authors delete their own comments; admins and owners delete any. */
+export async function deleteComment(scope: WorkspaceScope, input: { commentId: string }): Promise<void> {
+  const comment = await requireComment(scope, input.commentId);
+  if (comment.authorId !== scope.userId && scope.role !== "owner" && scope.role !== "admin") {
+    throw new ForbiddenError("Only its author or an admin can delete a comment", "not_author");
+  }
+  await scope.db.meetingComment.update({ where: { id: comment.id }, data: { deletedAt: new Date() } });
+}

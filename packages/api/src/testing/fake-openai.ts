@@ -1,0 +1,223 @@
+// A fake OpenAI-compatible chat-completions server for tests: real HTTP on a loopback port, so the
+// provider's fetch, streaming, timeouts and retries are exercised over the wire. Each request is
+// answered by the next scripted behaviour, else the default one, else the handler.
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export type FakeBehaviour =
+  /**
+   * A successful completion whose message content is `content` (objects are sent as JSON text).
+   * Streamed, in a few pieces, when the request asked for `stream: true`.
+   */
+  | { kind: "reply"; content: string | object; usage?: FakeUsage | null; finishReason?: string }
+  /** Server-sent events: one chunk per piece, `delayMs` apart, then `[DONE]` (unless `done: false`). */
+  | { kind: "stream"; chunks: string[]; delayMs?: number; usage?: FakeUsage | null; done?: boolean }
+  /** An error status with an OpenAI-style error body (or `body`), and optional headers (Retry-After). */
+  | { kind: "error"; status: number; message?: string; body?: string; headers?: Record<string, string> }
+  /** Accepts the request and never answers (until the client gives up). */
+  | { kind: "hang" }
+  /** 200 with a body that is not a chat completion. */
+  | { kind: "malformed"; body: string; contentType?: string }
+  /** Drops the connection without answering. */
+  | { kind: "drop" };
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body (or the raw text when it was not JSON). */
+  body: unknown;
+  /** Set when the client closed the connection before the answer was complete. */
+  aborted: boolean;
+}
+
+export interface FakeOpenAI {
+  /** Base URL for the provider, e.g. http://127.0.0.1:PORT/v1. */
+  url: string;
+  /** Every request received, oldest first. */
+  requests: FakeRequest[];
+  /** Scripts the next requests, one behaviour each, in order. */
+  enqueue(...behaviours: FakeBehaviour[]): void;
+  /** The behaviour for requests once the script is used up (default: reply "ok"). */
+  setResponse(behaviour: FakeBehaviour): void;
+  /** Clears the script, the default and the captured requests. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeOpenAIOptions {
+  /** Decides the answer when nothing is scripted (instead of the default). */
+  handler?: (request: FakeRequest) => FakeBehaviour | Promise<FakeBehaviour>;
+}
+
+const DEFAULT: FakeBehaviour = { kind: "reply", content: "ok" };
+
+function modelOf(body: unknown): string {
+  const model = typeof body === "object" && body !== null ? (body as { model?: unknown }).model : undefined;
+  return typeof model === "string" ? model : "fake-model";
+}
+
+function wantsStream(body: unknown): boolean {
+  return typeof body === "object" && body !== null && (body as { stream?: unknown }).stream === true;
+}
+
+/** Splits text into a few pieces (at least one), so streaming has something to stream. */
+function pieces(text: string): string[] {
+  const parts = text.match(/\S+\s*|\s+/g) ?? [text];
+  return parts.length > 0 ? parts : [""];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  const requests: FakeRequest[] = [];
+  const script: FakeBehaviour[] = [];
+  let fallback: FakeBehaviour | null = null;
+  let counter = 0;
+
+  async function stream(
+    res: ServerResponse,
+    request: FakeRequest,
+    chunks: string[],
+    settings: { delayMs: number; usage: FakeUsage | null | undefined; done: boolean; finishReason: string },
+  ): Promise<void> {
+    const id = `chatcmpl-fake-${++counter}`;
+    const model = modelOf(request.body);
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const send = (data: object | string) => res.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+    send({ id, object: "chat.completion.chunk", model, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] });
+    for (const chunk of chunks) {
+      if (settings.delayMs > 0) await sleep(settings.delayMs);
+      if (request.aborted) return;
+      send({ id, object: "chat.completion.chunk", model, choices: [{ index: 0, delta: { content: chunk }, finish_reason: null }] });
+    }
+    if (!settings.done) {
+      res.end();
+      return;
+    }
+    send({ id, object: "chat.completion.chunk", model, choices: [{ index: 0, delta: {}, finish_reason: settings.finishReason }] });
+    if (settings.usage) {
+      const usage = { ...settings.usage, total_tokens: settings.usage.prompt_tokens + settings.usage.completion_tokens };
+      send({ id, object: "chat.completion.chunk", model, choices: [], usage });
+    }
+    send("[DONE]");
+    res.end();
+  }
+
+  async function answer(res: ServerResponse, request: FakeRequest, behaviour: FakeBehaviour): Promise<void> {
+    switch (behaviour.kind) {
+      case "reply": {
+        const content = typeof behaviour.content === "string" ? behaviour.content : JSON.stringify(behaviour.content);
+        const usage = behaviour.usage === undefined ? { prompt_tokens: 10, completion_tokens: 5 } : behaviour.usage;
+        const finishReason = behaviour.finishReason ?? "stop";
+        if (wantsStream(request.body)) {
+          await stream(res, request, pieces(content), { delayMs: 0, usage, done: true, finishReason });
+          return;
+        }
+        const body = {
+          id: `chatcmpl-fake-${++counter}`,
+          object: "chat.completion",
+          created: Math.floor(Date.now() / 1000),
+          model: modelOf(request.body),
+          choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }],
+          ...(usage ? { usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } } : {}),
+        };
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+        return;
+      }
+      case "stream":
+        await stream(res, request, behaviour.chunks, {
+          delayMs: behaviour.delayMs ?? 0,
+          usage: behaviour.usage,
+          done: behaviour.done ?? true,
+          finishReason: "stop",
+        });
+        return;
+      case "error": {
+        const body =
+          behaviour.body ??
+          JSON.stringify({ error: { message: behaviour.message ?? `fake error ${behaviour.status}`, type: "fake_error", code: null } });
+        res.writeHead(behaviour.status, { "content-type": "application/json", ...behaviour.headers }).end(body);
+        return;
+      }
+      case "hang":
+        return; // the response stays open until the client or close() ends it
+      case "malformed":
+        res.writeHead(200, { "content-type": behaviour.contentType ?? "application/json" }).end(behaviour.body);
+        return;
+      case "drop":
+        res.socket?.destroy();
+        return;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      let body: unknown = raw;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        // kept as text
+      }
+      const request: FakeRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, aborted: false };
+      requests.push(request);
+      res.on("close", () => {
+        if (!res.writableFinished) request.aborted = true;
+      });
+      if (req.method !== "POST" || request.path !== "/v1/chat/completions") {
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
+        return;
+      }
+      const scripted = script.shift();
+      const decide = scripted
+        ? Promise.resolve(scripted)
+        : fallback
+          ? Promise.resolve(fallback)
+          : options.handler
+            ? Promise.resolve(options.handler(request))
+            : Promise.resolve(DEFAULT);
+      decide
+        .then((behaviour) => answer(res, request, behaviour))
+        .catch((error: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: { message: String(error) } }));
+        });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    enqueue(...behaviours) {
+      script.push(...behaviours);
+    },
+    setResponse(behaviour) {
+      fallback = behaviour;
+    },
+    reset() {
+      script.splice(0);
+      requests.splice(0);
+      fallback = null;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
