@@ -3,6 +3,7 @@ import { adminRouter } from "./admin/router.js";
 import { authRouter } from "./auth/router.js";
 import { healthRouter } from "./health/router.js";
 import { meetingsRouter } from "./meetings/router.js";
+import { searchRouter } from "./search/router.js";
 import { transcriptsRouter } from "./transcripts/router.js";
 import { createTRPCRouter } from "./trpc.js";
 import { usersRouter } from "./users/router.js";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   meetings: meetingsRouter,
   transcripts: transcriptsRouter,
   actionItems: actionItemsRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -52,6 +52,8 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "actionItems.update": { input: (w) => ({ actionItemId: w.a.actionItem.id, text: "Changed" }), namesResources: true },
   "actionItems.complete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
   "actionItems.delete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
+
+  "search.transcripts": { input: (w) => ({ query: "roadmap budget", meetingIds: [w.a.meeting.id] }), namesResources: true },
 };
 
 /**
