@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Logger } from "pino";
 import type { Env } from "@meetmind/config";
-import { createServices, ensureSuperuser, startEmailDelivery } from "@meetmind/api";
+import { createJobHandlers, createServices, ensureSuperuser, startEmailDelivery, startJobWorker, type JobWorker } from "@meetmind/api";
 import { createPrismaClient, openDatabase, seedDemoIfEmpty } from "@meetmind/db";
 import { createApp } from "./app.js";
 
@@ -29,10 +29,18 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
   });
 
   const email = startEmailDelivery({ db, smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, log });
-  const services = await createServices({ env, db, log, emailQueued: () => void email.deliverDue() });
+  let jobs: JobWorker | undefined;
+  const services = await createServices({ env, db, log, emailQueued: () => void email.deliverDue(), jobsQueued: () => void jobs?.runDue() });
 
   let server: Server | undefined;
   try {
+    jobs = startJobWorker({
+      db,
+      log,
+      handlers: createJobHandlers({ db, ai: services.ai, log }),
+      pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
+      concurrency: env.JOB_CONCURRENCY,
+    });
     if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
       const { created } = await ensureSuperuser(db, services, {
         email: env.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),
@@ -54,6 +62,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     await once(server, "listening");
   } catch (error) {
     server?.close();
+    await jobs?.stop();
     await email.stop();
     await services.close();
     await db.$disconnect();
@@ -83,6 +92,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       await closed;
     }
     clearTimeout(timer);
+    await jobs?.stop();
     await email.stop();
     await services.close();
     await db.$disconnect();

@@ -9,6 +9,8 @@ export { ACCESS_COOKIE, REFRESH_COOKIE } from "./auth/cookies.js";
 export { memoryCookies, type CookieWriter, type Credentials } from "./context.js";
 export { ensureSuperuser } from "./admin/service.js";
 export { startEmailDelivery } from "./email/delivery.js";
+export { createJobHandlers } from "./jobs/handlers.js";
+export { startJobWorker, type JobWorker } from "./jobs/queue.js";
 export { fullNameSchema, passwordSchema } from "./passwords/policy.js";
 export { seedQmsum, type SeededMeeting } from "./qmsum/seed.js";
 export * from "./qmsum/corpus.js";

@@ -1,6 +1,9 @@
 // The long-lived collaborators procedures use, built once per process from the configuration.
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
+import { createExtractiveProvider } from "./ai/extractive.js";
+import { createOpenAiProvider } from "./ai/openai.js";
+import type { AiProvider } from "./ai/provider.js";
 import { createAccessTokens, type AccessTokens } from "./auth/tokens.js";
 import { SessionValidator, type SessionSettings } from "./auth/sessions.js";
 import type { Logger } from "./logger.js";
@@ -25,8 +28,12 @@ export interface AppServices {
   passwords: PasswordHasher;
   limits: RateLimiter;
   sessions: SessionValidator;
+  /** Summaries and Ask Mind answers: an OpenAI-compatible model, or the extractive fallback. */
+  ai: AiProvider;
   /** Called after an email is queued, so delivery need not wait for its next poll. */
   emailQueued(): void;
+  /** Called after a background job is queued, so this instance's worker picks it up at once. */
+  jobsQueued(): void;
 }
 
 export function settingsFromEnv(env: Env): AppSettings {
@@ -41,11 +48,18 @@ export function settingsFromEnv(env: Env): AppSettings {
   };
 }
 
+/** The configured model, or the extractive provider when none is configured. */
+export function aiProviderFromEnv(env: Env, log: Logger): AiProvider {
+  if (!env.LLM_BASE_URL) return createExtractiveProvider();
+  return createOpenAiProvider({ baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, log });
+}
+
 export interface CreateServicesOptions {
   env: Env;
   db: Db;
   log: Logger;
   emailQueued?: () => void;
+  jobsQueued?: () => void;
 }
 
 export async function createServices(options: CreateServicesOptions): Promise<AppServices & { close(): Promise<void> }> {
@@ -59,7 +73,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Ap
     passwords,
     limits,
     sessions: new SessionValidator(db),
+    ai: aiProviderFromEnv(env, log),
     emailQueued: options.emailQueued ?? (() => {}),
+    jobsQueued: options.jobsQueued ?? (() => {}),
     async close() {
       await Promise.all([passwords.close(), limits.close()]);
     },

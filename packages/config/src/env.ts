@@ -31,7 +31,8 @@ export const envSchema = z
     STUDIO_PORT: port.default(5555),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     CORS_ORIGINS: csv.default([]),
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("1mb"),
+    /** Above the 5 MB transcript cap, so an oversized transcript gets its own clear error. */
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("8mb"),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** Seed a demo workspace the first time an empty database starts. */
     SEED_DEMO: z
@@ -72,6 +73,20 @@ export const envSchema = z
       (value) => (value === "" ? undefined : value),
       z.url({ protocol: /^rediss?$/ }).optional(),
     ),
+    /**
+     * Any OpenAI-compatible chat-completions server (OpenAI, Azure, vLLM, Ollama, LM Studio…), e.g.
+     * https://api.openai.com/v1. Unset: summaries and Ask Mind use the built-in extractive mode.
+     */
+    LLM_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), z.url({ protocol: /^https?$/ }).optional()),
+    LLM_API_KEY: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+    LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+    /** Per request (or, streaming, per piece of the answer). */
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    /** How often each server instance looks for due background jobs (summaries). */
+    JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+    /** Background jobs one server instance runs at once. */
+    JOB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+
     /** Creates (or promotes) this superuser at startup when both are set. */
     BOOTSTRAP_ADMIN_EMAIL: z.preprocess((value) => (value === "" ? undefined : value), z.email().optional()),
     BOOTSTRAP_ADMIN_PASSWORD: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),

@@ -6,7 +6,7 @@ import { requireMeeting } from "../meetings/service.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
 import type { WorkspaceScope } from "../workspaces/scope.js";
 
-const actionItemSelect = {
+export const actionItemSelect = {
   id: true,
   meetingId: true,
   summaryId: true,
@@ -22,7 +22,7 @@ const actionItemSelect = {
 
 type Row = Prisma.ActionItemGetPayload<{ select: typeof actionItemSelect }>;
 
-function present({ assignee, ...item }: Row) {
+export function presentActionItem({ assignee, ...item }: Row) {
   return {
     ...item,
     assignee: assignee ? { memberId: assignee.id, userId: assignee.userId, name: assignee.user.fullName, email: assignee.user.email } : null,
@@ -55,7 +55,7 @@ export async function listActionItems(
     select: actionItemSelect,
   });
   const page = toPage(rows, input.limit);
-  return { items: page.items.map(present), nextCursor: page.nextCursor };
+  return { items: page.items.map(presentActionItem), nextCursor: page.nextCursor };
 }
 
 export async function createActionItem(
@@ -78,7 +78,7 @@ export async function createActionItem(
     },
     select: actionItemSelect,
   });
-  return present(item);
+  return presentActionItem(item);
 }
 
 async function requireItem(scope: WorkspaceScope, actionItemId: string) {
@@ -111,7 +111,7 @@ export async function updateActionItem(
         : { status, completedAt: null, completedById: null }
       : {};
   const updated = await scope.db.actionItem.update({ where: { id: item.id }, data: { ...changes, ...statusChange }, select: actionItemSelect });
-  return present(updated);
+  return presentActionItem(updated);
 }
 
 export async function completeActionItem(scope: WorkspaceScope, input: { actionItemId: string }) {

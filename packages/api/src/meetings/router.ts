@@ -1,4 +1,5 @@
 import { okOutput } from "../auth/schemas.js";
+import { summaryRouter } from "../summaries/router.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
 import {
   addParticipantInput,
@@ -72,6 +73,8 @@ export const meetingsRouter = createTRPCRouter({
         return ok;
       }),
   }),
+
+  summary: summaryRouter,
 
   comments: createTRPCRouter({
     create: workspaceProcedure("meetings:write")

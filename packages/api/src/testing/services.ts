@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { parseEnv } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
+import { createExtractiveProvider } from "../ai/extractive.js";
+import type { AiProvider } from "../ai/provider.js";
 import { createAccessTokens } from "../auth/tokens.js";
 import { SessionValidator } from "../auth/sessions.js";
 import { silentLogger } from "../logger.js";
@@ -14,6 +16,9 @@ export interface TestServicesOptions {
   limits?: LimitOverrides;
   redisUrl?: string;
   emailQueued?: () => void;
+  jobsQueued?: () => void;
+  /** Default: the extractive provider (no model). */
+  ai?: AiProvider;
 }
 
 export async function createTestServices(db: Db, options: TestServicesOptions = {}): Promise<AppServices & { close(): Promise<void> }> {
@@ -31,7 +36,9 @@ export async function createTestServices(db: Db, options: TestServicesOptions = 
     passwords,
     limits,
     sessions: new SessionValidator(db),
+    ai: options.ai ?? createExtractiveProvider(),
     emailQueued: options.emailQueued ?? (() => {}),
+    jobsQueued: options.jobsQueued ?? (() => {}),
     async close() {
       await Promise.all([passwords.close(), limits.close()]);
     },

@@ -37,6 +37,8 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "meetings.comments.create": { input: (w) => ({ meetingId: w.a.meeting.id, body: "Hi", segmentId: w.a.segment.id }), namesResources: true },
   "meetings.comments.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.comments.update": { input: (w) => ({ commentId: w.a.comment.id, body: "Edited" }), namesResources: true },
+  "meetings.summary.generate": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.summary.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.comments.delete": { input: (w) => ({ commentId: w.a.comment.id }), namesResources: true },
 
   "transcripts.import": { input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }), namesResources: true },
