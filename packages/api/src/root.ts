@@ -1,5 +1,6 @@
 import { actionItemsRouter } from "./action-items/router.js";
 import { adminRouter } from "./admin/router.js";
+import { askMindRouter } from "./askmind/router.js";
 import { authRouter } from "./auth/router.js";
 import { healthRouter } from "./health/router.js";
 import { meetingsRouter } from "./meetings/router.js";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   transcripts: transcriptsRouter,
   actionItems: actionItemsRouter,
   search: searchRouter,
+  askMind: askMindRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -20,6 +20,8 @@ export interface AppSettings {
   accessTokenTtlSeconds: number;
   verificationTtlHours: number;
   resetTtlMinutes: number;
+  /** Model tokens per workspace per calendar month (UTC) for Ask Mind; 0 = no limit. */
+  askMindMonthlyTokenBudget: number;
 }
 
 export interface AppServices {
@@ -45,6 +47,7 @@ export function settingsFromEnv(env: Env): AppSettings {
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     verificationTtlHours: env.EMAIL_VERIFICATION_TTL_HOURS,
     resetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
+    askMindMonthlyTokenBudget: env.ASKMIND_MONTHLY_TOKEN_BUDGET,
   };
 }
 

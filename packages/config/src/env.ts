@@ -82,6 +82,8 @@ export const envSchema = z
     LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
     /** Per request (or, streaming, per piece of the answer). */
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    /** Model tokens Ask Mind may use per workspace per calendar month (UTC); 0 = no limit. */
+    ASKMIND_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(2_000_000),
     /** How often each server instance looks for due background jobs (summaries). */
     JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
     /** Background jobs one server instance runs at once. */

@@ -55,6 +55,19 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "actionItems.complete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
   "actionItems.delete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
 
+  "askMind.sessions.create": { input: (w) => ({ scope: { kind: "meeting", meetingId: w.a.meeting.id } }), namesResources: true },
+  "askMind.sessions.list": { input: () => ({}), namesResources: false },
+  "askMind.sessions.get": { input: (w) => ({ sessionId: w.a.askSession.id }), namesResources: true },
+  "askMind.sessions.rename": { input: (w) => ({ sessionId: w.a.askSession.id, title: "Mine now" }), namesResources: true },
+  "askMind.sessions.share": { input: (w) => ({ sessionId: w.a.askSession.id, shared: true }), namesResources: true },
+  "askMind.sessions.delete": { input: (w) => ({ sessionId: w.a.askSession.id }), namesResources: true },
+  "askMind.messages.list": { input: (w) => ({ sessionId: w.a.askSession.id }), namesResources: true },
+  "askMind.ask": { input: (w) => ({ sessionId: w.a.askSession.id, question: "What about the budget?" }), namesResources: true },
+  "askMind.retry": { input: (w) => ({ messageId: w.a.askAnswer.id }), namesResources: true },
+  "askMind.suggestedPrompts.list": { input: (w) => ({ scope: { kind: "meeting", meetingId: w.a.meeting.id } }), namesResources: true },
+  "askMind.suggestedPrompts.upsert": { input: (w) => ({ promptId: w.a.askPrompt.id, text: "Taken over?" }), namesResources: true },
+  "askMind.suggestedPrompts.delete": { input: (w) => ({ promptId: w.a.askPrompt.id }), namesResources: true },
+
   "search.transcripts": { input: (w) => ({ query: "roadmap budget", meetingIds: [w.a.meeting.id] }), namesResources: true },
 };
 

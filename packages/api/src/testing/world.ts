@@ -21,6 +21,10 @@ export interface WorkspaceWorld {
   participant: { id: string };
   comment: { id: string };
   actionItem: { id: string };
+  /** The member's private Ask Mind session on `meeting`, with a question and a failed answer. */
+  askSession: { id: string };
+  askAnswer: { id: string };
+  askPrompt: { id: string };
 }
 
 export interface World {
@@ -57,6 +61,15 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
   const participant = await db.meetingParticipant.create({ data: { workspaceId, meetingId: meeting.id, name: "Guest", email: "guest@example.org" } });
   const comment = await db.meetingComment.create({ data: { workspaceId, meetingId: meeting.id, authorId: users.member.id, body: "Good point", segmentId: segment.id } });
   const actionItem = await db.actionItem.create({ data: { workspaceId, meetingId: meeting.id, text: "Send the budget", assigneeId: memberIds.member } });
+  const askSession = await db.askMindSession.create({
+    data: { workspaceId, createdById: users.member.id, title: "Budget", scope: { kind: "meeting", meetingId: meeting.id } },
+  });
+  const asked = new Date();
+  await db.askMindMessage.create({ data: { workspaceId, sessionId: askSession.id, authorId: users.member.id, role: "user", content: "What about the budget?", status: "done", createdAt: asked } });
+  const askAnswer = await db.askMindMessage.create({
+    data: { workspaceId, sessionId: askSession.id, role: "assistant", status: "failed", error: "The language model could not be reached.", createdAt: new Date(asked.getTime() + 1) },
+  });
+  const askPrompt = await db.askMindSuggestedPrompt.create({ data: { workspaceId, text: "What did we decide?", createdById: users.admin.id } });
   const token = generateOpaqueToken();
   const email = `invitee-${label}-${randomUUID().slice(0, 8)}@example.com`;
   const invite = await db.workspaceInvite.create({
@@ -74,6 +87,9 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     participant: { id: participant.id },
     comment: { id: comment.id },
     actionItem: { id: actionItem.id },
+    askSession: { id: askSession.id },
+    askAnswer: { id: askAnswer.id },
+    askPrompt: { id: askPrompt.id },
   };
 }
 

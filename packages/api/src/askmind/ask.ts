@@ -1,0 +1,127 @@
+// askMind.ask and askMind.retry: checks (owner, rate limit, monthly budget), the stored question
+// and a pending answer, then a run (answer.ts) whose progress the caller streams.
+import type { Db } from "@meetmind/db";
+import type { AiProvider } from "../ai/provider.js";
+import { NotFoundError, RateLimitedError, ValidationError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { RateLimiter } from "../ratelimit/limits.js";
+import type { WorkspaceScope } from "../workspaces/scope.js";
+import { HISTORY_TURNS, startAnswer, type AnswerRun } from "./answer.js";
+import type { AskEvent, MessageOutput } from "./schemas.js";
+import { messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";
+
+export interface AskDeps {
+  db: Db;
+  ai: AiProvider;
+  log: Logger;
+  limits: RateLimiter;
+  monthlyTokenBudget: number;
+}
+
+function startOfMonthUtc(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+async function checkBudget(scope: WorkspaceScope, budget: number): Promise<void> {
+  if (budget === 0) return;
+  const now = new Date();
+  const used = await scope.db.askMindMessage.aggregate({
+    where: { createdAt: { gte: startOfMonthUtc(now) } },
+    _sum: { promptTokens: true, completionTokens: true },
+  });
+  const total = (used._sum.promptTokens ?? 0) + (used._sum.completionTokens ?? 0);
+  if (total < budget) return;
+  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  throw new RateLimitedError(
+    Math.ceil((nextMonth.getTime() - now.getTime()) / 1000),
+    "This workspace has used its Ask Mind budget for the month",
+    "askmind_budget_exceeded",
+  );
+}
+
+/** Earlier completed turns of the thread, oldest first, for rewriting follow-ups. */
+async function historyBefore(scope: WorkspaceScope, sessionId: string, before: Date) {
+  const turns = await scope.db.askMindMessage.findMany({
+    where: { sessionId, createdAt: { lt: before }, OR: [{ role: "user" }, { status: "done" }] },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: HISTORY_TURNS,
+    select: { role: true, content: true },
+  });
+  return turns.reverse();
+}
+
+export interface Asked {
+  question: MessageOutput;
+  answerId: string;
+  run: AnswerRun;
+}
+
+async function checkAllowance(deps: AskDeps, scope: WorkspaceScope): Promise<void> {
+  await deps.limits.consume("askMind", scope.userId);
+  await checkBudget(scope, deps.monthlyTokenBudget);
+}
+
+export async function ask(deps: AskDeps, scope: WorkspaceScope, input: { sessionId: string; question: string }): Promise<Asked> {
+  const session = await requireOwnSession(scope, input.sessionId);
+  await checkAllowance(deps, scope);
+  const askedAt = new Date();
+  // The answer sorts right after its question, whatever the ids.
+  const answeredAt = new Date(askedAt.getTime() + 1);
+  const [question, answer] = await scope.db.$transaction([
+    scope.db.askMindMessage.create({
+      data: { workspaceId: scope.workspaceId, sessionId: session.id, authorId: scope.userId, role: "user", content: input.question, status: "done", createdAt: askedAt },
+      select: messageSelect,
+    }),
+    scope.db.askMindMessage.create({
+      data: { workspaceId: scope.workspaceId, sessionId: session.id, role: "assistant", status: "pending", createdAt: answeredAt },
+      select: { id: true },
+    }),
+    scope.db.askMindSession.update({ where: { id: session.id }, data: { lastMessageAt: askedAt, title: session.title ?? input.question.slice(0, 200) } }),
+  ]);
+  const run = startAnswer(deps, {
+    workspaceId: scope.workspaceId,
+    sessionId: session.id,
+    answerId: answer.id,
+    question: input.question,
+    scope: scopeFromJson(session.scope),
+    history: await historyBefore(scope, session.id, askedAt),
+  });
+  return { question: presentMessage(question), answerId: answer.id, run };
+}
+
+/** Answers a failed answer's question again, in place. */
+export async function retry(deps: AskDeps, scope: WorkspaceScope, input: { messageId: string }): Promise<Asked> {
+  const answer = await scope.db.askMindMessage.findFirst({
+    where: { id: input.messageId, role: "assistant", session: { deletedAt: null } },
+    select: { id: true, sessionId: true, status: true, createdAt: true },
+  });
+  if (!answer) throw new NotFoundError("Message");
+  const session = await requireOwnSession(scope, answer.sessionId);
+  if (answer.status !== "failed") throw new ValidationError("Only a failed answer can be retried", "not_failed");
+  const question = await scope.db.askMindMessage.findFirst({
+    where: { sessionId: session.id, role: "user", createdAt: { lt: answer.createdAt } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: messageSelect,
+  });
+  if (!question) throw new NotFoundError("Question");
+  await checkAllowance(deps, scope);
+  // Only one retry wins when several race: the others find it no longer failed.
+  const claimed = await scope.db.askMindMessage.updateMany({ where: { id: answer.id, status: "failed" }, data: { status: "pending", error: null } });
+  if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
+  const run = startAnswer(deps, {
+    workspaceId: scope.workspaceId,
+    sessionId: session.id,
+    answerId: answer.id,
+    question: question.content,
+    scope: scopeFromJson(session.scope),
+    history: await historyBefore(scope, session.id, question.createdAt),
+  });
+  return { question: presentMessage(question), answerId: answer.id, run };
+}
+
+/** The events askMind.ask streams: the question, pieces of the answer, the stored answer. */
+export async function* streamAnswer(asked: Asked): AsyncGenerator<AskEvent> {
+  yield { type: "started", question: asked.question, answerId: asked.answerId };
+  for await (const text of asked.run.pieces()) yield { type: "delta", text };
+  yield { type: "final", message: await asked.run.done };
+}

@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "@meetmind/db";
+import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
+import { createOpenAiProvider } from "../ai/openai.js";
+import { createContextInner, type AuthUser } from "../context.js";
+import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
+import { appRouter } from "../root.js";
+import type { AppServices } from "../services.js";
+import { startFakeOpenAI, type FakeOpenAI } from "../testing/fake-openai.js";
+import { createTestServices, type TestServicesOptions } from "../testing/services.js";
+import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
+import { createCallerFactory } from "../trpc.js";
+import { NOTHING_FOUND } from "./answer.js";
+import type { AskEvent, MessageOutput } from "./schemas.js";
+
+type Services = AppServices & { close(): Promise<void> };
+
+let database: TestDatabase;
+let db: Db;
+let fake: FakeOpenAI;
+let w: WorkspaceWorld;
+let offline: Services;
+const opened: Services[] = [];
+let qmsum: QmsumMeeting;
+let qmsumMeetingId: string;
+let otherMeetingId: string;
+
+async function services(options: TestServicesOptions = {}): Promise<Services> {
+  const made = await createTestServices(db, options);
+  opened.push(made);
+  return made;
+}
+const llmServices = (options: TestServicesOptions & { timeoutMs?: number } = {}) =>
+  services({ ...options, ai: createOpenAiProvider({ baseUrl: fake.url, model: "fake-model", maxRetries: 0, timeoutMs: options.timeoutMs ?? 2_000 }) });
+
+const as = (user: AuthUser, with_: Services = offline) => createCallerFactory(appRouter)(createContextInner({ db, services: with_, user }));
+
+async function importMeeting(title: string, lines: { speaker: string | null; startMs: number; endMs: number; text: string }[]): Promise<string> {
+  const me = as(w.member);
+  const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title });
+  const content = JSON.stringify({ segments: lines.map((s) => ({ speaker: s.speaker, start_ms: s.startMs, end_ms: s.endMs, text: s.text })) });
+  await me.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "json", content });
+  return meeting.id;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+  fake = await startFakeOpenAI();
+  w = await createWorkspaceWorld(db, "ask");
+  offline = await services();
+  const [file] = await listQmsumMeetings("val");
+  qmsum = await readQmsumMeeting(file ?? "", "val");
+  qmsumMeetingId = await importMeeting(`QMSum ${qmsum.id}`, qmsumSegments(qmsum));
+  otherMeetingId = await importMeeting("Garden club", [
+    { speaker: "Rosa", startMs: 0, endMs: 5_000, text: "The tomatoes need more sun this year, so we move the beds south." },
+    { speaker: "Ivan", startMs: 5_000, endMs: 9_000, text: "Agreed. I will buy compost for the new beds on Saturday." },
+  ]);
+});
+afterAll(async () => {
+  await Promise.all(opened.map((s) => s.close()));
+  await fake?.close();
+  await database?.close();
+});
+beforeEach(() => fake.reset());
+
+async function collect(stream: AsyncIterable<AskEvent>): Promise<{ events: AskEvent[]; final: MessageOutput }> {
+  const events: AskEvent[] = [];
+  for await (const event of stream) events.push(event);
+  const last = events.at(-1);
+  if (last?.type !== "final") throw new Error(`the stream did not end with the final message: ${JSON.stringify(last)}`);
+  return { events, final: last.message };
+}
+
+/** Every answer: markers and citations agree, and each citation quotes a segment the caller may see. */
+async function expectGrounded(message: MessageOutput, allowedMeetings: string[]): Promise<void> {
+  const markers = [...message.content.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+  expect(new Set(markers)).toEqual(new Set(message.citations.map((citation) => citation.marker)));
+  expect(message.citations.map((citation) => citation.marker)).toEqual(message.citations.map((_, i) => i + 1));
+  for (const citation of message.citations) {
+    expect(allowedMeetings).toContain(citation.meetingId);
+    const segment = await db.transcriptSegment.findUnique({
+      where: { id: citation.segmentId },
+      select: { meetingId: true, text: true, startMs: true, speakerLabel: true, transcript: { select: { isCurrent: true } } },
+    });
+    expect(segment).toMatchObject({ meetingId: citation.meetingId, text: citation.quote, startMs: citation.startMs, speakerLabel: citation.speaker, transcript: { isCurrent: true } });
+  }
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; appCode?: string } | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: { code?: string; cause?: { appCode?: string } }) => ({ code: error.code, appCode: error.cause?.appCode }),
+  );
+}
+
+async function session(user: AuthUser, scope: { kind: "meeting"; meetingId: string } | { kind: "workspace" } = { kind: "meeting", meetingId: qmsumMeetingId }, with_ = offline) {
+  return as(user, with_).askMind.sessions.create({ workspaceId: w.workspaceId, scope });
+}
+
+describe("askMind sessions", () => {
+  it("are private to their creator unless shared; only the creator changes them, admins may delete shared ones", async () => {
+    const mine = await session(w.member);
+    expect(mine).toMatchObject({ title: null, shared: false, mine: true, scope: { kind: "meeting", meetingId: qmsumMeetingId } });
+    const other = as(w.owner);
+    expect(await errorOf(other.askMind.sessions.get({ workspaceId: w.workspaceId, sessionId: mine.id }))).toMatchObject({ code: "NOT_FOUND" });
+    expect((await other.askMind.sessions.list({ workspaceId: w.workspaceId })).items.map((s) => s.id)).not.toContain(mine.id);
+
+    await as(w.member).askMind.sessions.share({ workspaceId: w.workspaceId, sessionId: mine.id, shared: true });
+    expect(await other.askMind.sessions.get({ workspaceId: w.workspaceId, sessionId: mine.id })).toMatchObject({ shared: true, mine: false });
+    expect((await other.askMind.sessions.list({ workspaceId: w.workspaceId, filter: "shared" })).items.map((s) => s.id)).toContain(mine.id);
+    expect(await errorOf(other.askMind.sessions.rename({ workspaceId: w.workspaceId, sessionId: mine.id, title: "Hijacked" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await errorOf(other.askMind.ask({ workspaceId: w.workspaceId, sessionId: mine.id, question: "Anything?" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await as(w.member).askMind.sessions.rename({ workspaceId: w.workspaceId, sessionId: mine.id, title: "Remote design" })).toMatchObject({ title: "Remote design" });
+
+    await other.askMind.sessions.delete({ workspaceId: w.workspaceId, sessionId: mine.id });
+    expect(await errorOf(as(w.member).askMind.sessions.get({ workspaceId: w.workspaceId, sessionId: mine.id }))).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("rejects bad scopes with a clear error and writes nothing", async () => {
+    const before = await db.askMindSession.count();
+    const me = as(w.member);
+    expect(await errorOf(me.askMind.sessions.create({ workspaceId: w.workspaceId, scope: { kind: "meetings", meetingIds: [] } }))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await errorOf(me.askMind.sessions.create({ workspaceId: w.workspaceId, scope: { kind: "meeting", meetingId: w.deletedMeeting.id } }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorOf(me.askMind.sessions.create({ workspaceId: w.workspaceId, scope: { kind: "workspace", participantId: crypto.randomUUID() } }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorOf(me.askMind.ask({ workspaceId: w.workspaceId, sessionId: crypto.randomUUID(), question: "" }))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await db.askMindSession.count()).toBe(before);
+  });
+});
+
+describe("askMind.ask offline (extractive, no model)", () => {
+  it("streams an answer to a real QMSum question whose every sentence is cited from the meeting", async () => {
+    const query = qmsum.specificQueries[0];
+    if (!query) throw new Error("the meeting has no specific query");
+    const s = await session(w.member);
+    const { events, final } = await collect(await as(w.member).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: query.query }));
+    expect(events[0]).toMatchObject({ type: "started", question: { role: "user", content: query.query, status: "done" } });
+    const deltas = events.filter((e) => e.type === "delta").map((e) => e.text);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join("")).toBe(final.content);
+    expect(final).toMatchObject({ role: "assistant", status: "done", model: "extractive", promptTokens: 0, completionTokens: 0 });
+    expect(final.citations.length).toBeGreaterThan(0);
+    await expectGrounded(final, [qmsumMeetingId]);
+
+    const thread = await as(w.member).askMind.messages.list({ workspaceId: w.workspaceId, sessionId: s.id });
+    expect(thread.items.map((m) => [m.role, m.status])).toEqual([["user", "done"], ["assistant", "done"]]);
+    expect(thread.items[1]).toEqual(final);
+    expect(await as(w.member).askMind.sessions.get({ workspaceId: w.workspaceId, sessionId: s.id })).toMatchObject({ title: query.query.slice(0, 200), lastMessageAt: expect.any(Date) });
+  });
+
+  it("says plainly when nothing relevant is found, and cites nothing", async () => {
+    const s = await session(w.member);
+    const { final } = await collect(await as(w.member).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "What about the zyxqv blorfmatic?" }));
+    expect(final).toMatchObject({ status: "done", content: NOTHING_FOUND, citations: [] });
+  });
+
+  it("stays inside the session's scope and away from deleted meetings", async () => {
+    const s = await session(w.member, { kind: "meeting", meetingId: qmsumMeetingId });
+    const { final } = await collect(await as(w.member).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "What about the tomatoes and the compost?" }));
+    expect(final.citations.map((c) => c.meetingId)).not.toContain(otherMeetingId);
+
+    const everywhere = await session(w.member, { kind: "workspace" });
+    const found = await collect(await as(w.member).askMind.ask({ workspaceId: w.workspaceId, sessionId: everywhere.id, question: "Who will buy compost for the tomato beds?" }));
+    expect(found.final.citations.map((c) => c.meetingId)).toContain(otherMeetingId);
+    await expectGrounded(found.final, [qmsumMeetingId, otherMeetingId]);
+
+    await as(w.member).meetings.delete({ workspaceId: w.workspaceId, meetingId: otherMeetingId });
+    const gone = await collect(await as(w.member).askMind.ask({ workspaceId: w.workspaceId, sessionId: everywhere.id, question: "Who will buy compost for the tomato beds?" }));
+    expect(gone.final.citations.map((c) => c.meetingId)).not.toContain(otherMeetingId);
+    await as(w.member).meetings.restore({ workspaceId: w.workspaceId, meetingId: otherMeetingId });
+  });
+
+  it("keeps answering after the client stops listening, and stores the answer", async () => {
+    const query = qmsum.specificQueries[1] ?? qmsum.specificQueries[0];
+    const s = await session(w.member);
+    const stream = await as(w.member).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: query?.query ?? "What was discussed?" });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value).toMatchObject({ type: "started" });
+    const answerId = first.value && first.value.type === "started" ? first.value.answerId : "";
+    await iterator.return?.(undefined); // the client goes away
+    await expect.poll(async () => (await db.askMindMessage.findUnique({ where: { id: answerId }, select: { status: true } }))?.status, { timeout: 5_000 }).toBe("done");
+    const stored = (await as(w.member).askMind.messages.list({ workspaceId: w.workspaceId, sessionId: s.id })).items[1];
+    expect(stored?.content.length).toBeGreaterThan(0);
+    if (stored) await expectGrounded(stored, [qmsumMeetingId]);
+  });
+});
+
+describe("askMind.ask with an OpenAI-compatible model (fake server on loopback)", () => {
+  it("streams the model's answer, keeps valid citations, drops invented ones and stores usage", async () => {
+    const llm = await llmServices();
+    const s = await session(w.member, { kind: "meeting", meetingId: otherMeetingId }, llm);
+    fake.enqueue({ kind: "stream", chunks: ["Ivan will buy ", "compost [2] on Saturday [7]", ", to move the beds south [1][2]."], delayMs: 5, usage: { prompt_tokens: 120, completion_tokens: 20 } });
+    const { events, final } = await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "Who buys compost?" }));
+    expect(events.filter((e) => e.type === "delta").length).toBe(3);
+    expect(final).toMatchObject({ status: "done", model: "fake-model", promptTokens: 120, completionTokens: 20 });
+    // [7] pointed at nothing the model was given: dropped. [2] became [1] (first used), [1] became [2].
+    expect(final.content).toBe("Ivan will buy compost [1] on Saturday, to move the beds south [2][1].");
+    expect(final.citations.map((c) => [c.marker, c.speaker])).toEqual([[1, "Ivan"], [2, "Rosa"]]);
+    await expectGrounded(final, [otherMeetingId]);
+    // The model saw numbered excerpts and the question.
+    const sent = JSON.stringify(fake.requests[0]?.body);
+    expect(sent).toContain("[2] Garden club — Ivan at 00:00:05: Agreed. I will buy compost");
+  });
+
+  it("rewrites a follow-up into a standalone question before retrieving", async () => {
+    const llm = await llmServices();
+    const s = await session(w.member, { kind: "meeting", meetingId: otherMeetingId }, llm);
+    fake.enqueue({ kind: "reply", content: "Rosa wants the beds moved south [1]." });
+    await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "What did Rosa say about the tomatoes?" }));
+    fake.enqueue({ kind: "reply", content: "What did Rosa say after the remark about tomatoes?" }, { kind: "reply", content: "Ivan agreed [2]." });
+    const { final } = await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "what did she say next?" }));
+    const rewrite = JSON.stringify(fake.requests[1]?.body);
+    expect(rewrite).toContain("What did Rosa say about the tomatoes?");
+    expect(rewrite).toContain("what did she say next?");
+    expect(JSON.stringify(fake.requests[2]?.body)).toContain("Question: What did Rosa say after the remark about tomatoes?");
+    expect(final).toMatchObject({ status: "done", content: "Ivan agreed [1]." });
+  });
+
+  it("stores a failed answer when the model errors or times out, and retries it", async () => {
+    const llm = await llmServices({ timeoutMs: 300 });
+    const s = await session(w.member, { kind: "meeting", meetingId: otherMeetingId }, llm);
+    fake.enqueue({ kind: "error", status: 500 });
+    const failed = (await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "Who buys compost?" }))).final;
+    expect(failed).toMatchObject({ status: "failed", content: "", citations: [], error: "The language model answered with an error (HTTP 500). Try again." });
+
+    fake.enqueue({ kind: "hang" });
+    const timedOut = (await collect(await as(w.member, llm).askMind.retry({ workspaceId: w.workspaceId, messageId: failed.id }))).final;
+    expect(timedOut).toMatchObject({ id: failed.id, status: "failed", error: "The language model did not answer in time. Try again." });
+
+    fake.enqueue({ kind: "reply", content: "Ivan does [2]." });
+    const retried = await collect(await as(w.member, llm).askMind.retry({ workspaceId: w.workspaceId, messageId: failed.id }));
+    expect(retried.events[0]).toMatchObject({ type: "started", answerId: failed.id, question: { content: "Who buys compost?" } });
+    expect(retried.final).toMatchObject({ id: failed.id, status: "done", content: "Ivan does [1]." });
+    expect(await errorOf(as(w.member, llm).askMind.retry({ workspaceId: w.workspaceId, messageId: failed.id }))).toMatchObject({ code: "BAD_REQUEST", appCode: "not_failed" });
+    const thread = await as(w.member).askMind.messages.list({ workspaceId: w.workspaceId, sessionId: s.id });
+    expect(thread.items.map((m) => m.role)).toEqual(["user", "assistant"]);
+  });
+
+  it("enforces the workspace's monthly token budget and the per-user rate limit, writing nothing when refused", async () => {
+    const llm = await llmServices({ settings: { ASKMIND_MONTHLY_TOKEN_BUDGET: "100" } });
+    const budgetWorld = await createWorkspaceWorld(db, "budget");
+    const meetingId = budgetWorld.meeting.id;
+    const s = await as(budgetWorld.member, llm).askMind.sessions.create({ workspaceId: budgetWorld.workspaceId, scope: { kind: "meeting", meetingId } });
+    fake.enqueue({ kind: "reply", content: "The budget [1].", usage: { prompt_tokens: 90, completion_tokens: 15 } });
+    await collect(await as(budgetWorld.member, llm).askMind.ask({ workspaceId: budgetWorld.workspaceId, sessionId: s.id, question: "What about the roadmap budget?" }));
+    const before = await db.askMindMessage.count({ where: { sessionId: s.id } });
+    expect(await errorOf(as(budgetWorld.member, llm).askMind.ask({ workspaceId: budgetWorld.workspaceId, sessionId: s.id, question: "And then?" }))).toEqual({
+      code: "TOO_MANY_REQUESTS",
+      appCode: "askmind_budget_exceeded",
+    });
+    expect(await db.askMindMessage.count({ where: { sessionId: s.id } })).toBe(before);
+
+    const limited = await services({ limits: { askMind: { points: 1, durationSeconds: 60 } } });
+    const t = await session(w.member, { kind: "meeting", meetingId: otherMeetingId }, limited);
+    await collect(await as(w.member, limited).askMind.ask({ workspaceId: w.workspaceId, sessionId: t.id, question: "Who buys compost?" }));
+    expect(await errorOf(as(w.member, limited).askMind.ask({ workspaceId: w.workspaceId, sessionId: t.id, question: "Who buys compost?" }))).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(await db.askMindMessage.count({ where: { sessionId: t.id } })).toBe(2);
+  });
+});
+
+describe("askMind.suggestedPrompts", () => {
+  it("lists the workspace's prompts, which admins edit, then prompts from recent topics", async () => {
+    const admin = as(w.admin);
+    const created = await admin.askMind.suggestedPrompts.upsert({ workspaceId: w.workspaceId, text: "What are the open risks?", position: 0 });
+    expect(await errorOf(as(w.member).askMind.suggestedPrompts.upsert({ workspaceId: w.workspaceId, text: "Mine?" }))).toMatchObject({ code: "FORBIDDEN" });
+    await admin.askMind.suggestedPrompts.upsert({ workspaceId: w.workspaceId, promptId: created.id, text: "What are the open risks and blockers?" });
+    await db.meetingSummary.create({
+      data: { workspaceId: w.workspaceId, meetingId: otherMeetingId, version: 1, isCurrent: true, status: "done", completedAt: new Date(), topics: [{ title: "Garden beds", startPosition: 0, endPosition: 1 }] },
+    });
+    const listed = await as(w.viewer).askMind.suggestedPrompts.list({ workspaceId: w.workspaceId, scope: { kind: "meeting", meetingId: otherMeetingId } });
+    expect(listed).toContainEqual({ id: created.id, text: "What are the open risks and blockers?", source: "workspace" });
+    expect(listed).toContainEqual({ id: null, text: "What was discussed about Garden beds?", source: "topic" });
+    const elsewhere = await as(w.viewer).askMind.suggestedPrompts.list({ workspaceId: w.workspaceId, scope: { kind: "meeting", meetingId: qmsumMeetingId } });
+    expect(elsewhere.map((p) => p.text)).not.toContain("What was discussed about Garden beds?");
+    await admin.askMind.suggestedPrompts.delete({ workspaceId: w.workspaceId, promptId: created.id });
+    expect((await as(w.viewer).askMind.suggestedPrompts.list({ workspaceId: w.workspaceId })).map((p) => p.id)).not.toContain(created.id);
+  });
+});
