@@ -14,8 +14,17 @@ export function createContextFactory(db: Db, services: AppServices) {
     const cookies = parseCookies(req.headers.cookie ?? "");
     const cookieToken = cookies[ACCESS_COOKIE] ?? null;
     const bearer = bearerToken(req.headers.authorization);
+    // A streamed response (httpBatchStreamLink) has sent its headers before any procedure runs, so
+    // it cannot carry cookies: the tokens are in the body, and the README tells clients to send
+    // auth.* through httpLink (splitLink) when they want the cookies.
+    const headersGone = (name: string) => {
+      if (!res.headersSent) return false;
+      req.log.warn({ cookie: name }, "cookie not set: the response is streamed and its headers are already sent");
+      return true;
+    };
     const writer: CookieWriter = {
       set(name, value, { maxAgeSeconds }) {
+        if (headersGone(name)) return;
         res.cookie(name, value, {
           httpOnly: true,
           secure: services.settings.secureCookies,
@@ -25,6 +34,7 @@ export function createContextFactory(db: Db, services: AppServices) {
         });
       },
       clear(name) {
+        if (headersGone(name)) return;
         res.clearCookie(name, { httpOnly: true, secure: services.settings.secureCookies, sameSite: "lax", path: "/trpc" });
       },
     };

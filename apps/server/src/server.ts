@@ -23,8 +23,10 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     log: (message) => log.info(message),
   });
   const db = createPrismaClient(database.url, {
-    // Embedded PGlite runs one query at a time; a big pool would only queue at the socket.
-    poolSize: database.mode === "embedded" ? 4 : env.DATABASE_POOL_SIZE,
+    // Embedded PGlite is one database session behind a socket that interleaves messages from
+    // concurrent connections (another connection's Parse can replace ours between our Parse and
+    // Bind), so all queries go through a single connection.
+    poolSize: database.mode === "embedded" ? 1 : env.DATABASE_POOL_SIZE,
     onPoolError: (error) => log.warn({ err: error }, "database connection error"),
   });
 

@@ -93,7 +93,8 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
 
   if (!adminUrl) {
     const embedded = await startEmbeddedPostgres(migrated ? { snapshot: await embeddedSnapshot() } : {});
-    const db = createPrismaClient(embedded.url, { poolSize: 4 });
+    // One connection, as the server uses on PGlite (see apps/server/src/server.ts).
+    const db = createPrismaClient(embedded.url, { poolSize: 1 });
     return {
       url: embedded.url,
       mode: "embedded",
