@@ -27,17 +27,18 @@ const STOP_WORDS = new Set(
   `a about above after again against all almost along already also although always am among an and another any anybody
   anyone anything anyway anyways are around as at away back be because been before being below between both but by can
   cannot could did do does doing done down during each either else enough even ever every everybody everyone everything
-  few for from further get gets getting go goes going gone gonna good got gotta great had has have having he her here hers
-  herself him himself his how however i if in into is it its itself just kind kinda know knew let lets like likely little
-  look looks lot lots made make makes many may maybe me might mine more most much must my myself need needs never new no
-  nobody none nor not nothing now of off oh ok okay on once one ones only or other others otherwise our ours ourselves out
-  over own per perhaps probably put quite rather really right said same say saying says see seem seems she should since so
-  some somebody someone something sometimes somewhat sort sorta still stuff such sure take than that the their theirs them
-  themselves then there these they thing things think this those though through thus to together too took toward towards
-  try trying two under until up upon us use used using very via wanna want wants was way we well went were what whatever
-  when where whether which while who whole whom whose why will with within without would yeah yep yes yet you your yours
-  yourself yourselves actually basically certainly exactly mean means guess anyhow alright hmm huh mhm mm um uh uhm er erm
-  ah aha wow hey gosh hah heh blah huh unless thank thanks sorry please three four five six seven eight nine ten first second next last also again give given bit fine`
+  few for from further get gets getting go goes going gone gonna good got gotta great had has have having he her here
+  hers herself him himself his how however i if in into is it its itself just kind kinda know knew let lets like likely
+  little look looks lot lots made make makes many may maybe me might mine more most much must my myself need needs never
+  new no nobody none nor not nothing now of off oh ok okay on once one ones only or other others otherwise our ours
+  ourselves out over own per perhaps probably put quite rather really right said same say saying says see seem seems she
+  should since so some somebody someone something sometimes somewhat sort sorta still stuff such sure take than that the
+  their theirs them themselves then there these they thing things think this those though through thus to together too
+  took toward towards try trying two under until up upon us use used using very via wanna want wants was way we well
+  went were what whatever when where whether which while who whole whom whose why will with within without would yeah
+  yep yes yet you your yours yourself yourselves actually basically certainly exactly mean means guess anyhow alright
+  hmm huh mhm mm um uh uhm er erm ah aha wow hey gosh hah heh blah unless thank thanks sorry please later three four
+  five six seven eight nine ten first second next last give given bit fine`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -57,26 +58,26 @@ function stem(word: string): string {
 
 interface Word {
   term: string;
-  /** As spoken (lower case), for titles. */
+  /** As spoken, for titles: lower case, but acronyms ("LCD") kept as written. */
   surface: string;
 }
 
-/** Content words of a text, in order. The corpus spells acronyms "L_C_D_": they become "lcd". */
+/** Content words of a text, in order. The corpus spells acronyms "L_C_D_": they become "LCD". */
 function contentWords(text: string): Word[] {
   const words: Word[] = [];
-  const normalised = text.replace(/\b(?:[A-Za-z]_){2,}/g, (acronym) => acronym.replace(/_/g, "")).toLowerCase();
-  for (const match of normalised.matchAll(/[a-z][a-z']*/g)) {
-    const surface = match[0].replace(/'s$/, "");
+  const unspelled = text.replace(/\b(?:[A-Za-z]_){2,}/g, (acronym) => acronym.replace(/_/g, ""));
+  for (const [word] of unspelled.matchAll(/[A-Za-z][A-Za-z']*/g)) {
+    const lower = word.toLowerCase().replace(/'s$/, "");
     // Contractions ("we're", "don't") are all function words.
-    if (surface.length < 3 || surface.includes("'") || STOP_WORDS.has(surface)) continue;
-    const term = stem(surface);
-    if (!STOP_WORDS.has(term)) words.push({ term, surface });
+    if (lower.length < 3 || lower.includes("'") || STOP_WORDS.has(lower)) continue;
+    const term = stem(lower);
+    if (!STOP_WORDS.has(term)) words.push({ term, surface: /^[A-Z]+$/.test(word) ? word : lower });
   }
   return words;
 }
 
 /** Lower-case words of a text, for matching sentences back to the transcript. */
-export function plainWords(text: string): string[] {
+function plainWords(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9_]+(?:'[a-z]+)?/g) ?? [];
 }
 
@@ -117,7 +118,7 @@ function withoutFillers(text: string): string {
 
 /** Drops stutters ("the the") and opening markers, and gives the sentence a capital and a full stop. */
 function tidy(spoken: string): string {
-  let text = spoken.replace(/\b(\w+)(?:[\s,]+\1\b)+/gi, "$1").replace(LEADING_MARKERS, "");
+  let text = spoken.replace(/\b([\w']+)(?:[\s,]+\1\b)+/gi, "$1").replace(LEADING_MARKERS, "");
   text = text.replace(/^[\s,.;:-]+/, "").trim();
   if (!text) return "";
   if (!/[.!?…]$/.test(text)) text = `${text.replace(/[,;:-]+$/, "")}.`;
@@ -128,7 +129,7 @@ const TICS = /\b(?:you know|i mean|i guess|sort of|kind of|or something|or whate
 
 function disfluencyOf(raw: string): number {
   const count = (pattern: RegExp) => raw.match(pattern)?.length ?? 0;
-  return count(FILLER) + count(/\b(\w+)(?:[\s,]+\1\b)+/gi) + count(/(?<![\w'-])[b-hj-z](?![\w'-])/gi) + count(TICS) + count(/"/g);
+  return count(FILLER) + count(/\b([\w']+)(?:[\s,]+\1\b)+/gi) + count(/(?<![\w'-])[b-hj-z](?![\w'-])/gi) + count(TICS) + count(/"/g);
 }
 
 interface Vocabulary {
@@ -299,9 +300,11 @@ function summaryCandidates(sentences: readonly Sentence[], idf: Float64Array): C
     // A sentence with two content words can be "central" by sharing one common word; it says little.
     const substance = Math.min(1, new Set(sentence.terms).size / 6);
     const fluency = 1 / (1 + 0.5 * sentence.disfluency);
+    // Courtesies ("thank you, Chair") are said by everyone and say nothing.
+    const courtesy = /\bthank/i.test(sentence.text) ? 0.5 : 1;
     // "It will help…", "Which is…": out of context, nobody knows what "it" is.
     const standalone = DANGLING_START.test(sentence.text) ? 0.5 : 1;
-    return { sentence, vector: vectors[k] ?? { ids: [], weights: [] }, score: (centrality[k] ?? 0) * substance * fluency * standalone };
+    return { sentence, vector: vectors[k] ?? { ids: [], weights: [] }, score: (centrality[k] ?? 0) * substance * fluency * standalone * courtesy };
   });
 }
 
@@ -357,8 +360,12 @@ const MAX_TOPICS = 8;
  * about 6,000 content words.
  */
 const topicCount = (words: number) => Math.min(MAX_TOPICS, Math.round(Math.sqrt(words / 100)));
-/** Content words compared on each side of a candidate boundary (TextTiling's blocks). */
-const MAX_WINDOW = 120;
+/**
+ * Content words compared on each side of a candidate boundary (TextTiling's blocks): about two
+ * thirds of an expected topic, capped. Smaller blocks follow every digression; on QMSum's gold
+ * topics these sizes gave the lowest Pk.
+ */
+const MAX_WINDOW = 300;
 
 interface Turn {
   position: number;
@@ -370,21 +377,25 @@ interface Section {
   end: number;
 }
 
-function countTerms(terms: readonly number[]): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const id of terms) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return counts;
+/**
+ * A block's words weighted by TF-IDF: plain counts (as in the original TextTiling) let the words of
+ * the whole meeting ("remote", "button") tie every block to every other.
+ */
+function block(terms: readonly number[], idf: Float64Array): Map<number, number> {
+  const weights = new Map<number, number>();
+  for (const id of terms) weights.set(id, (weights.get(id) ?? 0) + (idf[id] ?? 0));
+  return weights;
 }
 
-function countCosine(a: Map<number, number>, b: Map<number, number>): number {
+function weightedCosine(a: Map<number, number>, b: Map<number, number>): number {
   let dot = 0;
-  for (const [id, count] of a) dot += count * (b.get(id) ?? 0);
-  const norm = (counts: Map<number, number>) => Math.sqrt([...counts.values()].reduce((sum, count) => sum + count * count, 0));
+  for (const [id, weight] of a) dot += weight * (b.get(id) ?? 0);
+  const norm = (weights: Map<number, number>) => Math.sqrt([...weights.values()].reduce((sum, weight) => sum + weight * weight, 0));
   return dot === 0 ? 0 : dot / (norm(a) * norm(b));
 }
 
 /** Splits the turns into sections (index ranges into `turns`, inclusive), in order, covering them all. */
-function tileTopics(turns: readonly Turn[]): Section[] {
+function tileTopics(turns: readonly Turn[], idf: Float64Array): Section[] {
   const stream: number[] = [];
   const gaps: { turn: number; offset: number }[] = [];
   turns.forEach((turn, index) => {
@@ -396,9 +407,9 @@ function tileTopics(turns: readonly Turn[]): Section[] {
   const target = topicCount(stream.length);
   if (target < 2 || gaps.length === 0) return whole;
 
-  const window = Math.min(MAX_WINDOW, Math.max(20, Math.round(stream.length / (target * 4))));
+  const window = Math.min(MAX_WINDOW, Math.max(20, Math.round(stream.length / (target * 1.5))));
   const raw = gaps.map(({ offset }) =>
-    countCosine(countTerms(stream.slice(Math.max(0, offset - window), offset)), countTerms(stream.slice(offset, offset + window))),
+    weightedCosine(block(stream.slice(Math.max(0, offset - window), offset), idf), block(stream.slice(offset, offset + window), idf)),
   );
   const similarity = raw.map((_, k) => {
     const around = raw.slice(Math.max(0, k - 1), k + 2);
@@ -501,13 +512,18 @@ const DECISION_CUES = [
   /\bdecision:/i,
 ];
 
-/** A cue under a condition or a negation is not a decision: "if we decided", "we haven't decided". */
-const HEDGED = /\b(?:if|whether|unless|until|before|when|not|never|no|n't)\b[^,;]{0,20}$/i;
+/**
+ * What may come before a decision cue: nothing, punctuation or a discourse marker. Anything else
+ * puts the cue in a condition ("if we decided"), a doubt ("I'm not sure we agreed") or a noun
+ * phrase ("the functions we will use").
+ */
+const CLAUSE_OPENING =
+  /(?:^|[,;:.!?–-]|\b(?:so|then|and|but|okay|ok|right|well|yeah|yes|now|fine|alright|good|great|actually|basically|i think|i guess|i believe))\s*$/i;
 
 function decisionCue(spoken: string): RegExpExecArray | null {
   for (const cue of DECISION_CUES) {
     const match = cue.exec(spoken);
-    if (match && !HEDGED.test(spoken.slice(0, match.index))) return match;
+    if (match && CLAUSE_OPENING.test(spoken.slice(0, match.index))) return match;
   }
   return null;
 }
@@ -518,32 +534,68 @@ function hasSubstance(spoken: string, cue: RegExpExecArray): boolean {
   return contentWords(rest).length >= 1;
 }
 
+/** "Let's go for lunch": the meeting's own course, not a decision of it. */
+const AGENDA_MOVE = /^\s*(?:[\w']+\s+){0,2}(?:lunch|coffee|break|presentations?)\b/i;
+
 function findDecisions(sentences: readonly Sentence[]): Sentence[] {
   return sentences.filter((sentence) => {
     if (sentence.question) return false;
     const cue = decisionCue(sentence.spoken);
-    return cue !== null && hasSubstance(sentence.spoken, cue);
+    return cue !== null && hasSubstance(sentence.spoken, cue) && !AGENDA_MOVE.test(sentence.spoken.slice(cue.index + cue[0].length));
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Action items
 
-/** Things one does after a meeting. Talk in the meeting ("show", "say", "think about") is not a task. */
-const TASK_VERB =
-  "(?:send|e-?mail|mail|forward|circulate|distribute|share|post|upload|write(?: up)?|draft|prepare|finish|complete|update|fix|check|verify|confirm|review|test|investigate|research|look into|find out|figure out|follow up|set up|sort out|schedule|book|arrange|organi[sz]e|contact|call|phone|ask|order|buy|implement|build|create|compile|summari[sz]e|collect|gather|report|talk to|speak to|get back to|get in touch|put together|work on|take care of|deal with|handle|draw up|reply|remind|invite|print|submit|install|download|read|run|rerun|re-run|transcribe|record|email)\\b";
+/**
+ * Follow-up work, which anyone may be asked to do. Speech acts done in the meeting itself ("I'll
+ * ask you to…", "I can confirm that…", "I'll remind members…") are left out.
+ */
+const FOLLOW_UP = [
+  "send|e-?mail|mail|forward|circulate|distribute|share|post|upload|write up|draft|prepare|update|fix|check|verify|review|test",
+  "investigate|research|look into|find out|figure out|follow up|set up|sort out|schedule|book|arrange|organi[sz]e|contact",
+  "order|(?:talk|speak) to(?! you\\b)|get in touch|report back|submit",
+  // Narrowed where the bare verb is mostly talk: "I'll ask a question", "I can confirm that…", "I'll get back to my point".
+  "ask(?!\\s+you\\b)(?!(?:\\s+[\\w']+){0,2}\\s+questions?\\b)(?:\\s+[\\w']+){0,3}?\\s+(?:about|whether|if|for)|confirm(?! that)|get back to (?:you|him|her|them|everyone|everybody)",
+].join("|");
+/** Work someone takes on personally; too common in design talk ("we have to create a product") to count for "we". */
+const OWN_WORK = [
+  "finish(?!\\s+(?:up|with|this|off)\\b)|complete|implement|build|create|compile|summari[sz]e|put together|work on",
+  "take care of|deal with|handle|draw up|reply|invite|print|install|download|rerun|re-run|transcribe",
+  // "I'll write that down" and "I'll run through it" happen in the meeting.
+  "write(?!(?:\\s+[\\w']+){0,2}\\s+down\\b)|run(?! through\\b)",
+].join("|");
+const verbs = (...lists: string[]) => `(?:${lists.join("|")})\\b`;
 /** Words that may stand between the subject and the task: "I'll just quickly send". */
 const HEDGES = "(?:(?:just|also|then|definitely|quickly|now|first|try to|make sure to|make sure I|go ahead and|be sure to|certainly|personally)\\s+)*";
 
-const FIRST_PERSON = new RegExp(`\\bI(?:'ll| will|'m going to| am going to|'m gonna| am gonna| can)\\s+${HEDGES}${TASK_VERB}`, "i");
+// "so I can write it down" states a purpose, not an offer.
+const FIRST_PERSON = new RegExp(`\\bI(?:'ll| will|'m going to| am going to|'m gonna| am gonna|(?<!\\bso I) can)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`, "gi");
 /** Case-sensitive on purpose: a name is capitalised. */
-const NAMED = new RegExp(`\\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?: will|'ll| is going to| is gonna| can)\\s+${HEDGES}${TASK_VERB}`);
-const REQUEST = new RegExp(`\\b(?:(?:can|could|would|will) you(?: please)?|please)\\s+${HEDGES}${TASK_VERB}`, "i");
+const NAMED = new RegExp(`(?<!\\b(?:in|of|for|from|to|at|on|by|with) )\\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?: will|'ll| is going to| is gonna| can)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`, "g");
+// A bare "please" only opening a clause: in "can the minister please update…", a question is asked.
+const REQUEST = new RegExp(`(?:\\b(?:can|could|would|will) you(?: please)?|(?:^|[,;:]\\s*)please)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`, "gi");
 const COLLECTIVE = new RegExp(
-  `\\b(?:we(?:'ll| will)?(?: still| also| really)? (?:need to|have to|'ve got to|have got to|must)|(?:someone|somebody) (?:needs to|has to|should|will have to))\\s+${HEDGES}${TASK_VERB}`,
-  "i",
+  `\\b(?:we(?:'ll| will)?(?: still| also| really)? (?:need to|have to|'ve got to|have got to|must)|(?:someone|somebody) (?:needs to|has to|should|will have to))\\s+${HEDGES}${verbs(FOLLOW_UP)}`,
+  "gi",
 );
-const LABELLED = /\b(?:action items?|action points?|to-?do)(?: for ([A-Z][a-z]+))?\s*[:–-]\s*(?:([A-Z][a-z]+)(?: to| will|:)\s)?/i;
+/** A commitment inside a subordinate clause ("if I can check", "what I can confirm") is none. */
+const SUBORDINATE = /\b(?:if|whether|unless|when|once|what|how|where|that|because|'cause|see)\s*$/i;
+/** Done during the meeting itself, not after it. */
+const IN_THE_ROOM =
+  /\b(?:on the (?:white)?board|whiteboard|flip ?chart|(?:this|next|the) slide|audio|microphone|camera|headset|right now|for a (?:second|moment|sec)|in a (?:moment|minute|sec))\b/i;
+
+function commitment(pattern: RegExp, spoken: string): RegExpExecArray | null {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(spoken); match; match = pattern.exec(spoken)) {
+    if (!SUBORDINATE.test(spoken.slice(0, match.index))) return match;
+  }
+  return null;
+}
+
+/** "Action item: Erin to prepare…", "To-do for Sam: …". Case-sensitive where a name is expected. */
+const LABELLED = /\b(?:[Aa]ction (?:[Ii]tems?|[Pp]oints?)|[Tt]o-?[Dd]o)(?: for ([A-Z][a-z]+))?\s*[:–-]\s*(?:([A-Z][a-z]+)(?: to| will|:)\s)?/;
 
 /** Capitalised words that begin clauses but are nobody's name. */
 const NOT_NAMES = new Set(
@@ -553,15 +605,17 @@ const NOT_NAMES = new Set(
   My Its Mm Um Uh Hmm Let Please Today Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday`.split(/\s+/),
 );
 
-const isName = (candidate: string | undefined): candidate is string =>
-  candidate !== undefined && !NOT_NAMES.has(candidate.split(" ")[0] ?? "");
+/** The name in a capitalised run, without the clause openers before it: "Then John" is John. */
+function nameIn(run: string | undefined): string | null {
+  const words = (run ?? "").split(" ").filter(Boolean);
+  while (words.length > 0 && NOT_NAMES.has(words[0] ?? "")) words.shift();
+  return words.length > 0 ? words.join(" ") : null;
+}
 
 /** "Sarah, can you…" or "…by Friday, Sarah?": whom a request is addressed to. */
 function addressee(spoken: string): string | null {
   const opening = /^(?:(?:and|so|okay|ok|well|oh)\b[,.]?\s*)*([A-Z][a-z]+),/.exec(spoken)?.[1];
-  if (isName(opening)) return opening;
-  const closing = /,\s*([A-Z][a-z]+)\s*[?.!]*$/.exec(spoken)?.[1];
-  return isName(closing) ? closing : null;
+  return nameIn(opening) ?? nameIn(/,\s*([A-Z][a-z]+)\s*[?.!]*$/.exec(spoken)?.[1]);
 }
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
@@ -603,10 +657,11 @@ const MAX_ITEM_WORDS = 30;
 
 function itemText(sentence: Sentence, cueIndex: number): string {
   if (sentence.wordCount <= MAX_ITEM_WORDS) return sentence.text;
-  const before = sentence.spoken.slice(0, cueIndex);
-  const clauseStart = Math.max(before.lastIndexOf(","), before.lastIndexOf(";"), before.lastIndexOf(" and ")) + 1;
-  const words = sentence.spoken.slice(clauseStart).trim().split(/\s+/);
-  return tidy(words.slice(0, MAX_ITEM_WORDS).join(" ").replace(/[,;:]$/, ""));
+  // The cue starts at the person committing ("I'll…", "Sarah will…", "can you…"): the item starts there too.
+  const words = sentence.spoken.slice(cueIndex).trim().split(/\s+/).slice(0, MAX_ITEM_WORDS);
+  // Cut mid-sentence: no dangling "and" or "the" at the end.
+  while (words.length > 1 && STOP_WORDS.has((words.at(-1) ?? "").toLowerCase().replace(/[^a-z']/g, ""))) words.pop();
+  return tidy(words.join(" ").replace(/[,;:]$/, ""));
 }
 
 type ActionItem = MeetingSummaryResult["actionItems"][number];
@@ -622,18 +677,19 @@ function actionItemOf(sentence: Sentence): ActionItem | null {
 
   const labelled = LABELLED.exec(spoken);
   if (labelled && contentWords(spoken.slice(labelled.index + labelled[0].length)).length > 0) {
-    const name = [labelled[1], labelled[2]].find(isName) ?? null;
-    return item(labelled, name);
+    return item(labelled, nameIn(labelled[1]) ?? nameIn(labelled[2]));
   }
-  const request = REQUEST.exec(spoken);
+  if (IN_THE_ROOM.test(spoken) || /\bagenda\b/i.test(spoken)) return null;
+  const request = commitment(REQUEST, spoken);
   if (request) return item(request, addressee(spoken));
   // Statements only from here: "Will I need to check?" asks, it does not promise.
   if (sentence.question) return null;
-  const named = NAMED.exec(spoken);
-  if (named && isName(named[1])) return item(named, named[1]);
-  const firstPerson = FIRST_PERSON.exec(spoken);
+  const named = commitment(NAMED, spoken);
+  const name = nameIn(named?.[1]);
+  if (named && name) return item(named, name);
+  const firstPerson = commitment(FIRST_PERSON, spoken);
   if (firstPerson) return item(firstPerson, sentence.speaker);
-  const collective = COLLECTIVE.exec(spoken);
+  const collective = commitment(COLLECTIVE, spoken);
   if (collective) return item(collective, null);
   return null;
 }
@@ -667,7 +723,7 @@ function summarizeNow(input: SummaryInput): MeetingSummaryResult {
   const turns: Turn[] = segments.map((segment) => ({ position: segment.position, terms: [] }));
   const turnOf = new Map(segments.map((segment, index) => [segment.position, index]));
   for (const sentence of sentences) turns[turnOf.get(sentence.position) ?? 0]?.terms.push(...sentence.terms);
-  const sections = tileTopics(turns);
+  const sections = tileTopics(turns, idf);
   const titles = titleTopics(sections, turns, idf, vocabulary);
   const topics = sections.map((section, k) => ({
     title: titles[k] ?? `Part ${k + 1}`,
