@@ -46,13 +46,27 @@ export function cleanSpeaker(name: string): string | null {
   return cleaned === "" ? null : cleaned;
 }
 
+// Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese).
+const UNSPACED_SCRIPT = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/gu;
+// ICU's word segmentation of Chinese and Japanese text averages about two characters a word, so
+// 150 such "words" a minute is close to how fast those languages are spoken. (Thai and the others
+// average more, so their durations come out long; an estimate is all it is.)
+const UNSPACED_CHARS_PER_WORD = 2;
+
+/**
+ * Words as the 150-words-a-minute estimate counts them: space-separated tokens, except that a
+ * token in a script written without spaces counts by its length, not as one word. Expects text
+ * already passed through `cleanText`. Not `Intl.Segmenter`: V8's is quadratic on long text, and
+ * one speaker's turn in a plain-text file can be megabytes.
+ */
 export function wordCount(text: string): number {
-  if (text === "") return 0;
-  let words = 1;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 32) words++;
-  // Scripts written without spaces (Chinese, Japanese, Thai) would otherwise count a whole turn
-  // as one word; ~6 characters per word is what English averages, so it agrees there.
-  return Math.max(words, Math.ceil(text.length / 6));
+  let words = 0;
+  for (const token of text.split(" ")) {
+    if (token === "") continue;
+    const unspaced = token.match(UNSPACED_SCRIPT)?.length ?? 0;
+    words += unspaced === 0 ? 1 : Math.ceil(unspaced / UNSPACED_CHARS_PER_WORD);
+  }
+  return words;
 }
 
 export function estimateDurationMs(text: string): number {

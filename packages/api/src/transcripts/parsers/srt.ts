@@ -31,25 +31,39 @@ class TimingScanner {
     while (this.line[this.pos] === " " || this.line[this.pos] === "\t") this.pos++;
   }
 
-  /** Reads `h:mm:ss,mmm` at `pos`; on failure `pos` is left at the offending character. */
+  /** Fails with `pos` at `at`, which becomes the column of the error. */
+  private fail(at: number, error: string): { error: string } {
+    this.pos = at;
+    return { error };
+  }
+
+  /**
+   * Reads `h:mm:ss,mmm` at `pos`. On failure `pos` points at what the user has to fix: the start
+   * of a field with a bad value ("00:0:04" → the "0"), or the character found where a separator
+   * belongs.
+   */
   timestamp(): { ms: number } | { error: string } {
+    const hoursAt = this.pos;
     const hours = this.digits(3);
-    if (hours === "") return { error: "hours must be digits" };
-    if (this.line[this.pos] !== ":") return { error: "expected ':' after the hours" };
+    if (hours === "") return this.fail(hoursAt, "hours must be digits");
+    if (this.line[this.pos] !== ":") return this.fail(this.pos, "expected ':' after the hours");
     this.pos++;
+    const minutesAt = this.pos;
     const minutes = this.digits(2);
-    if (minutes.length !== 2) return { error: "minutes must be two digits" };
-    if (this.line[this.pos] !== ":") return { error: "expected ':' after the minutes" };
+    if (minutes.length !== 2) return this.fail(minutesAt, "minutes must be two digits");
+    if (this.line[this.pos] !== ":") return this.fail(this.pos, "expected ':' after the minutes");
     this.pos++;
+    const secondsAt = this.pos;
     const seconds = this.digits(2);
-    if (seconds.length !== 2) return { error: "seconds must be two digits" };
+    if (seconds.length !== 2) return this.fail(secondsAt, "seconds must be two digits");
     // "," is SubRip's; "." is common in files converted from WebVTT and is just as clear.
-    if (this.line[this.pos] !== "," && this.line[this.pos] !== ".") return { error: "expected ',' before the milliseconds" };
+    if (this.line[this.pos] !== "," && this.line[this.pos] !== ".") return this.fail(this.pos, "expected ',' before the milliseconds");
     this.pos++;
+    const fractionAt = this.pos;
     const fraction = this.digits(3);
-    if (fraction === "") return { error: "milliseconds must be digits" };
-    if (Number(minutes) > 59) return { error: "minutes must be 00 to 59" };
-    if (Number(seconds) > 59) return { error: "seconds must be 00 to 59" };
+    if (fraction === "") return this.fail(fractionAt, "milliseconds must be digits");
+    if (Number(minutes) > 59) return this.fail(minutesAt, "minutes must be 00 to 59");
+    if (Number(seconds) > 59) return this.fail(secondsAt, "seconds must be 00 to 59");
     // A decimal fraction of a second: ",5" and ",500" are both half a second.
     const ms = Number(hours) * 3_600_000 + Number(minutes) * 60_000 + Number(seconds) * 1000 + Math.round(Number(`0.${fraction}`) * 1000);
     return { ms };
