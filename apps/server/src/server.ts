@@ -39,7 +39,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     jobs = startJobWorker({
       db,
       log,
-      handlers: createJobHandlers({ db, ai: services.ai, log }),
+      handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, log }),
       pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
       concurrency: env.JOB_CONCURRENCY,
     });

@@ -1,6 +1,7 @@
 // The long-lived collaborators procedures use, built once per process from the configuration.
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
+import { createOpenAiEmbeddings, type EmbeddingsProvider } from "./ai/embeddings.js";
 import { createExtractiveProvider } from "./ai/extractive.js";
 import { createOpenAiProvider } from "./ai/openai.js";
 import type { AiProvider } from "./ai/provider.js";
@@ -22,6 +23,8 @@ export interface AppSettings {
   resetTtlMinutes: number;
   /** Model tokens per workspace per calendar month (UTC) for Ask Mind; 0 = no limit. */
   askMindMonthlyTokenBudget: number;
+  /** Cosine similarity below which a vector match is not relevant. */
+  embeddingsMinSimilarity: number;
 }
 
 export interface AppServices {
@@ -32,6 +35,8 @@ export interface AppServices {
   sessions: SessionValidator;
   /** Summaries and Ask Mind answers: an OpenAI-compatible model, or the extractive fallback. */
   ai: AiProvider;
+  /** Embeddings for Ask Mind's vector retrieval; null when not configured (full text only). */
+  embeddings: EmbeddingsProvider | null;
   /** Called after an email is queued, so delivery need not wait for its next poll. */
   emailQueued(): void;
   /** Called after a background job is queued, so this instance's worker picks it up at once. */
@@ -48,6 +53,7 @@ export function settingsFromEnv(env: Env): AppSettings {
     verificationTtlHours: env.EMAIL_VERIFICATION_TTL_HOURS,
     resetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
     askMindMonthlyTokenBudget: env.ASKMIND_MONTHLY_TOKEN_BUDGET,
+    embeddingsMinSimilarity: env.EMBEDDINGS_MIN_SIMILARITY,
   };
 }
 
@@ -55,6 +61,13 @@ export function settingsFromEnv(env: Env): AppSettings {
 export function aiProviderFromEnv(env: Env, log: Logger): AiProvider {
   if (!env.LLM_BASE_URL) return createExtractiveProvider();
   return createOpenAiProvider({ baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, log });
+}
+
+/** The configured embeddings model, or null. */
+export function embeddingsFromEnv(env: Env, log: Logger): EmbeddingsProvider | null {
+  const baseUrl = env.EMBEDDINGS_BASE_URL ?? env.LLM_BASE_URL;
+  if (!env.EMBEDDINGS_MODEL || !baseUrl) return null;
+  return createOpenAiEmbeddings({ baseUrl, apiKey: env.EMBEDDINGS_API_KEY ?? env.LLM_API_KEY, model: env.EMBEDDINGS_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, log });
 }
 
 export interface CreateServicesOptions {
@@ -77,6 +90,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ap
     limits,
     sessions: new SessionValidator(db),
     ai: aiProviderFromEnv(env, log),
+    embeddings: embeddingsFromEnv(env, log),
     emailQueued: options.emailQueued ?? (() => {}),
     jobsQueued: options.jobsQueued ?? (() => {}),
     async close() {

@@ -82,6 +82,15 @@ export const envSchema = z
     LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
     /** Per request (or, streaming, per piece of the answer). */
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    /**
+     * Embeddings for Ask Mind's vector retrieval (an OpenAI-compatible /embeddings endpoint; base
+     * URL and key default to the LLM's). Used only where the database has pgvector. Unset: full text only.
+     */
+    EMBEDDINGS_MODEL: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+    EMBEDDINGS_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), z.url({ protocol: /^https?$/ }).optional()),
+    EMBEDDINGS_API_KEY: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+    /** Cosine similarity below which a vector match does not count as relevant. */
+    EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
     /** Model tokens Ask Mind may use per workspace per calendar month (UTC); 0 = no limit. */
     ASKMIND_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(2_000_000),
     /** How often each server instance looks for due background jobs (summaries). */
@@ -125,6 +134,12 @@ function keyProblems(env: Env): string[] {
     : [`JWT_PRIVATE_KEY, JWT_PUBLIC_KEY: both are required with JWT_ALGORITHM=${env.JWT_ALGORITHM}`];
 }
 
+function embeddingsProblems(env: Env): string[] {
+  return env.EMBEDDINGS_MODEL && !env.EMBEDDINGS_BASE_URL && !env.LLM_BASE_URL
+    ? ["EMBEDDINGS_BASE_URL: is required with EMBEDDINGS_MODEL (or set LLM_BASE_URL)"]
+    : [];
+}
+
 /** Validates a set of variables; throws EnvError listing every problem at once. */
 export function parseEnv(source: Source): Env {
   const result = envSchema.safeParse(source);
@@ -132,7 +147,7 @@ export function parseEnv(source: Source): Env {
     ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`)),
     ...productionProblems(source),
   ];
-  if (result.success) problems.push(...keyProblems(result.data));
+  if (result.success) problems.push(...keyProblems(result.data), ...embeddingsProblems(result.data));
   if (problems.length > 0 || !result.success) throw new EnvError(problems);
   return result.data;
 }

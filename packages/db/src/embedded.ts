@@ -4,6 +4,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export interface EmbeddedPostgres {
@@ -75,7 +76,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const db = await PGlite.create({
     ...(dataDir ? { dataDir: path.join(dataDir, PGDATA) } : {}),
     ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
+    extensions: { vector },
   });
+  // pgvector ships with PGlite, so the embedded database always has it (Ask Mind's vector
+  // retrieval uses it when embeddings are configured); on a real server it is the operator's choice.
+  await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
   const server = new PGLiteSocketServer({
     db,
     host: "127.0.0.1",

@@ -11,6 +11,7 @@ export const TENANT_MODELS = new Set([
   "MeetingComment",
   "Transcript",
   "TranscriptSegment",
+  "SegmentEmbedding",
   "MeetingSummary",
   "ActionItem",
   "Candidate",

@@ -5,10 +5,12 @@
 // The answer is produced by a run that does not belong to the request: the request only listens.
 // A client that disconnects stops listening; the run still finishes and stores the answer.
 import { scopedDb, type Db, type ScopedDb } from "@meetmind/db";
+import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import { AiProviderError, type AiProvider, type ChatMessage, type TokenUsage } from "../ai/provider.js";
 import type { Logger } from "../logger.js";
 import { answerExtractively } from "./extractive-answer.js";
-import { retrieveWindows, type RetrievedSegment, type RetrievedWindow } from "./retrieval.js";
+import { retrieveHybrid } from "./hybrid.js";
+import type { RetrievedSegment, RetrievedWindow } from "./retrieval.js";
 import { retrievalScopeOf } from "./scope.js";
 import type { AskMindScope, Citation, MessageOutput } from "./schemas.js";
 import { messageSelect, presentMessage } from "./service.js";
@@ -24,6 +26,9 @@ export const NOTHING_FOUND =
 export interface AnswerDeps {
   db: Db;
   ai: AiProvider;
+  /** Null: full-text retrieval only. */
+  embeddings: EmbeddingsProvider | null;
+  minSimilarity: number;
   log: Logger;
 }
 
@@ -248,7 +253,7 @@ async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (pi
     usage.promptTokens += rewritten.usage.promptTokens;
     usage.completionTokens += rewritten.usage.completionTokens;
   }
-  const windows = await retrieveWindows(deps.db, {
+  const windows = await retrieveHybrid(deps, {
     workspaceId: job.workspaceId,
     query: standalone,
     scope: retrievalScopeOf(job.scope),

@@ -1,6 +1,7 @@
 // askMind.ask and askMind.retry: checks (owner, rate limit, monthly budget), the stored question
 // and a pending answer, then a run (answer.ts) whose progress the caller streams.
 import type { Db } from "@meetmind/db";
+import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import type { AiProvider } from "../ai/provider.js";
 import { NotFoundError, RateLimitedError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -13,6 +14,8 @@ import { messageSelect, presentMessage, requireOwnSession, scopeFromJson } from 
 export interface AskDeps {
   db: Db;
   ai: AiProvider;
+  embeddings: EmbeddingsProvider | null;
+  minSimilarity: number;
   log: Logger;
   limits: RateLimiter;
   monthlyTokenBudget: number;

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
+import { createOpenAiEmbeddings } from "../ai/embeddings.js";
 import { createOpenAiProvider } from "../ai/openai.js";
+import { createJobHandlers } from "../jobs/handlers.js";
+import { startJobWorker } from "../jobs/queue.js";
+import { silentLogger } from "../logger.js";
 import { createContextInner, type AuthUser } from "../context.js";
 import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
 import { appRouter } from "../root.js";
@@ -11,6 +15,7 @@ import { createTestServices, type TestServicesOptions } from "../testing/service
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
 import { NOTHING_FOUND } from "./answer.js";
+import { hasPgvector } from "./vector.js";
 import type { AskEvent, MessageOutput } from "./schemas.js";
 
 type Services = AppServices & { close(): Promise<void> };
@@ -275,5 +280,50 @@ describe("askMind.suggestedPrompts", () => {
     expect(elsewhere.map((p) => p.text)).not.toContain("What was discussed about Garden beds?");
     await admin.askMind.suggestedPrompts.delete({ workspaceId: w.workspaceId, promptId: created.id });
     expect((await as(w.viewer).askMind.suggestedPrompts.list({ workspaceId: w.workspaceId })).map((p) => p.id)).not.toContain(created.id);
+  });
+});
+
+describe("hybrid retrieval with embeddings", () => {
+  it("embeds imported and edited segments in the background, and fuses vector matches where the database has pgvector", async () => {
+    const embeddings = createOpenAiEmbeddings({ baseUrl: fake.url, model: "fake-embed" });
+    const hybrid = await services({ embeddings, ai: createOpenAiProvider({ baseUrl: fake.url, model: "fake-model", maxRetries: 0 }) });
+    const me = as(w.member, hybrid);
+    const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title: "Fleet review" });
+    const lines = ["The car needs new tyres before winter.", "Also the printer on the second floor is broken."];
+    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "text", content: lines.map((line) => `Mia: ${line}`).join("\n") });
+    const jobs = startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai: hybrid.ai, embeddings, log: silentLogger }), pollIntervalMs: 0, backoff: () => 0 });
+    await jobs.runDue();
+    const stored = await db.segmentEmbedding.findMany({ where: { meetingId: meeting.id }, select: { segmentId: true, model: true, embedding: true } });
+    expect(stored).toHaveLength(2);
+    expect(stored.every((row) => row.model === "fake-embed" && row.embedding.length === 64)).toBe(true);
+
+    // An edited segment loses its embedding at once and gets a new one from the job.
+    const [first] = (await me.transcripts.get({ workspaceId: w.workspaceId, meetingId: meeting.id })).segments;
+    await me.transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: first?.id ?? "", text: "The company car needs new winter tyres." });
+    expect(await db.segmentEmbedding.count({ where: { segmentId: first?.id ?? "" } })).toBe(0);
+    await jobs.runDue();
+    await jobs.stop();
+    expect(await db.segmentEmbedding.count({ where: { segmentId: first?.id ?? "" } })).toBe(1);
+
+    // "automobile" is not in the transcript: full text finds nothing, the embedding finds the car.
+    const s = await session(w.member, { kind: "meeting", meetingId: meeting.id }, hybrid);
+    fake.enqueue({ kind: "reply", content: "It needs new winter tyres [1]." });
+    const { final } = await collect(await me.askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "Tell me about the automobile." }));
+    if (await hasPgvector(db)) {
+      expect(final).toMatchObject({ status: "done", content: "It needs new winter tyres [1].", citations: [{ marker: 1, segmentId: first?.id, quote: "The company car needs new winter tyres." }] });
+      await expectGrounded(final, [meeting.id]);
+    } else {
+      // Without pgvector (a server where the operator has not installed it), full text alone.
+      expect(final).toMatchObject({ status: "done", content: NOTHING_FOUND, citations: [] });
+      expect(fake.requests.filter((r) => r.path.endsWith("/chat/completions"))).toHaveLength(0);
+    }
+
+    // A failing embeddings server does not fail the question: full text answers it.
+    fake.reset();
+    fake.setEmbeddingsDown(true);
+    // (The thread has a question already: the model first rewrites this one.)
+    fake.enqueue({ kind: "reply", content: "Which printer is broken?" }, { kind: "reply", content: "The printer is broken [2]." });
+    const fallback = await collect(await me.askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "Which printer is broken?" }));
+    expect(fallback.final).toMatchObject({ status: "done", citations: [{ quote: "Also the printer on the second floor is broken." }] });
   });
 });

@@ -30,6 +30,8 @@ const ok = { ok: true as const };
 const askDeps = (ctx: Context): AskDeps => ({
   db: ctx.db,
   ai: ctx.services.ai,
+  embeddings: ctx.services.embeddings,
+  minSimilarity: ctx.services.settings.embeddingsMinSimilarity,
   log: ctx.log,
   limits: ctx.services.limits,
   monthlyTokenBudget: ctx.services.settings.askMindMonthlyTokenBudget,

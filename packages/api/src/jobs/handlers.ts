@@ -1,6 +1,8 @@
 // Every background job the API defines, by queue. Each server instance runs a worker with these.
 import type { Db } from "@meetmind/db";
+import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import type { AiProvider } from "../ai/provider.js";
+import { EMBEDDINGS_QUEUE, runEmbeddingsJob } from "../askmind/vector.js";
 import type { Logger } from "../logger.js";
 import { runSummaryJob } from "../summaries/job.js";
 import { SUMMARY_QUEUE } from "../summaries/service.js";
@@ -9,11 +11,14 @@ import type { JobHandler } from "./queue.js";
 export interface JobDeps {
   db: Db;
   ai: AiProvider;
+  embeddings: EmbeddingsProvider | null;
   log: Logger;
 }
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
+  const { embeddings } = deps;
   return {
     [SUMMARY_QUEUE]: (payload, context) => runSummaryJob(deps, payload, context),
-  };
+    ...(embeddings ? { [EMBEDDINGS_QUEUE]: (payload, context) => runEmbeddingsJob({ ...deps, embeddings }, payload, context) } : {}),
+  } satisfies Record<string, JobHandler>;
 }

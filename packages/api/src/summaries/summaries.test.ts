@@ -44,7 +44,7 @@ const as = (user: AuthUser, services: Services = extractive) => createCallerFact
 
 /** A worker like the server's, driven by hand: runDue() runs whatever is due, retries without delay. */
 function worker(ai: AiProvider): JobWorker {
-  return startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai, log: silentLogger }), pollIntervalMs: 0, backoff: () => 0 });
+  return startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai, embeddings: null, log: silentLogger }), pollIntervalMs: 0, backoff: () => 0 });
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; appCode?: string } | undefined> {

@@ -45,9 +45,32 @@ export interface FakeOpenAI {
   enqueue(...behaviours: FakeBehaviour[]): void;
   /** The behaviour for requests once the script is used up (default: reply "ok"). */
   setResponse(behaviour: FakeBehaviour): void;
+  /** Makes /embeddings answer 503 (true) or work again (false). */
+  setEmbeddingsDown(down: boolean): void;
   /** Clears the script, the default and the captured requests. */
   reset(): void;
   close(): Promise<void>;
+}
+
+/**
+ * The fake's embeddings: words hashed into 64 dimensions (after a few synonyms are folded
+ * together, so that "automobile" lands where "car" does, as a real model would place them),
+ * normalised. Deterministic, so tests can reason about similarity.
+ */
+export const FAKE_SYNONYMS: Record<string, string> = { automobile: "car", vehicle: "car", cars: "car", budget: "money", funds: "money", cost: "money" };
+const FAKE_STOP = new Set(["the", "a", "an", "of", "to", "and", "is", "are", "was", "we", "i", "it", "in", "on", "for", "about", "what", "who", "tell", "me", "did", "do", "does", "that", "this", "with"]);
+
+export function fakeEmbedding(text: string): number[] {
+  const vector = new Array<number>(64).fill(0);
+  for (const raw of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    if (FAKE_STOP.has(raw)) continue;
+    const word = FAKE_SYNONYMS[raw] ?? raw;
+    let hash = 2166136261;
+    for (const char of word) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
+    vector[(hash >>> 0) % 64] = (vector[(hash >>> 0) % 64] ?? 0) + 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
 }
 
 export interface FakeOpenAIOptions {
@@ -78,6 +101,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const requests: FakeRequest[] = [];
   const script: FakeBehaviour[] = [];
   let fallback: FakeBehaviour | null = null;
+  let embeddingsDown = false;
   let counter = 0;
 
   async function stream(
@@ -172,6 +196,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       res.on("close", () => {
         if (!res.writableFinished) request.aborted = true;
       });
+      if (req.method === "POST" && request.path === "/v1/embeddings") {
+        if (embeddingsDown) {
+          res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "embeddings are down" } }));
+          return;
+        }
+        const input = (body as { input?: unknown }).input;
+        const texts = Array.isArray(input) ? input.map(String) : [String(input)];
+        const data = texts.map((text, index) => ({ object: "embedding", index, embedding: fakeEmbedding(text) }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data, model: modelOf(body) }));
+        return;
+      }
       if (req.method !== "POST" || request.path !== "/v1/chat/completions") {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
         return;
@@ -208,10 +243,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     setResponse(behaviour) {
       fallback = behaviour;
     },
+    setEmbeddingsDown(down) {
+      embeddingsDown = down;
+    },
     reset() {
       script.splice(0);
       requests.splice(0);
       fallback = null;
+      embeddingsDown = false;
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { parseEnv } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createExtractiveProvider } from "../ai/extractive.js";
+import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import type { AiProvider } from "../ai/provider.js";
 import { createAccessTokens } from "../auth/tokens.js";
 import { SessionValidator } from "../auth/sessions.js";
@@ -19,6 +20,8 @@ export interface TestServicesOptions {
   jobsQueued?: () => void;
   /** Default: the extractive provider (no model). */
   ai?: AiProvider;
+  /** Default: none (full-text retrieval only). */
+  embeddings?: EmbeddingsProvider;
 }
 
 export async function createTestServices(db: Db, options: TestServicesOptions = {}): Promise<AppServices & { close(): Promise<void> }> {
@@ -37,6 +40,7 @@ export async function createTestServices(db: Db, options: TestServicesOptions = 
     limits,
     sessions: new SessionValidator(db),
     ai: options.ai ?? createExtractiveProvider(),
+    embeddings: options.embeddings ?? null,
     emailQueued: options.emailQueued ?? (() => {}),
     jobsQueued: options.jobsQueued ?? (() => {}),
     async close() {

@@ -1,3 +1,5 @@
+import { queueEmbeddings } from "../askmind/vector.js";
+import type { Context } from "../context.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
 import {
   assignSpeakerInput,
@@ -11,11 +13,22 @@ import {
 } from "./schemas.js";
 import * as transcripts from "./service.js";
 
+/** With embeddings configured, (re)embeds the transcript's new or edited segments in the background. */
+async function embedLater(ctx: Context, transcriptId: string): Promise<void> {
+  if (!ctx.services.embeddings) return;
+  await queueEmbeddings(ctx.db, transcriptId);
+  ctx.services.jobsQueued();
+}
+
 export const transcriptsRouter = createTRPCRouter({
   import: workspaceProcedure("meetings:write")
     .input(importInput)
     .output(transcriptInfo)
-    .mutation(({ ctx, input }) => transcripts.importTranscript(ctx.scope, input)),
+    .mutation(async ({ ctx, input }) => {
+      const transcript = await transcripts.importTranscript(ctx.scope, input);
+      await embedLater(ctx, transcript.id);
+      return transcript;
+    }),
 
   get: workspaceProcedure("meetings:read")
     .input(getTranscriptInput)
@@ -26,7 +39,11 @@ export const transcriptsRouter = createTRPCRouter({
     update: workspaceProcedure("meetings:write")
       .input(updateSegmentInput)
       .output(segmentOutput)
-      .mutation(({ ctx, input }) => transcripts.updateSegment(ctx.scope, input)),
+      .mutation(async ({ ctx, input }) => {
+        const segment = await transcripts.updateSegment(ctx.scope, input);
+        await embedLater(ctx, segment.transcriptId);
+        return segment;
+      }),
   }),
 
   speakers: createTRPCRouter({

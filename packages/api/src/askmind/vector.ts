@@ -1,0 +1,110 @@
+// The vector half of Ask Mind's hybrid retrieval: segment embeddings written by a background job
+// after each transcript import, and nearest-segment search with pgvector. Both are optional: with
+// no embeddings model, or a database without pgvector, retrieval is full text alone.
+import { Prisma, type Db } from "@meetmind/db";
+import type { EmbeddingsProvider } from "../ai/embeddings.js";
+import { enqueueJob, PermanentJobError, type JobContext } from "../jobs/queue.js";
+import type { Logger } from "../logger.js";
+import type { RetrievalScope } from "./retrieval.js";
+
+export const EMBEDDINGS_QUEUE = "embeddings.index";
+/** Segments embedded and stored per round trip. */
+const INDEX_BATCH = 256;
+
+export interface EmbeddingsJobDeps {
+  db: Db;
+  embeddings: EmbeddingsProvider;
+  log: Logger;
+}
+
+/** Embeds every segment of a current transcript that has no embedding for the model yet. Idempotent. */
+export async function runEmbeddingsJob(deps: EmbeddingsJobDeps, payload: Prisma.JsonValue, context: JobContext): Promise<void> {
+  const transcriptId = payload && typeof payload === "object" && !Array.isArray(payload) ? payload.transcriptId : undefined;
+  if (typeof transcriptId !== "string") throw new PermanentJobError("embeddings job payload has no transcriptId");
+  const transcript = await deps.db.transcript.findUnique({ where: { id: transcriptId }, select: { isCurrent: true } });
+  if (!transcript?.isCurrent) return; // replaced since: its successor has its own job
+  const model = deps.embeddings.model;
+  for (;;) {
+    const segments = await deps.db.transcriptSegment.findMany({
+      where: { transcriptId, embedding: { is: null } },
+      orderBy: { position: "asc" },
+      take: INDEX_BATCH,
+      select: { id: true, workspaceId: true, meetingId: true, text: true },
+    });
+    if (segments.length === 0) break;
+    const vectors = await deps.embeddings.embed(
+      segments.map((segment) => segment.text),
+      { signal: context.signal },
+    );
+    await deps.db.segmentEmbedding.createMany({
+      data: segments.map((segment, i) => ({
+        segmentId: segment.id,
+        workspaceId: segment.workspaceId,
+        meetingId: segment.meetingId,
+        model,
+        embedding: vectors[i] ?? [],
+      })),
+      skipDuplicates: true,
+    });
+  }
+  deps.log.debug({ transcriptId, model }, "transcript embedded");
+}
+
+/** Queues embedding of the transcript's segments that have none (new, or edited since). */
+export async function queueEmbeddings(db: Db, transcriptId: string): Promise<void> {
+  await enqueueJob(db, { queue: EMBEDDINGS_QUEUE, payload: { transcriptId } });
+}
+
+const pgvectorByClient = new WeakMap<Db, Promise<boolean>>();
+
+/** Whether the database has the pgvector extension (asked once per client). */
+export function hasPgvector(db: Db): Promise<boolean> {
+  let known = pgvectorByClient.get(db);
+  if (!known) {
+    known = db.$queryRaw<{ present: boolean }[]>`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS present`.then(
+      (rows) => rows[0]?.present === true,
+    );
+    pgvectorByClient.set(db, known);
+  }
+  return known;
+}
+
+export interface VectorHit {
+  segmentId: string;
+  meetingId: string;
+  position: number;
+  similarity: number;
+}
+
+/**
+ * The segments nearest to `vector` (cosine), within the workspace, the scope, current transcripts
+ * and live meetings, at or above `minSimilarity`, best first.
+ */
+export async function vectorHits(
+  db: Db,
+  params: { workspaceId: string; model: string; vector: number[]; scope: RetrievalScope; limit: number; minSimilarity: number },
+): Promise<VectorHit[]> {
+  const { scope } = params;
+  const literal = `[${params.vector.map((value) => (Number.isFinite(value) ? value : 0)).join(",")}]`;
+  const filters: Prisma.Sql[] = [];
+  if (scope.meetingIds) filters.push(Prisma.sql`AND m.id = ANY(${scope.meetingIds}::uuid[])`);
+  if (scope.from) filters.push(Prisma.sql`AND COALESCE(m.scheduled_start, m.created_at) >= ${scope.from}`);
+  if (scope.to) filters.push(Prisma.sql`AND COALESCE(m.scheduled_start, m.created_at) <= ${scope.to}`);
+  if (scope.tag) filters.push(Prisma.sql`AND ${scope.tag} = ANY(m.tags)`);
+  if (scope.participantMemberId) {
+    filters.push(Prisma.sql`AND EXISTS (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = m.id AND p.member_id = ${scope.participantMemberId}::uuid)`);
+  }
+  const rows = await db.$queryRaw<{ segmentId: string; meetingId: string; position: number; distance: number }[]>`
+    SELECT s.id AS "segmentId", s.meeting_id AS "meetingId", s.position, e.embedding::vector <=> ${literal}::vector AS distance
+    FROM segment_embeddings e
+    JOIN transcript_segments s ON s.id = e.segment_id
+    JOIN transcripts t ON t.id = s.transcript_id AND t.is_current
+    JOIN meetings m ON m.id = s.meeting_id AND m.deleted_at IS NULL
+    WHERE e.workspace_id = ${params.workspaceId}::uuid AND e.model = ${params.model} AND m.workspace_id = ${params.workspaceId}::uuid
+      ${filters.length > 0 ? Prisma.join(filters, " ") : Prisma.empty}
+    ORDER BY distance
+    LIMIT ${params.limit}::int`;
+  return rows
+    .map((row) => ({ segmentId: row.segmentId, meetingId: row.meetingId, position: row.position, similarity: 1 - Number(row.distance) }))
+    .filter((hit) => hit.similarity >= params.minSimilarity);
+}
