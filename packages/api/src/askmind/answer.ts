@@ -8,7 +8,7 @@ import { scopedDb, type Db, type ScopedDb } from "@meetmind/db";
 import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import { AiProviderError, type AiProvider, type ChatMessage, type TokenUsage } from "../ai/provider.js";
 import type { Logger } from "../logger.js";
-import { answerExtractively } from "./extractive-answer.js";
+import { answerExtractively, type AnswerTuning } from "./extractive-answer.js";
 import { retrieveHybrid } from "./hybrid.js";
 import type { RetrievedSegment, RetrievedWindow } from "./retrieval.js";
 import { retrievalScopeOf } from "./scope.js";
@@ -175,13 +175,26 @@ async function answerWithModel(
   return { text: text || NOTHING_FOUND, citations: text ? citations : [], model: ai.model, usage: result.usage };
 }
 
-function answerOffline(question: string, windows: RetrievedWindow[], emit: (piece: string) => void): Answer {
-  const bySegment = new Map(contextOf(windows).map((segment) => [segment.id, segment]));
-  const sentences = answerExtractively(question, windows);
+/** Offline answers draw on the best few windows (more dilutes them; the model gets all). */
+export const OFFLINE_ANSWER_WINDOWS = 5;
+
+/**
+ * The offline answer: the answerer's sentences in order, each run of one speaker's sentences
+ * introduced by the speaker, each sentence followed by the marker of the segment it quotes.
+ * Also what `pnpm eval:qmsum` scores.
+ */
+export function composeOfflineAnswer(
+  question: string,
+  windows: RetrievedWindow[],
+  options: { tuning?: Partial<AnswerTuning>; wordBudget?: number } = {},
+): { text: string; citations: Citation[]; pieces: string[] } {
+  const used = windows.slice(0, OFFLINE_ANSWER_WINDOWS);
+  const bySegment = new Map(contextOf(used).map((segment) => [segment.id, segment]));
   const citations: Citation[] = [];
   const markerOf = new Map<string, number>();
-  const parts: string[] = [];
-  for (const sentence of sentences) {
+  const pieces: string[] = [];
+  let speaker: string | null | undefined;
+  for (const sentence of answerExtractively(question, used, options)) {
     const segment = bySegment.get(sentence.segmentId);
     if (!segment) continue; // the answerer only uses given segments; never cite anything else
     let marker = markerOf.get(segment.id);
@@ -190,15 +203,18 @@ function answerOffline(question: string, windows: RetrievedWindow[], emit: (piec
       markerOf.set(segment.id, marker);
       citations.push(citationOf(segment, marker));
     }
-    const part = `${sentence.text.trim()} [${marker}]`;
-    emit(parts.length === 0 ? part : ` ${part}`);
-    parts.push(part);
+    const lead = sentence.speakerLabel && sentence.speakerLabel !== speaker ? `${pieces.length > 0 ? "\n" : ""}${sentence.speakerLabel}: ` : pieces.length > 0 ? " " : "";
+    speaker = sentence.speakerLabel;
+    pieces.push(`${lead}${sentence.text.trim()} [${marker}]`);
   }
-  if (parts.length === 0) {
-    emit(NOTHING_FOUND);
-    return { text: NOTHING_FOUND, citations: [], model: "extractive", usage: { promptTokens: 0, completionTokens: 0 } };
-  }
-  return { text: parts.join(" "), citations, model: "extractive", usage: { promptTokens: 0, completionTokens: 0 } };
+  if (pieces.length === 0) return { text: NOTHING_FOUND, citations: [], pieces: [NOTHING_FOUND] };
+  return { text: pieces.join(""), citations, pieces };
+}
+
+function answerOffline(question: string, windows: RetrievedWindow[], emit: (piece: string) => void): Answer {
+  const { text, citations, pieces } = composeOfflineAnswer(question, windows);
+  for (const piece of pieces) emit(piece);
+  return { text, citations, model: "extractive", usage: { promptTokens: 0, completionTokens: 0 } };
 }
 
 function failureOf(error: unknown): string {

@@ -1,15 +1,19 @@
 // Ask Mind's offline answer (no language model): the most relevant sentences of the retrieved
 // windows, each quoted from — and cited to — the segment it comes from.
 //
-//   1. sentences: every segment of every window split into sentences (verbatim substrings of the
-//      segment text; leading fillers such as "Um, so," trimmed); backchannels ("Yeah.") dropped;
+//   1. sentences: every segment of every window split into sentences, quoted clean-verbatim
+//      (leading fillers such as "Um, so," trimmed, "uh"/"um" and stutters like "the the" dropped,
+//      nothing else changed); sentences under minWords (backchannels, "Yeah.") are not quoted;
 //   2. relevance: BM25 of the sentence against the question's content words (Porter stems; idf over
-//      the windows' sentences), plus how central the sentence is to its window (cosine to the
-//      window's word distribution), times a prior for the window's rank;
-//   3. nothing is answered (returns []) when no sentence shares a content word with the question:
-//      the caller must then say so plainly and cite nothing;
-//   4. selection: maximal marginal relevance (relevance minus similarity to what is already chosen)
-//      until the word budget is used; the chosen sentences are returned in transcript order.
+//      the windows' sentences), plus how central it is to the rest of its window (cosine, its own
+//      words left out), times 1 / (1 + windowDecay · window rank); a sentence sharing no word with
+//      the question counts only through centrality, at contextWeight;
+//   3. nothing is answered (returns []) when no sentence shares a content word with the question,
+//      or when the words found carry less than minCoverage of the question's (idf-weighted): the
+//      caller must then say so plainly and cite nothing;
+//   4. selection: maximal marginal relevance (lambda · relevance − (1 − lambda) · similarity to what
+//      is already chosen; near-duplicates above maxSimilarity never) until the word budget is used;
+//      the chosen sentences are returned in transcript order.
 import { porterStem } from "./rouge.js";
 import { contentWords, type RetrievedWindow } from "./retrieval.js";
 
@@ -40,17 +44,32 @@ export interface AnswerTuning {
   b: number;
   /** Sentences with no question word are eligible only with this much of the relevance weight. */
   contextWeight: number;
+  /** Exponent of a sentence's content density (content words / words): favours informative sentences. */
+  density: number;
+  /** Relevance is divided by words^perWord: the budget is in words, so value per word matters. */
+  perWord: number;
+  /** A sentence more similar than this (cosine) to one already chosen is never added (1 = no limit). */
+  maxSimilarity: number;
+  /**
+   * Below this share of the question's content (idf-weighted; a word absent from the windows
+   * weighs the most) found in the windows, the question is deemed not answered by them.
+   */
+  minCoverage: number;
 }
 
 export const DEFAULT_TUNING: AnswerTuning = {
   lambda: 0.7,
   centrality: 0.5,
-  windowDecay: 0.3,
+  windowDecay: 1,
   minWords: 5,
   maxWords: 40,
   k1: 1.2,
   b: 0.75,
   contextWeight: 0.5,
+  density: 0,
+  perWord: 0,
+  maxSimilarity: 0.8,
+  minCoverage: 0.15,
 };
 
 // ---------------------------------------------------------------- text
@@ -109,13 +128,13 @@ export function splitSentences(text: string): { start: number; end: number }[] {
   return spans;
 }
 
-const FILLERS = /(^|[\s,])(?:uh+|um+|uhm|mm+|hmm+|erm|eh)(?=[\s,.!?]|$)[,]?/gi;
+const FILLERS = /[\s,]*(?<![\w-])(?:mm-hmm|uh-huh|uh+|um+|uhm|mm+|hmm+|erm|eh)\b,?(?=[\s.!?]|$)/gi;
 const STUTTER = /\b([a-z']+)(?:[\s,]+\1\b)+/gi;
 
 /** Clean verbatim: fillers and stutters dropped, spacing and the first letter tidied. */
 export function cleanSentence(text: string): string {
   const cleaned = text
-    .replace(FILLERS, "$1")
+    .replace(FILLERS, "")
     .replace(STUTTER, "$1")
     .replace(/\s+([,.!?;:])/g, "$1")
     .replace(/,+(?=[,.!?])/g, "")
@@ -231,6 +250,9 @@ export function answerExtractively(
   const n = candidates.length;
   const averageLength = candidates.reduce((sum, c) => sum + c.stems.length, 0) / n;
   const idf = (s: string) => Math.log(1 + (n - (df.get(s) ?? 0) + 0.5) / ((df.get(s) ?? 0) + 0.5));
+  const found = questionStems.reduce((sum, s) => sum + (df.has(s) ? idf(s) : 0), 0);
+  const all = questionStems.reduce((sum, s) => sum + idf(s), 0);
+  if (found < tuning.minCoverage * all) return [];
   const windowNorms = windowCounts.map(normOf);
   let best = 0;
   for (const candidate of candidates) {
@@ -241,12 +263,20 @@ export function answerExtractively(
       candidate.matched++;
       bm25 += (idf(s) * tf * (tuning.k1 + 1)) / (tf + tuning.k1 * (1 - tuning.b + (tuning.b * candidate.stems.length) / averageLength));
     }
+    // Similarity to the rest of its window (its own words taken out, so an aside shares nothing).
     const window = windowCounts[candidate.windowRank] ?? new Map<string, number>();
-    const central = cosine(candidate.counts, candidate.norm, window, windowNorms[candidate.windowRank] ?? 0);
+    let dot = 0;
+    for (const [key, count] of candidate.counts) dot += count * ((window.get(key) ?? 0) - count);
+    const windowNorm = windowNorms[candidate.windowRank] ?? 0;
+    let own = 0;
+    for (const [key, count] of candidate.counts) own += count * (window.get(key) ?? 0);
+    const restNorm = Math.sqrt(Math.max(0, windowNorm * windowNorm - 2 * own + candidate.norm * candidate.norm));
+    const central = candidate.norm > 0 && restNorm > 0 ? dot / (candidate.norm * restNorm) : 0;
     const lengthPenalty = candidate.words > tuning.maxWords ? tuning.maxWords / candidate.words : 1;
     const prior = 1 / (1 + tuning.windowDecay * candidate.windowRank);
     const base = bm25 + tuning.centrality * central * (candidate.matched ? 1 : tuning.contextWeight);
-    candidate.relevance = base * prior * lengthPenalty;
+    const density = Math.pow(candidate.stems.length / candidate.words, tuning.density);
+    candidate.relevance = (base * prior * lengthPenalty * density) / Math.pow(candidate.words, tuning.perWord);
     best = Math.max(best, candidate.relevance);
   }
   if (best <= 0) return [];
@@ -263,6 +293,7 @@ export function answerExtractively(
       if (words > 0 && words + candidate.words > budget * 1.2) continue;
       let redundancy = 0;
       for (const other of chosen) redundancy = Math.max(redundancy, cosine(candidate.counts, candidate.norm, other.counts, other.norm));
+      if (tuning.maxSimilarity < 1 && redundancy > tuning.maxSimilarity) continue;
       const mmr = tuning.lambda * (candidate.relevance / best) - (1 - tuning.lambda) * redundancy;
       if (mmr > pickScore) {
         pickScore = mmr;

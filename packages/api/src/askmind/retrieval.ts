@@ -5,14 +5,16 @@
 //      group discuss about ..."), stemmed by Postgres ('english', as the stored search_vector is);
 //   2. candidates: every segment of the scope matching ANY of them (an OR tsquery, GIN-indexed;
 //      websearch_to_tsquery would AND them and find nothing for a natural question), with how often
-//      each word occurs in its text and in its speaker label;
+//      each word occurs in its text and in its speaker label. In a broad scope (> 20k segments), a
+//      word matching over 1,000 segments of the workspace only counts where a narrower one matched;
+//      if all are that broad, the 3,000 best segments by ts_rank_cd are the candidates;
 //   3. windows: each run of WINDOW_TURNS consecutive turns around hits is scored as one document,
 //      BM25-style (Σ idf · saturated term frequency, so a window covering several of the question's
 //      words beats one that repeats a single word); the best non-overlapping windows are taken
 //      greedily, adjacent ones in the same meeting merged;
 //   4. the windows' segments are read back (current transcript, in order).
-// A vector ranking (embeddings + pgvector) can be fused in at step 3 by reciprocal rank over the
-// windows; `rankWindows` takes the segment hits from any source.
+// A vector ranking (embeddings + pgvector) is fused with these windows by reciprocal rank in
+// hybrid.ts; idf is computed within the scope, so "the battery" matters inside a meeting about it.
 //
 // Tenancy and visibility: raw SQL bypasses the scoped client, so every statement names the
 // workspace itself, joins the meeting's current transcript, and skips soft-deleted meetings.
@@ -48,15 +50,17 @@ export interface RetrievedWindow {
 // ---------------------------------------------------------------- tuning
 
 /** Turns in a window (before merging adjacent windows). */
-export const WINDOW_TURNS = 7;
+export const WINDOW_TURNS = 9;
 /** A merged window is not grown beyond this many turns. */
-export const MAX_WINDOW_TURNS = 21;
+export const MAX_WINDOW_TURNS = 18;
 /** BM25 term-frequency saturation. */
 const K1 = 1.2;
 /** A question word found in the speaker label counts this much as one found in the text. */
 const SPEAKER_WEIGHT = 0.5;
 /** At most this many content words are looked up (the question's first ones). */
 const MAX_TERMS = 24;
+/** ts_rank_cd normalisation 1 (rank / (1 + log length)), as transcript search uses. */
+const RANK_NORMALIZATION = 1;
 
 // ---------------------------------------------------------------- content words
 
@@ -123,8 +127,20 @@ export interface HitSet {
   terms: string[];
   /** Segments in the scope. */
   total: number;
+  /**
+   * Per term, a lower bound of its document frequency in the scope, for the broad terms that did
+   * not select candidates (their hits are only counted where another term matched); else 0.
+   */
+  minDf: number[];
   hits: SegmentHit[];
 }
+
+/** Scopes with more segments than this look broad terms up only where a narrower one matched. */
+export const BROAD_SCOPE_SEGMENTS = 20_000;
+/** ...a term is broad when it matches at least this many segments of the workspace... */
+export const BROAD_TERM_SEGMENTS = 1_000;
+/** ...and when every term is broad, the candidates are the best this many by ts_rank_cd. */
+export const BROAD_CANDIDATES = 3_000;
 
 interface HitRow {
   meeting_id: string;
@@ -134,31 +150,71 @@ interface HitRow {
   speaker_tf: number[];
 }
 
-/** Every segment of the scope matching any of `words`, with its term frequencies. */
-export async function findHits(db: Pick<Db, "$queryRaw">, workspaceId: string, words: string[], scope: RetrievalScope): Promise<HitSet> {
+/**
+ * Every segment of the scope matching any of `words` (in a broad scope: any of its selective
+ * words), with the frequency of every word in its text and its speaker label.
+ */
+export async function findHits(
+  db: Pick<Db, "$queryRaw">,
+  workspaceId: string,
+  words: string[],
+  scope: RetrievalScope,
+  options: { broadScopeSegments?: number; broadTermSegments?: number } = {},
+): Promise<HitSet> {
+  const broadScope = options.broadScopeSegments ?? BROAD_SCOPE_SEGMENTS;
+  const broadTerm = options.broadTermSegments ?? BROAD_TERM_SEGMENTS;
   const workspace = Prisma.sql`${workspaceId}::uuid`;
   const conditions = scopeConditions(scope);
-  const scoped = Prisma.sql`
-    transcript_segments s
-    JOIN transcripts t ON t.id = s.transcript_id AND t.is_current AND t.workspace_id = ${workspace}
-    JOIN meetings m ON m.id = s.meeting_id AND m.workspace_id = ${workspace} AND m.deleted_at IS NULL ${conditions}`;
+  const liveMeeting = Prisma.sql`JOIN meetings m ON m.id = t.meeting_id AND m.workspace_id = ${workspace} AND m.deleted_at IS NULL ${conditions}`;
 
-  // Words are [a-z0-9]+, so the lexemes Postgres makes of them are too: quoting them as tsquery
-  // operands is safe (and the text is a bound parameter all the same).
+  // 1. The lexemes, and the scope's size: positions are 0..n-1 in every transcript, so n is its
+  //    last position + 1 (one index probe per transcript, where count(*) would read every segment).
   const [stats] = await db.$queryRaw<{ terms: string[] | null; total: number }[]>`
-    SELECT (SELECT array_agg(lexeme ORDER BY lexeme)
+    SELECT (SELECT array_agg(DISTINCT lexeme ORDER BY lexeme)
               FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${words.join(" ")}::text))) AS lexeme) AS terms,
-           (SELECT count(*)::int FROM ${scoped} WHERE s.workspace_id = ${workspace}) AS total`;
+           (SELECT coalesce(sum((SELECT max(s.position) + 1 FROM transcript_segments s WHERE s.transcript_id = t.id)), 0)::int
+              FROM transcripts t ${liveMeeting}
+             WHERE t.workspace_id = ${workspace} AND t.is_current) AS total`;
   const terms = stats?.terms ?? [];
-  if (terms.length === 0 || !stats?.total) return { terms, total: stats?.total ?? 0, hits: [] };
+  const total = stats?.total ?? 0;
+  const minDf = new Array<number>(terms.length).fill(0);
+  if (terms.length === 0 || total === 0) return { terms, total, minDf, hits: [] };
 
-  const query = Prisma.sql`(SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM unnest(${terms}::text[]) AS lexeme)`;
+  // 2. In a broad scope, a term matching thousands of segments (a speaker's name, "design" in a
+  //    design team) would bring them all in for little: it only counts where a narrower term
+  //    matched. Counting stops at the threshold, so this costs little even for such terms.
+  let selective = terms;
+  let all = false;
+  if (total > broadScope) {
+    const counts = await db.$queryRaw<{ lexeme: string; df: number }[]>`
+      SELECT lexeme, (SELECT count(*)::int FROM (
+                        SELECT 1 FROM transcript_segments s
+                         WHERE s.workspace_id = ${workspace} AND s.search_vector @@ quote_literal(lexeme)::tsquery
+                         LIMIT ${broadTerm}::int) x) AS df
+        FROM unnest(${terms}::text[]) AS lexeme`;
+    const broad = new Set(counts.filter((row) => row.df >= broadTerm).map((row) => row.lexeme));
+    selective = terms.filter((term) => !broad.has(term));
+    terms.forEach((term, i) => (minDf[i] = broad.has(term) ? broadTerm : 0));
+    if (selective.length === 0) {
+      selective = terms;
+      all = true;
+    }
+  }
+
+  // 3. The candidates and their term frequencies (weight A = text, B = speaker label).
+  const query = Prisma.sql`(SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM unnest(${selective}::text[]) AS lexeme)`;
+  const best = all
+    ? Prisma.sql`ORDER BY ts_rank_cd(s.search_vector, q.query, ${RANK_NORMALIZATION}::int) DESC LIMIT ${BROAD_CANDIDATES}::int`
+    : Prisma.empty;
   const rows = await db.$queryRaw<HitRow[]>`
     WITH q AS MATERIALIZED (SELECT ${query} AS query),
     candidates AS MATERIALIZED (
       SELECT s.meeting_id, s.position, s.search_vector
-        FROM ${scoped}, q
+        FROM transcript_segments s
+        JOIN transcripts t ON t.id = s.transcript_id AND t.is_current AND t.workspace_id = ${workspace}
+        ${liveMeeting}, q
        WHERE s.workspace_id = ${workspace} AND s.search_vector @@ q.query
+       ${best}
     )
     SELECT c.meeting_id, c.position, x.lexemes, x.text_tf, x.speaker_tf
       FROM candidates c
@@ -182,7 +238,7 @@ export async function findHits(db: Pick<Db, "$queryRaw">, workspaceId: string, w
     });
     return { meetingId: row.meeting_id, position: row.position, tf, speakerTf };
   });
-  return { terms, total: stats.total, hits };
+  return { terms, total, minDf, hits };
 }
 
 // ---------------------------------------------------------------- windows
@@ -206,9 +262,9 @@ export interface RankOptions {
 const idfOf = (df: number, total: number) => Math.log(1 + (total - df + 0.5) / (df + 0.5));
 
 /**
- * The best `limit` windows over the hits: every window of `windowTurns` turns that starts at or
- * ends at a hit... in fact every placement covering a hit is scored; then greedy, non-overlapping,
- * best first; windows of the same meeting that touch are merged (up to maxWindowTurns).
+ * The best `limit` windows of `windowTurns` turns over the hits, each scored as one document
+ * (Σ idf · saturated frequency); greedy, non-overlapping, best first; windows of the same meeting
+ * that touch are merged (up to maxWindowTurns turns).
  */
 export function rankWindows(hitSet: HitSet, limit: number, options: RankOptions = {}): WindowSpan[] {
   const width = Math.max(1, options.windowTurns ?? WINDOW_TURNS);
@@ -220,7 +276,10 @@ export function rankWindows(hitSet: HitSet, limit: number, options: RankOptions 
 
   const df = new Array<number>(terms.length).fill(0);
   for (const hit of hits) hit.tf.forEach((count, i) => (df[i] = (df[i] ?? 0) + (count + (hit.speakerTf[i] ?? 0) > 0 ? 1 : 0)));
-  const idf = df.map((count) => idfOf(count, Math.max(total, count)));
+  const idf = df.map((count, i) => {
+    const frequency = Math.max(count, hitSet.minDf[i] ?? 0);
+    return idfOf(frequency, Math.max(total, frequency));
+  });
 
   const byMeeting = new Map<string, SegmentHit[]>();
   for (const hit of hits) {
@@ -229,30 +288,31 @@ export function rankWindows(hitSet: HitSet, limit: number, options: RankOptions 
     byMeeting.set(hit.meetingId, list);
   }
 
+  // A window's best placement starts at a hit (shifting it right until then loses no hit), so
+  // each hit starts one candidate: the hits in [position, position + width) are summed with two
+  // pointers, and the span shown is then centred on them.
   const candidates: WindowSpan[] = [];
+  const weighted = (hit: SegmentHit, t: number) => (hit.tf[t] ?? 0) + speakerWeight * (hit.speakerTf[t] ?? 0);
   for (const [meetingId, list] of byMeeting) {
     list.sort((a, b) => a.position - b.position);
-    const starts = new Set<number>();
-    for (const hit of list) for (let start = Math.max(0, hit.position - width + 1); start <= hit.position; start++) starts.add(start);
-    let lo = 0;
-    for (const start of [...starts].sort((a, b) => a - b)) {
-      const end = start + width - 1;
-      while (lo < list.length && (list[lo]?.position ?? 0) < start) lo++;
-      const frequencies = new Array<number>(terms.length).fill(0);
-      let centroid = 0;
-      let count = 0;
-      for (let i = lo; i < list.length; i++) {
-        const hit = list[i] as SegmentHit;
-        if (hit.position > end) break;
-        for (let t = 0; t < terms.length; t++) frequencies[t] = (frequencies[t] ?? 0) + (hit.tf[t] ?? 0) + speakerWeight * (hit.speakerTf[t] ?? 0);
-        centroid += hit.position;
-        count++;
+    const frequencies = new Array<number>(terms.length).fill(0);
+    let next = 0;
+    for (let i = 0; i < list.length; i++) {
+      const first = list[i] as SegmentHit;
+      const end = first.position + width - 1;
+      for (; next < list.length && (list[next] as SegmentHit).position <= end; next++) {
+        const hit = list[next] as SegmentHit;
+        for (let t = 0; t < terms.length; t++) frequencies[t] = (frequencies[t] ?? 0) + weighted(hit, t);
       }
       let score = 0;
-      frequencies.forEach((f, t) => (score += f > 0 ? ((idf[t] ?? 0) * f * (k1 + 1)) / (f + k1) : 0));
-      // Among placements with the same hits, prefer the one that centres them.
-      const offCentre = count ? Math.abs(centroid / count - (start + end) / 2) : 0;
-      candidates.push({ meetingId, first: start, last: end, score: score - 1e-6 * offCentre });
+      for (let t = 0; t < terms.length; t++) {
+        const f = frequencies[t] ?? 0;
+        if (f > 0) score += ((idf[t] ?? 0) * f * (k1 + 1)) / (f + k1);
+      }
+      const lastHit = (list[next - 1] as SegmentHit).position;
+      const from = Math.max(0, first.position - Math.floor((width - 1 - (lastHit - first.position)) / 2));
+      candidates.push({ meetingId, first: from, last: from + width - 1, score });
+      for (let t = 0; t < terms.length; t++) frequencies[t] = (frequencies[t] ?? 0) - weighted(first, t);
     }
   }
   candidates.sort((a, b) => b.score - a.score || a.meetingId.localeCompare(b.meetingId) || a.first - b.first);

@@ -1,0 +1,374 @@
+// Ask Mind on QMSum: loads one split of the corpus into a fresh workspace, asks every specific
+// query scoped to its meeting, and scores retrieval, citations and the offline extractive answer.
+//
+// Prints a markdown report on stdout (progress goes to stderr).
+//
+//   pnpm eval:qmsum --split val               a fresh database on postgresql://postgres@127.0.0.1:5432/postgres,
+//                                             migrated, loaded, dropped at the end (--keep keeps it)
+//   pnpm eval:qmsum --split train --admin-url URL      the same on another server (URL: any database there)
+//   pnpm eval:qmsum --split val --database-url URL     this database: migrated; the split is loaded into
+//                                             a workspace of its own unless one is already there (reused)
+//   options: --corpus split|all (all: load both splits, so wide-scope latency is measured on 108k
+//            segments; questions still come from --split) --wide (also time every question over the
+//            whole workspace) --windows 10 --answer-windows N --budget N --max-queries N --tune k=v,...
+//            --per-query (a line per query on stderr)
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { applyMigrations, createPrismaClient, type Db } from "@meetmind/db";
+import { answerExtractively, DEFAULT_TUNING, DEFAULT_WORD_BUDGET, renderExtractiveAnswer, type AnswerTuning } from "../src/askmind/extractive-answer.js";
+import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow } from "../src/askmind/retrieval.js";
+import { rouge } from "../src/askmind/rouge.js";
+import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
+import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
+
+const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+// `pnpm eval:qmsum -- --split val` (the root script) passes the "--" through: skip it.
+const argv = process.argv.slice(2);
+if (argv[0] === "--") argv.shift();
+
+const { values: args } = parseArgs({
+  args: argv,
+  options: {
+    split: { type: "string", default: "val" },
+    corpus: { type: "string", default: "split" },
+    "database-url": { type: "string" },
+    "admin-url": { type: "string", default: DEFAULT_ADMIN_URL },
+    keep: { type: "boolean", default: false },
+    wide: { type: "boolean", default: false },
+    windows: { type: "string", default: "10" },
+    "answer-windows": { type: "string", default: "5" },
+    budget: { type: "string", default: String(DEFAULT_WORD_BUDGET) },
+    "max-queries": { type: "string", default: "0" },
+    tune: { type: "string", default: "" },
+    "per-query": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  allowPositionals: false,
+});
+
+if (args.help) {
+  console.error(
+    "usage: pnpm eval:qmsum [--split val|train] [--database-url URL | --admin-url URL] [--keep] [--corpus split|all] [--wide]\n" +
+      "  [--windows 10] [--answer-windows 5] [--budget 75] [--max-queries N] [--tune lambda=0.7,centrality=0.5,...] [--per-query]",
+  );
+  process.exit(0);
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+if (args.split !== "val" && args.split !== "train") fail("--split must be val or train");
+if (args.corpus !== "split" && args.corpus !== "all") fail("--corpus must be split or all");
+const SPLIT: QmsumSplit = args.split;
+const LOAD_SPLITS: QmsumSplit[] = args.corpus === "all" ? ["train", "val"] : [SPLIT];
+
+function intOption(name: "windows" | "answer-windows" | "budget" | "max-queries", min: number, max: number): number {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < min || value > max) fail(`--${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+const WINDOWS = intOption("windows", 1, 50);
+const ANSWER_WINDOWS = intOption("answer-windows", 1, 50);
+const BUDGET = intOption("budget", 10, 1000);
+const MAX_QUERIES = intOption("max-queries", 0, 100_000);
+
+function tuningOption(): Partial<AnswerTuning> {
+  const tuning: Partial<AnswerTuning> = {};
+  for (const pair of (args.tune ?? "").split(",").filter(Boolean)) {
+    const [key, raw] = pair.split("=");
+    if (!key || !(key in DEFAULT_TUNING) || raw === undefined || !Number.isFinite(Number(raw))) fail(`--tune: bad ${pair}`);
+    tuning[key as keyof AnswerTuning] = Number(raw);
+  }
+  return tuning;
+}
+const TUNING = tuningOption();
+
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+// ---------------------------------------------------------------- the database
+
+interface Target {
+  url: string;
+  label: string;
+  close(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const next = new URL(url);
+  next.pathname = `/${database}`;
+  return next.toString();
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function openTarget(): Promise<Target> {
+  if (args["database-url"]) {
+    const url = args["database-url"];
+    return { url, label: `given database ${new URL(url).pathname.slice(1)}`, close: async () => {} };
+  }
+  const adminUrl = args["admin-url"];
+  // Generated here, never input: safe to put in the statement (identifiers cannot be bound).
+  const name = `meetmind_eval_qmsum_${randomBytes(4).toString("hex")}`;
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(adminUrl, name);
+  return {
+    url,
+    label: `fresh database ${name}${args.keep ? " (kept)" : " (dropped afterwards)"}`,
+    async close() {
+      if (args.keep) progress(`kept: ${url}`);
+      else await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- loading
+
+interface Loaded {
+  workspaceId: string;
+  seeded: SeededMeeting[];
+  loadSeconds: number | null;
+  segments: number;
+}
+
+/** The split's meetings in a workspace of their own (slug names split and corpus, so it is reused). */
+async function load(db: Db): Promise<Loaded> {
+  const slug = `eval-qmsum-${SPLIT}-${args.corpus}`;
+  const existing = await db.workspace.findUnique({ where: { slug }, select: { id: true } });
+  if (existing) {
+    progress(`reusing workspace ${slug}`);
+    const seeded = await readBack(db, existing.id);
+    const segments = await db.transcriptSegment.count({ where: { workspaceId: existing.id } });
+    return { workspaceId: existing.id, seeded, loadSeconds: null, segments };
+  }
+  const started = performance.now();
+  const user = await db.user.create({ data: { email: `eval-qmsum-${randomBytes(4).toString("hex")}@example.com`, fullName: "QMSum evaluation" }, select: { id: true } });
+  const workspace = await db.workspace.create({ data: { name: `QMSum ${SPLIT} (${args.corpus})`, slug }, select: { id: true } });
+  const member = await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: user.id, role: "owner" }, select: { id: true } });
+  const all = await seedQmsum(db, { workspaceId: workspace.id, userId: user.id, memberId: member.id }, {
+    splits: LOAD_SPLITS,
+    keepSegmentIds: true,
+    onMeeting: (done, total, meeting) => process.stderr.write(`\r  loaded ${done}/${total} meetings (${meeting.id})        `),
+  });
+  process.stderr.write("\n");
+  await db.$executeRawUnsafe("VACUUM ANALYZE meetings, transcripts, transcript_segments");
+  const segments = all.reduce((sum, s) => sum + s.segmentIds.length, 0);
+  return { workspaceId: workspace.id, seeded: all, loadSeconds: (performance.now() - started) / 1000, segments };
+}
+
+/** For a reused workspace: the corpus again, matched to the stored meetings by external id. */
+async function readBack(db: Db, workspaceId: string): Promise<SeededMeeting[]> {
+  const meetings = await db.meeting.findMany({ where: { workspaceId }, select: { id: true, externalId: true } });
+  const byExternal = new Map(meetings.map((m) => [m.externalId, m.id]));
+  const seeded: SeededMeeting[] = [];
+  for (const split of LOAD_SPLITS) {
+    for (const file of await listQmsumMeetings(split)) {
+      const meeting = await readQmsumMeeting(file, split);
+      const meetingId = byExternal.get(`qmsum:${meeting.id}`);
+      if (!meetingId) fail(`workspace is missing ${meeting.id}: drop it and load again`);
+      const segments = await db.transcriptSegment.findMany({
+        where: { meetingId, transcript: { isCurrent: true } },
+        orderBy: { position: "asc" },
+        select: { id: true },
+      });
+      seeded.push({ meeting, meetingId, segmentIds: segments.map((s) => s.id) });
+    }
+  }
+  return seeded;
+}
+
+// ---------------------------------------------------------------- measuring
+
+interface QueryResult {
+  meeting: string;
+  query: string;
+  gold: number;
+  recall5: number;
+  recall10: number;
+  /** Cited segments, and how many of them are gold turns. */
+  cited: number;
+  citedGold: number;
+  answerWords: number;
+  r1: number;
+  r2: number;
+  rl: number;
+  rlsum: number;
+  /** ROUGE-1/2/L F1 of the sentences joined without speaker attribution. */
+  plain: [number, number, number];
+  retrieveMs: number;
+  answerMs: number;
+  wideMs: number | null;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+};
+const mean = (values: number[]) => (values.length ? values.reduce((sum, v) => sum + v, 0) / values.length : NaN);
+
+function goldTurns(spans: [number, number][], turns: number): Set<number> {
+  const gold = new Set<number>();
+  for (const [from, to] of spans) for (let i = Math.max(0, from); i <= Math.min(turns - 1, to); i++) gold.add(i);
+  return gold;
+}
+
+function recallOf(windows: RetrievedWindow[], gold: Set<number>): number {
+  const covered = new Set<number>();
+  for (const window of windows) for (const segment of window.segments) if (gold.has(segment.position)) covered.add(segment.position);
+  return gold.size ? covered.size / gold.size : 0;
+}
+
+let mappingErrors = 0;
+
+async function evaluate(db: Db, loaded: Loaded): Promise<QueryResult[]> {
+  const results: QueryResult[] = [];
+  const questions = loaded.seeded.filter((s) => s.meeting.split === SPLIT).flatMap((s) => s.meeting.specificQueries.map((q) => ({ seeded: s, q })));
+  const selected = MAX_QUERIES ? questions.slice(0, MAX_QUERIES) : questions;
+  // One untimed warm-up, so the first timing is not the connection's.
+  const warm = selected[0];
+  if (warm) await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: warm.q.query, scope: { meetingIds: [warm.seeded.meetingId] }, limit: WINDOWS });
+  for (const [index, { seeded, q }] of selected.entries()) {
+    const gold = goldTurns(q.spans, seeded.meeting.turns.length);
+    const t0 = performance.now();
+    const windows = await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope: { meetingIds: [seeded.meetingId] }, limit: WINDOWS });
+    const t1 = performance.now();
+    const answer = answerExtractively(q.query, windows.slice(0, ANSWER_WINDOWS), { wordBudget: BUDGET, tuning: TUNING });
+    const t2 = performance.now();
+    let wideMs: number | null = null;
+    if (args.wide) {
+      const started = performance.now();
+      await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope: {}, limit: WINDOWS });
+      wideMs = performance.now() - started;
+    }
+
+    // Segment ↔ turn: seedQmsum stores turn i as the segment at position i.
+    for (const window of windows) for (const segment of window.segments) if (seeded.segmentIds[segment.position] !== segment.id) mappingErrors++;
+    const positionOf = new Map(windows.flatMap((w) => w.segments.map((s) => [s.id, s.position] as const)));
+    const cited = new Set(answer.map((sentence) => sentence.segmentId));
+    const citedGold = [...cited].filter((id) => gold.has(positionOf.get(id) ?? -1)).length;
+    const text = renderExtractiveAnswer(answer);
+    const scores = rouge(text, q.answer);
+    const plain = rouge(answer.map((sentence) => sentence.text).join(" "), q.answer);
+    results.push({
+      meeting: seeded.meeting.id,
+      query: q.query,
+      gold: gold.size,
+      recall5: recallOf(windows.slice(0, 5), gold),
+      recall10: recallOf(windows.slice(0, 10), gold),
+      cited: cited.size,
+      citedGold,
+      answerWords: text.split(/\s+/).filter(Boolean).length,
+      r1: scores.rouge1.f1,
+      r2: scores.rouge2.f1,
+      rl: scores.rougeL.f1,
+      rlsum: scores.rougeLsum.f1,
+      plain: [plain.rouge1.f1, plain.rouge2.f1, plain.rougeL.f1],
+      retrieveMs: t1 - t0,
+      answerMs: t2 - t1,
+      wideMs,
+    });
+    if (args["per-query"]) {
+      const r = results.at(-1) as QueryResult;
+      progress(
+        `${seeded.meeting.id}\t${q.query}\tR@5 ${r.recall5.toFixed(2)}\tcite ${r.citedGold}/${r.cited}\tR1 ${(r.r1 * 100).toFixed(1)}\t${r.retrieveMs.toFixed(1)} ms`,
+      );
+    } else process.stderr.write(`\r  ${index + 1}/${selected.length} questions`);
+  }
+  process.stderr.write("\n");
+  return results;
+}
+
+// ---------------------------------------------------------------- report
+
+function report(target: Target, loaded: Loaded, results: QueryResult[], seconds: number): string {
+  const pct = (value: number) => (value * 100).toFixed(2);
+  const f3 = (value: number) => value.toFixed(3);
+  const ms = (value: number) => value.toFixed(1);
+  const answered = results.filter((r) => r.cited > 0);
+  const citedAll = results.reduce((sum, r) => sum + r.cited, 0);
+  const citedGoldAll = results.reduce((sum, r) => sum + r.citedGold, 0);
+  const retrieve = results.map((r) => r.retrieveMs);
+  const total = results.map((r) => r.retrieveMs + r.answerMs);
+  const wide = results.flatMap((r) => (r.wideMs === null ? [] : [r.wideMs]));
+  const tuning = { ...DEFAULT_TUNING, ...TUNING };
+  const lines: string[] = [];
+  lines.push(`### Ask Mind on QMSum — ${SPLIT} split, offline extractive mode`, "");
+  lines.push(`- Database: ${target.label}`);
+  lines.push(
+    `- Workspace: ${loaded.seeded.length} meetings (${LOAD_SPLITS.join(" + ")}), ${loaded.segments.toLocaleString("en-US")} segments` +
+      (loaded.loadSeconds === null ? " (reused)" : ` (loaded in ${loaded.loadSeconds.toFixed(0)} s)`),
+  );
+  lines.push(`- ${results.length} specific queries, each scoped to its meeting; ${seconds.toFixed(0)} s in all`);
+  lines.push(
+    `- Retrieval: full-text windows of ${WINDOW_TURNS} turns (merged up to ${MAX_WINDOW_TURNS}), top ${WINDOWS}; ` +
+      `answer from the top ${ANSWER_WINDOWS}, word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+  );
+  lines.push(
+    "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (original algorithm) of tokens " +
+      "longer than 3 characters, no stop-word removal; F1 × 100, averaged over queries (ROUGE-L: LCS of the whole texts; " +
+      "ROUGE-Lsum: summary-level union LCS over sentences)",
+  );
+  lines.push("- Answer text scored: `renderExtractiveAnswer` (each run of one speaker's sentences introduced by \"Speaker: \")");
+  lines.push("- Gold turns: the query's `relevant_text_span` turns (turn i = segment at position i)", "");
+  lines.push("| metric | value |", "| --- | ---: |");
+  lines.push(`| gold-turn recall of retrieved windows @5 | ${f3(mean(results.map((r) => r.recall5)))} |`);
+  lines.push(`| gold-turn recall of retrieved windows @10 | ${f3(mean(results.map((r) => r.recall10)))} |`);
+  lines.push(`| share of cited segments that are gold turns (mean over answered queries) | ${f3(mean(answered.map((r) => r.citedGold / r.cited)))} |`);
+  lines.push(`| share of cited segments that are gold turns (all citations pooled) | ${f3(citedAll ? citedGoldAll / citedAll : NaN)} |`);
+  lines.push(`| share of gold turns that are cited (mean) | ${f3(mean(results.map((r) => (r.gold ? r.citedGold / r.gold : 0))))} |`);
+  lines.push(`| queries with at least one gold turn cited | ${f3(mean(results.map((r) => (r.citedGold > 0 ? 1 : 0))))} |`);
+  lines.push(`| queries answered (non-empty answer) | ${answered.length} / ${results.length} |`);
+  lines.push(`| answer length, words (mean) | ${mean(results.map((r) => r.answerWords)).toFixed(1)} |`);
+  lines.push(`| ROUGE-1 F1 | ${pct(mean(results.map((r) => r.r1)))} |`);
+  lines.push(`| ROUGE-2 F1 | ${pct(mean(results.map((r) => r.r2)))} |`);
+  lines.push(`| ROUGE-L F1 | ${pct(mean(results.map((r) => r.rl)))} |`);
+  lines.push(`| ROUGE-Lsum F1 | ${pct(mean(results.map((r) => r.rlsum)))} |`);
+  lines.push(
+    `| ROUGE-1 / 2 / L F1, sentences without speaker attribution | ${pct(mean(results.map((r) => r.plain[0])))} / ` +
+      `${pct(mean(results.map((r) => r.plain[1])))} / ${pct(mean(results.map((r) => r.plain[2])))} |`,
+  );
+  lines.push(`| latency per question, retrieval p50 / p95 | ${ms(percentile(retrieve, 50))} / ${ms(percentile(retrieve, 95))} ms |`);
+  lines.push(`| latency per question, retrieval + answer p50 / p95 | ${ms(percentile(total, 50))} / ${ms(percentile(total, 95))} ms |`);
+  if (wide.length) {
+    lines.push(`| latency, same questions over the whole workspace, p50 / p95 / max | ${ms(percentile(wide, 50))} / ${ms(percentile(wide, 95))} / ${ms(Math.max(...wide))} ms |`);
+  }
+  if (mappingErrors) lines.push(`| segment ↔ turn mapping errors | ${mappingErrors} |`);
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const target = await openTarget();
+  progress(`database: ${target.label}`);
+  let db: Db | undefined;
+  try {
+    await applyMigrations(target.url);
+    db = createPrismaClient(target.url, { poolSize: 2 });
+    const loaded = await load(db);
+    progress(`workspace: ${loaded.seeded.length} meetings, ${loaded.segments.toLocaleString("en-US")} segments`);
+    const started = performance.now();
+    const results = await evaluate(db, loaded);
+    console.log(report(target, loaded, results, (performance.now() - started) / 1000));
+  } finally {
+    await db?.$disconnect();
+    await target.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
