@@ -3,7 +3,15 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Logger } from "pino";
 import type { Env } from "@meetmind/config";
-import { createJobHandlers, createServices, ensureSuperuser, startEmailDelivery, startJobWorker, type JobWorker } from "@meetmind/api";
+import {
+  createJobHandlers,
+  createServices,
+  ensureSuperuser,
+  failInterruptedAnswers,
+  startEmailDelivery,
+  startJobWorker,
+  type JobWorker,
+} from "@meetmind/api";
 import { createPrismaClient, openDatabase, seedDemoIfEmpty } from "@meetmind/db";
 import { createApp } from "./app.js";
 
@@ -43,6 +51,9 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
       concurrency: env.JOB_CONCURRENCY,
     });
+    // Well past any answer's possible run time (two model calls, each within LLM_TIMEOUT_MS per piece).
+    const interrupted = await failInterruptedAnswers(db, 10 * env.LLM_TIMEOUT_MS);
+    if (interrupted > 0) log.warn({ answers: interrupted }, "marked Ask Mind answers interrupted by a restart as failed");
     if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
       const { created } = await ensureSuperuser(db, services, {
         email: env.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),

@@ -18,7 +18,7 @@ import { messageSelect, presentMessage } from "./service.js";
 /** Windows of transcript an answer is built from. */
 const RETRIEVED_WINDOWS = 8;
 /** Earlier turns of the thread considered when rewriting a follow-up. */
-const HISTORY_TURNS = 6;
+export const HISTORY_TURNS = 6;
 
 export const NOTHING_FOUND =
   "I couldn't find anything about that in the meetings this session covers, so I can't answer it from them.";
@@ -331,4 +331,14 @@ export function startAnswer(deps: AnswerDeps, job: AnswerJob): AnswerRun {
   return { pieces: pieces.read, done };
 }
 
-export { HISTORY_TURNS };
+/**
+ * Answers still pending or streaming long after any run could have finished were cut off by a
+ * restart: they become failed, so the thread shows it and askMind.retry can answer them again.
+ */
+export async function failInterruptedAnswers(db: Db, olderThanMs: number): Promise<number> {
+  const { count } = await db.askMindMessage.updateMany({
+    where: { role: "assistant", status: { in: ["pending", "streaming"] }, updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    data: { status: "failed", error: "The answer was interrupted (the server restarted). Try again." },
+  });
+  return count;
+}

@@ -14,7 +14,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "../testing/fake-openai.js";
 import { createTestServices, type TestServicesOptions } from "../testing/services.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
-import { NOTHING_FOUND } from "./answer.js";
+import { failInterruptedAnswers, NOTHING_FOUND } from "./answer.js";
 import { hasPgvector } from "./vector.js";
 import type { AskEvent, MessageOutput } from "./schemas.js";
 
@@ -188,6 +188,28 @@ describe("askMind.ask offline (extractive, no model)", () => {
     const stored = (await as(w.member).askMind.messages.list({ workspaceId: w.workspaceId, sessionId: s.id })).items[1];
     expect(stored?.content.length).toBeGreaterThan(0);
     if (stored) await expectGrounded(stored, [qmsumMeetingId]);
+  });
+});
+
+describe("answers interrupted by a restart", () => {
+  it("are marked failed at startup (recent ones are left to finish) and can be retried", async () => {
+    const s = await session(w.member);
+    const asked = new Date(Date.now() - 3_600_000);
+    await db.askMindMessage.create({ data: { workspaceId: w.workspaceId, sessionId: s.id, authorId: w.member.id, role: "user", content: "What was decided?", status: "done", createdAt: asked } });
+    const stale = await db.askMindMessage.create({ data: { workspaceId: w.workspaceId, sessionId: s.id, role: "assistant", status: "streaming", createdAt: new Date(asked.getTime() + 1) } });
+    await db.$executeRaw`UPDATE ask_mind_messages SET updated_at = now() - interval '1 hour' WHERE id = ${stale.id}::uuid`;
+    const other = await session(w.member);
+    const running = await db.askMindMessage.create({ data: { workspaceId: w.workspaceId, sessionId: other.id, role: "assistant", status: "pending" } });
+
+    expect(await failInterruptedAnswers(db, 600_000)).toBe(1);
+    expect(await db.askMindMessage.findUnique({ where: { id: stale.id }, select: { status: true, error: true } })).toEqual({
+      status: "failed",
+      error: "The answer was interrupted (the server restarted). Try again.",
+    });
+    expect((await db.askMindMessage.findUnique({ where: { id: running.id }, select: { status: true } }))?.status).toBe("pending");
+    const { final } = await collect(await as(w.member).askMind.retry({ workspaceId: w.workspaceId, messageId: stale.id }));
+    expect(final).toMatchObject({ id: stale.id, status: "done" });
+    await expectGrounded(final, [qmsumMeetingId]);
   });
 });
 
