@@ -29,7 +29,12 @@ const TARGET_P99_MS = 50;
 
 // ---------------------------------------------------------------- options
 
+// `pnpm bench:login -- --postgres` hands the script a literal "--" first: skip it.
+const argv = process.argv.slice(2);
+if (argv[0] === "--") argv.shift();
+
 const { values: args } = parseArgs({
+  args: argv,
   options: {
     seconds: { type: "string", default: "20" },
     rate: { type: "string", default: "12" },
