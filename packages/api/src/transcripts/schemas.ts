@@ -21,7 +21,7 @@ export const importInput = z.object({
 export const transcriptInfo = z.object({
   id: z.string(),
   version: z.number().int(),
-  format: z.string(),
+  format: z.enum(TRANSCRIPT_FORMATS),
   language: z.string().nullable(),
   segmentCount: z.number().int(),
   durationMs: z.number().int().nullable(),

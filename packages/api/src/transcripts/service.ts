@@ -44,6 +44,11 @@ const FORMAT_COLUMN: Record<TranscriptFormatName, "vtt" | "srt" | "json" | "plai
   json: "json",
   text: "plain_text",
 };
+/** Outputs name formats as imports do ("webvtt", not the column's "vtt"). */
+const FORMAT_NAME = Object.fromEntries(Object.entries(FORMAT_COLUMN).map(([name, column]) => [column, name])) as Record<
+  (typeof FORMAT_COLUMN)[TranscriptFormatName],
+  TranscriptFormatName
+>;
 
 export interface ImportInput {
   meetingId: string;
@@ -125,7 +130,7 @@ export async function storeTranscript(
                    ${batch.map((segment) => segment.text)}::text[]
                  ) AS u(id, position, speaker_label, speaker_member_id, speaker_participant_id, start_ms, end_ms, text)`;
       }
-      return { ...transcript, segmentCount: input.segments.length };
+      return { ...transcript, format: FORMAT_NAME[transcript.format], segmentCount: input.segments.length };
     },
     // Large transcripts on embedded PGlite need more than Prisma's 5 s default.
     { timeout: 60_000, maxWait: 10_000 },
@@ -179,7 +184,7 @@ export async function getTranscript(
   const segments = rows.slice(0, input.limit);
   const { _count, isCurrent: _current, ...info } = transcript;
   return {
-    transcript: { ...info, segmentCount: _count.segments },
+    transcript: { ...info, format: FORMAT_NAME[info.format], segmentCount: _count.segments },
     versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt, isCurrent: v.isCurrent })),
     segments: segments.map(presentSegment),
     nextCursor: rows.length > input.limit ? (segments.at(-1)?.position ?? null) : null,
