@@ -15,12 +15,12 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { applyMigrations, createPrismaClient, scopedDb, startEmbeddedPostgres, type Db } from "@meetmind/db";
+import { applyMigrations, createPrismaClient, scopedDb, type Db } from "@meetmind/db";
 import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { parseTranscript } from "../src/transcripts/parsers/index.js";
 import { importTranscript } from "../src/transcripts/service.js";
 import type { ParsedSegment, TranscriptFormatName } from "../src/transcripts/types.js";
+import { openScratchDatabase } from "../src/testing/scratch-database.js";
 import type { WorkspaceScope } from "../src/workspaces/scope.js";
 
 const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -69,46 +69,15 @@ const progress = (message: string) => process.stderr.write(`${message}\n`);
 
 // ---------------------------------------------------------------- the database
 
-interface Target {
-  url: string;
-  label: string;
-  close(): Promise<void>;
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openTarget(): Promise<Target> {
-  if (args["database-url"]) {
-    const url = args["database-url"];
-    return { url, label: `given database ${new URL(url).pathname.slice(1)}`, close: async () => {} };
-  }
-  if (args.embedded) {
-    const embedded = await startEmbeddedPostgres({ maxConnections: 4 });
-    return { url: embedded.url, label: "embedded PGlite (in memory)", close: () => embedded.close() };
-  }
-  const adminUrl = args["admin-url"];
-  // Generated here, never input: safe to put in the statement (identifiers cannot be bound).
-  const name = `meetmind_bench_import_${randomBytes(4).toString("hex")}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    label: `fresh database ${name}${args.keep ? " (kept)" : " (dropped afterwards)"}`,
-    async close() {
-      if (args.keep) progress(`kept: ${url.toString()}`);
-      else await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    },
-  };
-}
+const openTarget = () =>
+  openScratchDatabase({
+    databaseUrl: args["database-url"],
+    embedded: args.embedded,
+    adminUrl: args["admin-url"],
+    purpose: "bench_import",
+    keep: args.keep,
+    progress,
+  });
 
 // ---------------------------------------------------------------- the transcript
 

@@ -24,7 +24,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { applyMigrations, createPrismaClient, scopedDb, startEmbeddedPostgres, type Db } from "@meetmind/db";
+import { applyMigrations, createPrismaClient, scopedDb, type Db } from "@meetmind/db";
 import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import {
   SEARCH_MAX_CANDIDATES,
@@ -34,6 +34,8 @@ import {
   type SearchTranscriptsParams,
 } from "../src/search/service.js";
 import type { ParsedSegment } from "../src/transcripts/types.js";
+import { openScratchDatabase, type ScratchDatabase } from "../src/testing/scratch-database.js";
+import { uuidv7 } from "../src/shared/uuidv7.js";
 import type { WorkspaceScope } from "../src/workspaces/scope.js";
 
 const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -97,74 +99,17 @@ const progress = (message: string) => process.stderr.write(`${message}\n`);
 
 // ---------------------------------------------------------------- the database
 
-interface Target {
-  url: string;
-  label: string;
-  close(): Promise<void>;
-}
+type Target = ScratchDatabase;
 
-function withDatabase(url: string, database: string): string {
-  const next = new URL(url);
-  next.pathname = `/${database}`;
-  return next.toString();
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openTarget(): Promise<Target> {
-  if (args["database-url"]) {
-    const url = args["database-url"];
-    return { url, label: `given database ${new URL(url).pathname.slice(1)}`, close: async () => {} };
-  }
-  if (args.embedded) {
-    const embedded = await startEmbeddedPostgres({ maxConnections: 8 });
-    return { url: embedded.url, label: "embedded PGlite (in memory)", close: () => embedded.close() };
-  }
-  const adminUrl = args["admin-url"];
-  // Generated here, never input: safe to put in the statement (identifiers cannot be bound).
-  const name = `meetmind_bench_search_${randomBytes(4).toString("hex")}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = withDatabase(adminUrl, name);
-  return {
-    url,
-    label: `fresh database ${name}${args.keep ? " (kept)" : " (dropped afterwards)"}`,
-    async close() {
-      if (args.keep) progress(`kept: ${url}`);
-      else await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    },
-  };
-}
-
-// ---------------------------------------------------------------- ids
-
-let lastMs = 0;
-let sequence = 0;
-/** UUIDv7 (time-ordered, as the application's ids are), monotonic within this process. */
-function uuidv7(): string {
-  const now = Date.now();
-  if (now > lastMs) {
-    lastMs = now;
-    sequence = 0;
-  } else if (++sequence > 0xfff) {
-    lastMs += 1;
-    sequence = 0;
-  }
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(lastMs, 0, 6);
-  bytes[6] = 0x70 | (sequence >> 8);
-  bytes[7] = sequence & 0xff;
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+const openTarget = () =>
+  openScratchDatabase({
+    databaseUrl: args["database-url"],
+    embedded: args.embedded,
+    adminUrl: args["admin-url"],
+    purpose: "bench_search",
+    keep: args.keep,
+    progress,
+  });
 
 // ---------------------------------------------------------------- the corpus
 

@@ -1,8 +1,8 @@
 // Transcripts: versioned imports of speaker segments, reading, editing and speaker mapping.
-import { randomBytes } from "node:crypto";
 import type { Prisma } from "@meetmind/db";
 import { NotFoundError, PayloadTooLargeError } from "../errors.js";
 import { requireMeeting } from "../meetings/service.js";
+import { uuidv7 } from "../shared/uuidv7.js";
 import type { WorkspaceScope } from "../workspaces/scope.js";
 import { parseTranscript } from "./parsers/index.js";
 import type { ParsedSegment, TranscriptFormatName } from "./types.js";
@@ -14,29 +14,6 @@ export const MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024;
  */
 const INSERT_BATCH = 5_000;
 
-let lastIdMs = 0;
-let idSequence = 0;
-/**
- * A UUIDv7, as Prisma's `@default(uuid(7))` makes them (time-ordered), monotonic within this
- * process: segments inserted in one statement keep their order in id order too.
- */
-function uuidv7(): string {
-  const now = Date.now();
-  if (now > lastIdMs) {
-    lastIdMs = now;
-    idSequence = 0;
-  } else if (++idSequence > 0xfff) {
-    lastIdMs += 1;
-    idSequence = 0;
-  }
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(lastIdMs, 0, 6);
-  bytes[6] = 0x70 | (idSequence >> 8);
-  bytes[7] = idSequence & 0xff;
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 const FORMAT_COLUMN: Record<TranscriptFormatName, "vtt" | "srt" | "json" | "plain_text"> = {
   webvtt: "vtt",

@@ -1,0 +1,60 @@
+// A database for a benchmark or evaluation run: a given one as it is, an in-memory PGlite, or a
+// fresh database on a Postgres server, dropped afterwards unless kept.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startEmbeddedPostgres } from "@meetmind/db";
+
+export interface ScratchDatabase {
+  url: string;
+  /** For reports: which database this was. */
+  label: string;
+  close(): Promise<void>;
+}
+
+export interface ScratchOptions {
+  /** Use this database as it is; never dropped. */
+  databaseUrl?: string | undefined;
+  /** In-memory PGlite instead of a server. */
+  embedded?: boolean | undefined;
+  /** Any database on the server where the fresh one is created. */
+  adminUrl: string;
+  /** Names the fresh database, e.g. "bench_search". */
+  purpose: string;
+  keep?: boolean | undefined;
+  /** Told where a kept database is. */
+  progress?: (message: string) => void;
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openScratchDatabase(options: ScratchOptions): Promise<ScratchDatabase> {
+  if (options.databaseUrl) {
+    const url = options.databaseUrl;
+    return { url, label: `given database ${new URL(url).pathname.slice(1)}`, close: async () => {} };
+  }
+  if (options.embedded) {
+    const embedded = await startEmbeddedPostgres({ maxConnections: 8 });
+    return { url: embedded.url, label: "embedded PGlite (in memory)", close: () => embedded.close() };
+  }
+  // Generated here, never input: safe to put in the statement (identifiers cannot be bound).
+  const name = `meetmind_${options.purpose}_${randomBytes(4).toString("hex")}`;
+  await adminQuery(options.adminUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(options.adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    label: `fresh database ${name}${options.keep ? " (kept)" : " (dropped afterwards)"}`,
+    async close() {
+      if (options.keep) options.progress?.(`kept: ${url.toString()}`);
+      else await adminQuery(options.adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
