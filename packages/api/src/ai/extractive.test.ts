@@ -1,7 +1,7 @@
 // The extractive provider on real meetings (QMSum: AMI design meetings, ICSI research meetings,
 // parliamentary committees) and on small hand-written transcripts whose right answers are known.
 import { beforeAll, describe, expect, it } from "vitest";
-import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
+import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
 import { createExtractiveProvider, dueDateOf } from "./extractive.js";
 import { AiProviderError, meetingSummaryResultSchema, type MeetingSummaryResult, type SummaryInput, type SummarySegment } from "./provider.js";
 
@@ -185,8 +185,8 @@ describe("real QMSum meetings", () => {
 
   beforeAll(async () => {
     const files = [
-      ...(await listQmsumMeetings("train")).map((file) => ({ file, split: "train" as const })),
-      ...(await listQmsumMeetings("val")).map((file) => ({ file, split: "val" as const })),
+      ...(await listQmsumMeetings("train", TEST_QMSUM_DIR)).map((file) => ({ file, split: "train" as const })),
+      ...(await listQmsumMeetings("val", TEST_QMSUM_DIR)).map((file) => ({ file, split: "val" as const })),
     ];
     for (const id of REAL) {
       const found = files.find(({ file }) => file.endsWith(`/${id}.json`));
@@ -324,7 +324,7 @@ describe("topic boundaries against QMSum's gold topics", () => {
     let ours = 0;
     let even = 0;
     let count = 0;
-    for (const file of await listQmsumMeetings("val")) {
+    for (const file of await listQmsumMeetings("val", TEST_QMSUM_DIR)) {
       const meeting = await readQmsumMeeting(file, "val");
       const gold = [...new Set([0, ...meeting.topics.flatMap((topic) => topic.spans.map(([from]) => from))])].sort((a, b) => a - b);
       const input = inputOf(meeting);

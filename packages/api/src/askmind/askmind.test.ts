@@ -7,7 +7,7 @@ import { createJobHandlers } from "../jobs/handlers.js";
 import { startJobWorker } from "../jobs/queue.js";
 import { silentLogger } from "../logger.js";
 import { createContextInner, type AuthUser } from "../context.js";
-import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
+import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
 import { appRouter } from "../root.js";
 import type { AppServices } from "../services.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../testing/fake-openai.js";
@@ -54,7 +54,7 @@ beforeAll(async () => {
   fake = await startFakeOpenAI();
   w = await createWorkspaceWorld(db, "ask");
   offline = await services();
-  const [file] = await listQmsumMeetings("val");
+  const [file] = await listQmsumMeetings("val", TEST_QMSUM_DIR);
   qmsum = await readQmsumMeeting(file ?? "", "val");
   qmsumMeetingId = await importMeeting(`QMSum ${qmsum.id}`, qmsumSegments(qmsum));
   otherMeetingId = await importMeeting("Garden club", [

@@ -1,5 +1,6 @@
 // The QMSum corpus (../shared/corpora/qmsum): 197 real meetings with queries and gold answers,
 // used to seed realistic data, benchmark search and evaluate Ask Mind.
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,9 +32,14 @@ export interface QmsumMeeting {
   topics: { topic: string; spans: [number, number][] }[];
 }
 
-/** The corpus sits beside the repository: <repo>/../shared/corpora/qmsum. */
+/** The whole corpus, where it sits beside the repository: <repo>/../shared/corpora/qmsum. */
+export const SHARED_QMSUM_DIR = fileURLToPath(new URL("../../../../../shared/corpora/qmsum", import.meta.url));
+/** The subset committed for tests (all of val, nine train meetings): packages/api/test/qmsum. */
+export const TEST_QMSUM_DIR = fileURLToPath(new URL("../../test/qmsum", import.meta.url));
+
+/** The whole corpus when this machine has it, else the committed subset. */
 export function defaultQmsumDir(): string {
-  return fileURLToPath(new URL("../../../../../shared/corpora/qmsum", import.meta.url));
+  return existsSync(SHARED_QMSUM_DIR) ? SHARED_QMSUM_DIR : TEST_QMSUM_DIR;
 }
 
 /** Undoes the corpus's tokenisation ("I 'm", " ,") and drops its annotation markers. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "../context.js";
-import { listQmsumMeetings, qmsumSegments, readQmsumMeeting } from "../qmsum/corpus.js";
+import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting } from "../qmsum/corpus.js";
 import type { AppServices } from "../services.js";
 import { createTestServices } from "../testing/services.js";
 import { createUser, createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
@@ -109,7 +109,7 @@ beforeAll(async () => {
   const db = database.db;
 
   // Three real meetings: two AMI remote-control design meetings and an ICSI research meeting.
-  const files = await listQmsumMeetings("train");
+  const files = await listQmsumMeetings("train", TEST_QMSUM_DIR);
   const day = (n: number) => new Date(Date.UTC(2025, 0, n, 9));
   for (const [index, id] of ["ES2002a", "ES2002b", "Bed004"].entries()) {
     const file = files.find((path) => path.endsWith(`/${id}.json`));

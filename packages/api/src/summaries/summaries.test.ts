@@ -7,7 +7,7 @@ import { createContextInner, type AuthUser } from "../context.js";
 import { createJobHandlers } from "../jobs/handlers.js";
 import { startJobWorker, type JobWorker } from "../jobs/queue.js";
 import { silentLogger } from "../logger.js";
-import { listQmsumMeetings, qmsumSegments, readQmsumMeeting } from "../qmsum/corpus.js";
+import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting } from "../qmsum/corpus.js";
 import { appRouter } from "../root.js";
 import type { AppServices } from "../services.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../testing/fake-openai.js";
@@ -82,7 +82,7 @@ const launchLines = [
 
 describe("meetings.summary with the extractive provider (no model)", () => {
   it("queues one job, generates from a real QMSum meeting, and stores grounded topics and action items", async () => {
-    const [file] = await listQmsumMeetings("val");
+    const [file] = await listQmsumMeetings("val", TEST_QMSUM_DIR);
     const qmsum = await readQmsumMeeting(file ?? "", "val");
     const segments = qmsumSegments(qmsum);
     const me = as(w.member);
