@@ -15,10 +15,13 @@ beforeAll(async () => {
   server = await startTestServer({ LLM_BASE_URL: fake.url, LLM_MODEL: "fake-model", LLM_TIMEOUT_MS: "5000", JOB_POLL_INTERVAL_MS: "100" });
 });
 afterAll(async () => {
-  // Nothing went wrong on the server side (background delivery and jobs included).
+  try {
+    await server?.close();
+  } finally {
+    await fake?.close();
+  }
+  // Nothing went wrong on the server side (background delivery, jobs and shutdown included).
   expect(server?.logs.filter((line) => Number(line.level) >= 50) ?? []).toEqual([]);
-  await server?.close();
-  await fake?.close();
 });
 
 function client(token?: string) {

@@ -8,12 +8,16 @@ import {
   createServices,
   ensureSuperuser,
   failInterruptedAnswers,
+  queueMissingEmbeddings,
+  settleRunningAnswers,
   startEmailDelivery,
   startJobWorker,
   type JobWorker,
 } from "@meetmind/api";
 import { createPrismaClient, openDatabase, seedDemoIfEmpty } from "@meetmind/db";
 import { createApp } from "./app.js";
+
+const ANSWER_SWEEP_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
   url: string;
@@ -40,6 +44,14 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
 
   const email = startEmailDelivery({ db, smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM, log });
   let jobs: JobWorker | undefined;
+  let answerSweep: NodeJS.Timeout | undefined;
+  // Answers still running long after any could (two model calls, each within LLM_TIMEOUT_MS per
+  // piece) were cut off by a crash of this or another instance: fail them so they can be retried.
+  const sweepInterruptedAnswers = () =>
+    failInterruptedAnswers(db, 10 * env.LLM_TIMEOUT_MS).then(
+      (count) => count > 0 && log.warn({ answers: count }, "marked interrupted Ask Mind answers as failed"),
+      (error: unknown) => log.warn({ err: error }, "could not sweep interrupted Ask Mind answers"),
+    );
   const services = await createServices({ env, db, log, emailQueued: () => void email.deliverDue(), jobsQueued: () => void jobs?.runDue() });
 
   let server: Server | undefined;
@@ -51,9 +63,13 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
       concurrency: env.JOB_CONCURRENCY,
     });
-    // Well past any answer's possible run time (two model calls, each within LLM_TIMEOUT_MS per piece).
-    const interrupted = await failInterruptedAnswers(db, 10 * env.LLM_TIMEOUT_MS);
-    if (interrupted > 0) log.warn({ answers: interrupted }, "marked Ask Mind answers interrupted by a restart as failed");
+    await sweepInterruptedAnswers();
+    answerSweep = setInterval(() => void sweepInterruptedAnswers(), ANSWER_SWEEP_INTERVAL_MS);
+    answerSweep.unref();
+    if (services.embeddings) {
+      const queued = await queueMissingEmbeddings(db, services.embeddings.model);
+      if (queued > 0) log.info({ transcripts: queued }, "queued embeddings for transcripts that have none for the configured model");
+    }
     if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
       const { created } = await ensureSuperuser(db, services, {
         email: env.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),
@@ -75,6 +91,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     await once(server, "listening");
   } catch (error) {
     server?.close();
+    clearInterval(answerSweep);
     await jobs?.stop();
     await email.stop();
     await services.close();
@@ -105,6 +122,9 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       await closed;
     }
     clearTimeout(timer);
+    clearInterval(answerSweep);
+    // Answers run apart from their requests; let those under way be stored.
+    await settleRunningAnswers(env.SHUTDOWN_TIMEOUT_MS);
     await jobs?.stop();
     await email.stop();
     await services.close();

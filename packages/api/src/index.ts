@@ -10,7 +10,8 @@ export { memoryCookies, type CookieWriter, type Credentials } from "./context.js
 export { ensureSuperuser } from "./admin/service.js";
 export { startEmailDelivery } from "./email/delivery.js";
 export { createJobHandlers } from "./jobs/handlers.js";
-export { failInterruptedAnswers } from "./askmind/answer.js";
+export { failInterruptedAnswers, settleRunningAnswers } from "./askmind/answer.js";
+export { queueMissingEmbeddings } from "./askmind/vector.js";
 export { startJobWorker, type JobWorker } from "./jobs/queue.js";
 export { fullNameSchema, passwordSchema } from "./passwords/policy.js";
 export { seedQmsum, type SeededMeeting } from "./qmsum/seed.js";

@@ -32,21 +32,26 @@ export interface AnswerDeps {
   log: Logger;
 }
 
+export interface Turn {
+  role: "user" | "assistant";
+  content: string;
+}
+
 export interface AnswerJob {
   workspaceId: string;
   sessionId: string;
   answerId: string;
   question: string;
   scope: AskMindScope;
-  /** Earlier questions and answers, oldest first. */
-  history: { role: "user" | "assistant"; content: string }[];
+  /** Loads earlier questions and answers, oldest first (inside the run, so a failure is stored). */
+  history: () => Promise<Turn[]>;
 }
 
 /** A running answer: pieces of text as they come, then the stored message. */
 export interface AnswerRun {
   /** Each piece of text as it is produced; ends when the run ends. */
   pieces(): AsyncGenerator<string>;
-  /** The stored answer (done or failed). Never rejects. */
+  /** The stored answer (done or failed); rejects only when the database cannot be reached. */
   done: Promise<MessageOutput>;
 }
 
@@ -62,14 +67,14 @@ const CONTENT_WORD = /[a-z0-9]{3,}/gi;
  * Offline rewrite: a question that leans on the thread ("what did she say next?") borrows the
  * previous question's words, so retrieval looks in the same place.
  */
-function rewriteOffline(question: string, history: AnswerJob["history"]): string {
+function rewriteOffline(question: string, history: Turn[]): string {
   const previous = [...history].reverse().find((turn) => turn.role === "user");
   if (!previous) return question;
   const contentWords = question.match(CONTENT_WORD)?.length ?? 0;
   return FOLLOW_UP.test(question) || contentWords < 3 ? `${previous.content} ${question}` : question;
 }
 
-async function rewriteWithModel(ai: AiProvider, question: string, history: AnswerJob["history"], signal: AbortSignal) {
+async function rewriteWithModel(ai: AiProvider, question: string, history: Turn[], signal: AbortSignal) {
   if (history.length === 0) return { question, usage: { promptTokens: 0, completionTokens: 0 } };
   const transcript = history.map((turn) => `${turn.role === "user" ? "User" : "Assistant"}: ${turn.content}`).join("\n");
   const result = await ai.chat(
@@ -260,11 +265,12 @@ function channel() {
 async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (piece: string) => void): Promise<Answer> {
   const signal = new AbortController().signal; // answers are not cancelled: the client may come back for them
   const usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
+  const history = await job.history();
   let standalone = job.question;
   if (isOffline(deps.ai)) {
-    standalone = rewriteOffline(job.question, job.history);
+    standalone = rewriteOffline(job.question, history);
   } else {
-    const rewritten = await rewriteWithModel(deps.ai, job.question, job.history, signal);
+    const rewritten = await rewriteWithModel(deps.ai, job.question, history, signal);
     standalone = rewritten.question;
     usage.promptTokens += rewritten.usage.promptTokens;
     usage.completionTokens += rewritten.usage.completionTokens;
@@ -285,6 +291,17 @@ async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (pi
     ...answer,
     usage: { promptTokens: usage.promptTokens + answer.usage.promptTokens, completionTokens: usage.completionTokens + answer.usage.completionTokens },
   };
+}
+
+/** Answers under way in this process, so shutdown can let them finish. */
+const running = new Set<Promise<MessageOutput>>();
+
+/** Waits (up to `timeoutMs`) for the answers under way to be stored; for graceful shutdown. */
+export async function settleRunningAnswers(timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([Promise.allSettled([...running]), deadline]);
+  clearTimeout(timer);
 }
 
 /** Starts answering; the stored assistant message (job.answerId) must exist, status pending. */
@@ -328,6 +345,8 @@ export function startAnswer(deps: AnswerDeps, job: AnswerJob): AnswerRun {
     .finally(() => pieces.close());
   // Nobody may be listening (the client left): the run must not become an unhandled rejection.
   done.catch(() => {});
+  running.add(done);
+  void done.finally(() => running.delete(done)).catch(() => {});
   return { pieces: pieces.read, done };
 }
 

@@ -87,7 +87,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: { session
     answerId: answer.id,
     question: input.question,
     scope: scopeFromJson(session.scope),
-    history: await historyBefore(scope, session.id, askedAt),
+    history: () => historyBefore(scope, session.id, askedAt),
   });
   return { question: presentMessage(question), answerId: answer.id, run };
 }
@@ -117,7 +117,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: { messa
     answerId: answer.id,
     question: question.content,
     scope: scopeFromJson(session.scope),
-    history: await historyBefore(scope, session.id, question.createdAt),
+    history: () => historyBefore(scope, session.id, question.createdAt),
   });
   return { question: presentMessage(question), answerId: answer.id, run };
 }

@@ -26,7 +26,7 @@ export async function runEmbeddingsJob(deps: EmbeddingsJobDeps, payload: Prisma.
   const model = deps.embeddings.model;
   for (;;) {
     const segments = await deps.db.transcriptSegment.findMany({
-      where: { transcriptId, embedding: { is: null } },
+      where: { transcriptId, OR: [{ embedding: { is: null } }, { embedding: { model: { not: model } } }] },
       orderBy: { position: "asc" },
       take: INDEX_BATCH,
       select: { id: true, workspaceId: true, meetingId: true, text: true },
@@ -36,16 +36,27 @@ export async function runEmbeddingsJob(deps: EmbeddingsJobDeps, payload: Prisma.
       segments.map((segment) => segment.text),
       { signal: context.signal },
     );
-    await deps.db.segmentEmbedding.createMany({
-      data: segments.map((segment, i) => ({
-        segmentId: segment.id,
-        workspaceId: segment.workspaceId,
-        meetingId: segment.meetingId,
-        model,
-        embedding: vectors[i] ?? [],
-      })),
-      skipDuplicates: true,
-    });
+    const ids = segments.map((segment) => segment.id);
+    await deps.db.$transaction([
+      // Another model's vectors are not comparable with this one's: replaced.
+      deps.db.segmentEmbedding.deleteMany({ where: { segmentId: { in: ids }, model: { not: model } } }),
+      deps.db.segmentEmbedding.createMany({
+        data: segments.map((segment, i) => ({
+          segmentId: segment.id,
+          workspaceId: segment.workspaceId,
+          meetingId: segment.meetingId,
+          model,
+          embedding: vectors[i] ?? [],
+        })),
+        skipDuplicates: true,
+      }),
+    ]);
+    // A segment edited while its text was being embedded got a vector of the old text: drop it, and
+    // the next round embeds the new text. (An edit after this check deletes the vector itself.)
+    const now = await deps.db.transcriptSegment.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } });
+    const embeddedText = new Map(segments.map((segment) => [segment.id, segment.text]));
+    const stale = now.filter((segment) => embeddedText.get(segment.id) !== segment.text).map((segment) => segment.id);
+    if (stale.length > 0) await deps.db.segmentEmbedding.deleteMany({ where: { segmentId: { in: stale } } });
   }
   deps.log.debug({ transcriptId, model }, "transcript embedded");
 }
@@ -53,6 +64,21 @@ export async function runEmbeddingsJob(deps: EmbeddingsJobDeps, payload: Prisma.
 /** Queues embedding of the transcript's segments that have none (new, or edited since). */
 export async function queueEmbeddings(db: Db, transcriptId: string): Promise<void> {
   await enqueueJob(db, { queue: EMBEDDINGS_QUEUE, payload: { transcriptId } });
+}
+
+/**
+ * Queues embedding for every current transcript with segments that have no embedding from `model`
+ * (imported before embeddings were configured, or under another model). Returns how many.
+ */
+export async function queueMissingEmbeddings(db: Db, model: string): Promise<number> {
+  const transcripts = await db.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT t.id
+    FROM transcripts t
+    JOIN transcript_segments s ON s.transcript_id = t.id
+    LEFT JOIN segment_embeddings e ON e.segment_id = s.id AND e.model = ${model}
+    WHERE t.is_current AND e.id IS NULL`;
+  for (const { id } of transcripts) await queueEmbeddings(db, id);
+  return transcripts.length;
 }
 
 const pgvectorByClient = new WeakMap<Db, Promise<boolean>>();
@@ -63,6 +89,11 @@ export function hasPgvector(db: Db): Promise<boolean> {
   if (!known) {
     known = db.$queryRaw<{ present: boolean }[]>`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS present`.then(
       (rows) => rows[0]?.present === true,
+      () => {
+        // Unknown this time (the database was unreachable): full text now, ask again next time.
+        pgvectorByClient.delete(db);
+        return false;
+      },
     );
     pgvectorByClient.set(db, known);
   }

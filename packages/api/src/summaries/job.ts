@@ -3,7 +3,7 @@
 // request (see jobs/queue.ts), so a version already done is left alone.
 import { scopedDb, type Db, type Prisma, type ScopedDb } from "@meetmind/db";
 import { AiProviderError, type AiProvider, type MeetingSummaryResult, type SummarySegment } from "../ai/provider.js";
-import { PermanentJobError, type JobContext } from "../jobs/queue.js";
+import { JobAbortedError, PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
 import type { SummaryTopic } from "./schemas.js";
 import type { SummaryJobPayload } from "./service.js";
@@ -53,10 +53,15 @@ async function assigneeResolver(db: ScopedDb, transcriptId: string): Promise<(na
     }),
     db.workspaceMember.findMany({ select: { id: true, user: { select: { fullName: true, email: true } } } }),
   ]);
-  const byName = new Map<string, string>();
+  // A name two members share names nobody: better unassigned than assigned to the wrong person.
+  const byName = new Map<string, string | null>();
+  const add = (name: string, memberId: string) => {
+    const key = name.toLowerCase();
+    byName.set(key, byName.has(key) && byName.get(key) !== memberId ? null : memberId);
+  };
   for (const member of members) {
-    byName.set(member.user.email.toLowerCase(), member.id);
-    if (member.user.fullName) byName.set(member.user.fullName.toLowerCase(), member.id);
+    add(member.user.email, member.id);
+    if (member.user.fullName) add(member.user.fullName, member.id);
   }
   // A label mapped in this transcript wins over a coincidental name match.
   for (const { speakerLabel, speakerMemberId } of mapped) {
@@ -80,23 +85,62 @@ function topicsWithSegments(result: MeetingSummaryResult, segments: SummarySegme
   });
 }
 
+/** The worker is stopping: the job goes back to the queue and resumes elsewhere. */
+function isShutdown(context: JobContext): boolean {
+  const reason: unknown = context.signal.aborted ? context.signal.reason : undefined;
+  return reason instanceof JobAbortedError && reason.reason === "shutdown";
+}
+
 export async function runSummaryJob(deps: SummaryJobDeps, rawPayload: Prisma.JsonValue, context: JobContext): Promise<void> {
   const { summaryId } = payloadOf(rawPayload);
   const log = deps.log.child({ summaryId, jobId: context.jobId });
   const found = await deps.db.meetingSummary.findUnique({
     where: { id: summaryId },
-    select: { workspaceId: true, status: true, transcriptId: true, meeting: { select: { id: true, title: true, deletedAt: true } } },
+    select: { workspaceId: true, version: true, status: true, transcriptId: true, meeting: { select: { id: true, title: true, deletedAt: true } } },
   });
-  if (!found || found.status === "done") return;
+  if (!found || found.status === "done" || found.status === "failed") return;
   const db = scopedDb(deps.db, found.workspaceId);
-  const fail = (reason: string) =>
-    db.meetingSummary.update({ where: { id: summaryId }, data: { status: "failed", failureReason: reason, completedAt: new Date() } });
+  const settle = (status: "pending" | "failed", reason: string) =>
+    db.meetingSummary.updateMany({
+      where: { id: summaryId, status: { in: ["pending", "running"] } },
+      data: { status, failureReason: reason, ...(status === "failed" ? { completedAt: new Date() } : {}) },
+    });
   if (found.meeting.deletedAt || !found.transcriptId) {
-    await fail(found.meeting.deletedAt ? "The meeting was deleted" : "The transcript was removed");
+    await settle("failed", found.meeting.deletedAt ? "The meeting was deleted" : "The transcript was removed");
     return;
   }
-  const transcriptId = found.transcriptId;
 
+  try {
+    await generate(deps, db, { workspaceId: found.workspaceId, summaryId, version: found.version, transcriptId: found.transcriptId, meeting: found.meeting }, context);
+  } catch (error) {
+    // The row must never be left "running": it would block new requests for the meeting.
+    if (isShutdown(context)) {
+      await settle("pending", "Interrupted by a restart; it will resume");
+      throw error;
+    }
+    const reason = reasonOf(error);
+    const retryable = error instanceof AiProviderError ? error.retryable : !(error instanceof PermanentJobError);
+    if (retryable && context.attempt < context.maxAttempts) {
+      await settle("pending", `${reason}; retrying`);
+      throw error;
+    }
+    log.warn({ err: error }, "summary generation failed");
+    await settle("failed", reason);
+    throw new PermanentJobError(reason, { cause: error });
+  }
+}
+
+interface Target {
+  workspaceId: string;
+  summaryId: string;
+  version: number;
+  transcriptId: string;
+  meeting: { id: string; title: string };
+}
+
+async function generate(deps: SummaryJobDeps, db: ScopedDb, target: Target, context: JobContext): Promise<void> {
+  const { summaryId, transcriptId } = target;
+  const meetingId = target.meeting.id;
   await db.meetingSummary.update({ where: { id: summaryId }, data: { status: "running", startedAt: new Date() } });
   const segments: SummarySegment[] = (
     await db.transcriptSegment.findMany({
@@ -106,31 +150,18 @@ export async function runSummaryJob(deps: SummaryJobDeps, rawPayload: Prisma.Jso
     })
   ).map(({ speakerLabel, ...segment }) => ({ ...segment, speaker: speakerLabel }));
 
-  let result: MeetingSummaryResult;
-  try {
-    result = await deps.ai.summarize({ title: found.meeting.title, segments }, { signal: context.signal });
-  } catch (error) {
-    const retryable = error instanceof AiProviderError ? error.retryable : false;
-    const reason = reasonOf(error);
-    if (retryable && context.attempt < context.maxAttempts && !context.signal.aborted) {
-      await db.meetingSummary.update({ where: { id: summaryId }, data: { status: "pending", failureReason: `${reason}; retrying` } });
-      throw error;
-    }
-    log.warn({ err: error }, "summary generation failed");
-    await fail(reason);
-    throw new PermanentJobError(reason, { cause: error });
-  }
-
+  const result = await deps.ai.summarize({ title: target.meeting.title, segments }, { signal: context.signal });
   const assigneeOf = await assigneeResolver(db, transcriptId);
   const segmentAt = new Map(segments.map((segment) => [segment.position, segment.id]));
-  const meetingId = found.meeting.id;
+
   await db.$transaction(async (tx) => {
-    await tx.meetingSummary.updateMany({ where: { meetingId, isCurrent: true }, data: { isCurrent: false } });
-    await tx.meetingSummary.update({
-      where: { id: summaryId },
+    // Versions of one meeting finish one at a time, and each run of this job completes it once
+    // (a second run after a lost lease finds it done and writes nothing).
+    await tx.$executeRaw`SELECT id FROM meetings WHERE id = ${meetingId}::uuid FOR UPDATE`;
+    const completed = await tx.meetingSummary.updateMany({
+      where: { id: summaryId, status: { not: "done" } },
       data: {
         status: "done",
-        isCurrent: true,
         failureReason: null,
         overview: result.overview,
         keyPoints: result.keyPoints,
@@ -141,34 +172,43 @@ export async function runSummaryJob(deps: SummaryJobDeps, rawPayload: Prisma.Jso
         completedAt: new Date(),
       },
     });
+    if (completed.count === 0) return;
+    // A newer version that finished first stays current, with its action items.
+    const newer = await tx.meetingSummary.findFirst({ where: { meetingId, status: "done", version: { gt: target.version } }, select: { id: true } });
+    if (newer) return;
+    await tx.meetingSummary.updateMany({ where: { meetingId, isCurrent: true }, data: { isCurrent: false } });
+    await tx.meetingSummary.update({ where: { id: summaryId }, data: { isCurrent: true } });
     // Items an earlier version extracted and nobody has touched since are replaced by this
     // version's; items someone assigned, edited or completed are theirs now and stay.
     await tx.$executeRaw`
       DELETE FROM action_items
-      WHERE workspace_id = ${found.workspaceId}::uuid AND meeting_id = ${meetingId}::uuid
+      WHERE workspace_id = ${target.workspaceId}::uuid AND meeting_id = ${meetingId}::uuid
         AND summary_id IS NOT NULL AND summary_id <> ${summaryId}::uuid
         AND status = 'open' AND updated_at = created_at`;
-    if (result.actionItems.length > 0) {
-      // Equal timestamps mark an item as untouched (see the DELETE above).
-      const now = new Date();
-      await tx.actionItem.createMany({
-        data: result.actionItems.map((item) => {
-          const assigneeId = assigneeOf(item.assigneeName);
-          return {
-            workspaceId: found.workspaceId,
-            meetingId,
-            summaryId,
-            text: item.text,
-            assigneeId,
-            assigneeName: assigneeId ? null : item.assigneeName,
-            dueDate: item.dueDate ? new Date(`${item.dueDate}T00:00:00.000Z`) : null,
-            sourceSegmentId: item.sourcePosition === null ? null : (segmentAt.get(item.sourcePosition) ?? null),
-            createdAt: now,
-            updatedAt: now,
-          };
-        }),
-      });
-    }
+    const kept = new Set(
+      (await tx.actionItem.findMany({ where: { meetingId }, select: { text: true } })).map((item) => item.text.trim().toLowerCase()),
+    );
+    const fresh = result.actionItems.filter((item) => !kept.has(item.text.trim().toLowerCase()));
+    if (fresh.length === 0) return;
+    // Equal timestamps mark an item as untouched (see the DELETE above).
+    const now = new Date();
+    await tx.actionItem.createMany({
+      data: fresh.map((item) => {
+        const assigneeId = assigneeOf(item.assigneeName);
+        return {
+          workspaceId: target.workspaceId,
+          meetingId,
+          summaryId,
+          text: item.text,
+          assigneeId,
+          assigneeName: assigneeId ? null : item.assigneeName,
+          dueDate: item.dueDate ? new Date(`${item.dueDate}T00:00:00.000Z`) : null,
+          sourceSegmentId: item.sourcePosition === null ? null : (segmentAt.get(item.sourcePosition) ?? null),
+          createdAt: now,
+          updatedAt: now,
+        };
+      }),
+    });
   });
-  log.info({ actionItems: result.actionItems.length, topics: result.topics.length }, "summary generated");
+  deps.log.child({ summaryId }).info({ actionItems: result.actionItems.length, topics: result.topics.length }, "summary generated");
 }

@@ -13,6 +13,9 @@ export const SUMMARY_QUEUE = "summaries.generate";
 /** Model calls that fail for a passing reason (timeouts, 5xx, 429) are retried by the queue. */
 export const SUMMARY_MAX_ATTEMPTS = 3;
 
+/** Longer than a run can last (the queue aborts handlers after 15 minutes) plus its retries' backoff. */
+const IN_FLIGHT_MAX_MS = 60 * 60 * 1000;
+
 export interface SummaryJobPayload {
   summaryId: string;
 }
@@ -97,9 +100,12 @@ export async function requestSummary(scope: WorkspaceScope, input: { meetingId: 
       const latest = await tx.meetingSummary.findFirst({
         where: { meetingId: input.meetingId },
         orderBy: { version: "desc" },
-        select: { version: true, status: true, transcriptId: true },
+        select: { version: true, status: true, transcriptId: true, updatedAt: true },
       });
-      const inFlight = latest && (latest.status === "pending" || latest.status === "running") && latest.transcriptId === transcriptId;
+      // A version untouched for longer than any run takes belonged to a worker that died on its
+      // last attempt: it no longer blocks a new request.
+      const alive = latest !== null && Date.now() - latest.updatedAt.getTime() < IN_FLIGHT_MAX_MS;
+      const inFlight = latest && alive && (latest.status === "pending" || latest.status === "running") && latest.transcriptId === transcriptId;
       if (inFlight) return;
       const summary = await tx.meetingSummary.create({
         data: {

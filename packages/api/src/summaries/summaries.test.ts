@@ -2,10 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createOpenAiProvider } from "../ai/openai.js";
-import type { AiProvider } from "../ai/provider.js";
+import type { AiProvider, MeetingSummaryResult } from "../ai/provider.js";
 import { createContextInner, type AuthUser } from "../context.js";
 import { createJobHandlers } from "../jobs/handlers.js";
-import { startJobWorker, type JobWorker } from "../jobs/queue.js";
+import { startJobWorker, type JobContext, type JobWorker } from "../jobs/queue.js";
+import { runSummaryJob } from "./job.js";
 import { silentLogger } from "../logger.js";
 import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting } from "../qmsum/corpus.js";
 import { appRouter } from "../root.js";
@@ -233,5 +234,84 @@ describe("meetings.summary with an OpenAI-compatible model", () => {
     expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ version: 2, status: "done", stale: false });
     await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "Ann: A corrected transcript." });
     expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ version: 2, stale: true });
+  });
+});
+
+describe("the summary job under at-least-once delivery", () => {
+  const context = (): JobContext => ({ jobId: crypto.randomUUID(), attempt: 1, maxAttempts: 3, signal: new AbortController().signal });
+  const result = (overview: string, items: string[]): MeetingSummaryResult => ({
+    overview,
+    keyPoints: [],
+    decisions: [],
+    topics: [{ title: "All", startPosition: 0, endPosition: 3 }],
+    actionItems: items.map((text) => ({ text, assigneeName: null, dueDate: null, sourcePosition: 2 })),
+  });
+  /** A model whose answers wait for `release()`, to make runs overlap on purpose. */
+  function gatedModel(answer: () => MeetingSummaryResult) {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const ai: AiProvider = {
+      name: "stub",
+      model: "stub-1",
+      async summarize() {
+        calls++;
+        await gate;
+        return answer();
+      },
+      chat: () => Promise.reject(new Error("not used")),
+    };
+    return { ai, release, calls: () => calls };
+  }
+
+  it("completes a version once when two runs overlap (a lease taken over mid-run)", async () => {
+    const meetingId = await meetingWithTranscript(launchLines);
+    const { id: summaryId } = await as(w.member).meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
+    const model = gatedModel(() => result("Once.", ["Send notes", "Book room"]));
+    const runs = [0, 1].map(() => runSummaryJob({ db, ai: model.ai, log: silentLogger }, { summaryId }, context()));
+    await expect.poll(model.calls).toBe(2);
+    model.release();
+    await Promise.all(runs);
+    const items = await db.actionItem.findMany({ where: { meetingId }, select: { text: true } });
+    expect(items.map((item) => item.text).sort()).toEqual(["Book room", "Send notes"]);
+    expect(await as(w.member).meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "done", isCurrent: true, overview: "Once." });
+  });
+
+  it("keeps the newer version current when an older one finishes last", async () => {
+    const meetingId = await meetingWithTranscript(launchLines);
+    const me = as(w.member);
+    const v1 = await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
+    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: launchLines.join("\n") });
+    const v2 = await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
+    expect(v2.version).toBe(2);
+    const slow = gatedModel(() => result("Old.", ["v1 item"]));
+    const older = runSummaryJob({ db, ai: slow.ai, log: silentLogger }, { summaryId: v1.id }, context());
+    await expect.poll(slow.calls).toBe(1);
+    const fast = gatedModel(() => result("New.", ["v2 item"]));
+    fast.release();
+    await runSummaryJob({ db, ai: fast.ai, log: silentLogger }, { summaryId: v2.id }, context());
+    slow.release();
+    await older;
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ version: 2, isCurrent: true, overview: "New." });
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId, version: 1 })).toMatchObject({ status: "done", isCurrent: false, overview: "Old." });
+    expect((await db.actionItem.findMany({ where: { meetingId }, select: { text: true } })).map((item) => item.text)).toEqual(["v2 item"]);
+  });
+
+  it("never leaves a version running: a failure outside the model fails it, and a new request is queued", async () => {
+    const meetingId = await meetingWithTranscript(launchLines);
+    const me = as(w.member);
+    const { id: summaryId } = await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
+    const broken: AiProvider = { name: "stub", model: "stub-1", summarize: () => Promise.reject(new TypeError("boom")), chat: () => Promise.reject(new Error("not used")) };
+    const last: JobContext = { ...context(), attempt: 3 };
+    await expect(runSummaryJob({ db, ai: broken, log: silentLogger }, { summaryId }, { ...context(), attempt: 1 })).rejects.toThrow("boom");
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "pending", failureReason: "The summary could not be generated; retrying" });
+    await expect(runSummaryJob({ db, ai: broken, log: silentLogger }, { summaryId }, last)).rejects.toThrow("The summary could not be generated");
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "failed", failureReason: "The summary could not be generated" });
+    expect((await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId })).version).toBe(2);
+
+    // A version whose worker died on its last attempt (left "running" long ago) does not block either.
+    await db.meetingSummary.updateMany({ where: { meetingId, version: 2 }, data: { status: "running" } });
+    await db.$executeRaw`UPDATE meeting_summaries SET updated_at = now() - interval '2 hours' WHERE meeting_id = ${meetingId}::uuid AND version = 2`;
+    expect((await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId })).version).toBe(3);
   });
 });

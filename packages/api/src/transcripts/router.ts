@@ -16,8 +16,13 @@ import * as transcripts from "./service.js";
 /** With embeddings configured, (re)embeds the transcript's new or edited segments in the background. */
 async function embedLater(ctx: Context, transcriptId: string): Promise<void> {
   if (!ctx.services.embeddings) return;
-  await queueEmbeddings(ctx.db, transcriptId);
-  ctx.services.jobsQueued();
+  try {
+    await queueEmbeddings(ctx.db, transcriptId);
+    ctx.services.jobsQueued();
+  } catch (error) {
+    // The import itself succeeded; the next server start queues whatever is missing.
+    ctx.log.warn({ err: error, transcriptId }, "could not queue embeddings");
+  }
 }
 
 export const transcriptsRouter = createTRPCRouter({
