@@ -10,20 +10,32 @@
 //                                             a workspace of its own unless one is already there (reused)
 //   options: --corpus split|all (all: load both splits, so wide-scope latency is measured on 108k
 //            segments; questions still come from --split) --wide (also time every question over the
-//            whole workspace) --windows 10 --answer-windows N --budget N --max-queries N --tune k=v,...
-//            --per-query (a line per query on stderr)
+//            whole workspace) --windows N --budget N --max-queries N --tune k=v,... --per-query (a line
+//            per query on stderr)
+//
+// What is scored is exactly the product's offline answer (answer.ts): the question is retrieved with
+// the product's window count (8; --windows changes it), and `composeOfflineAnswer` answers from those
+// windows (it uses the top OFFLINE_ANSWER_WINDOWS of them) and renders the text a user reads —
+// speaker prefixes included — with its citation markers, which are removed before ROUGE. Recall@10
+// needs 10 windows: those come from a second, untimed retrieval with limit 10 (the first 8 of a
+// limit-10 retrieval can differ from a limit-8 one, as later windows merge into earlier ones).
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyMigrations, createPrismaClient, type Db } from "@meetmind/db";
-import { answerExtractively, DEFAULT_TUNING, DEFAULT_WORD_BUDGET, renderExtractiveAnswer, type AnswerTuning } from "../src/askmind/extractive-answer.js";
+import { composeOfflineAnswer, NOTHING_FOUND, OFFLINE_ANSWER_WINDOWS } from "../src/askmind/answer.js";
+import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer.js";
 import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow } from "../src/askmind/retrieval.js";
 import { rouge } from "../src/askmind/rouge.js";
 import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
 
 const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
+/** Windows the product retrieves for an answer (answer.ts, RETRIEVED_WINDOWS). */
+const PRODUCT_WINDOWS = 8;
+/** Citation markers in an answer's text (" [3]"). */
+const MARKERS = /\s*\[\d+\]/g;
 
 // `pnpm eval:qmsum -- --split val` (the root script) passes the "--" through: skip it.
 const argv = process.argv.slice(2);
@@ -38,8 +50,7 @@ const { values: args } = parseArgs({
     "admin-url": { type: "string", default: DEFAULT_ADMIN_URL },
     keep: { type: "boolean", default: false },
     wide: { type: "boolean", default: false },
-    windows: { type: "string", default: "10" },
-    "answer-windows": { type: "string", default: "5" },
+    windows: { type: "string", default: String(PRODUCT_WINDOWS) },
     budget: { type: "string", default: String(DEFAULT_WORD_BUDGET) },
     "max-queries": { type: "string", default: "0" },
     tune: { type: "string", default: "" },
@@ -52,7 +63,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.error(
     "usage: pnpm eval:qmsum [--split val|train] [--database-url URL | --admin-url URL] [--keep] [--corpus split|all] [--wide]\n" +
-      "  [--windows 10] [--answer-windows 5] [--budget 75] [--max-queries N] [--tune lambda=0.7,centrality=0.5,...] [--per-query]",
+      `  [--windows ${PRODUCT_WINDOWS}] [--budget ${DEFAULT_WORD_BUDGET}] [--max-queries N] [--tune lambda=0.7,centrality=0.5,...] [--per-query]`,
   );
   process.exit(0);
 }
@@ -67,13 +78,12 @@ if (args.corpus !== "split" && args.corpus !== "all") fail("--corpus must be spl
 const SPLIT: QmsumSplit = args.split;
 const LOAD_SPLITS: QmsumSplit[] = args.corpus === "all" ? ["train", "val"] : [SPLIT];
 
-function intOption(name: "windows" | "answer-windows" | "budget" | "max-queries", min: number, max: number): number {
+function intOption(name: "windows" | "budget" | "max-queries", min: number, max: number): number {
   const value = Number(args[name]);
   if (!Number.isInteger(value) || value < min || value > max) fail(`--${name} must be an integer from ${min} to ${max}`);
   return value;
 }
 const WINDOWS = intOption("windows", 1, 50);
-const ANSWER_WINDOWS = intOption("answer-windows", 1, 50);
 const BUDGET = intOption("budget", 10, 1000);
 const MAX_QUERIES = intOption("max-queries", 0, 100_000);
 
@@ -197,15 +207,19 @@ interface QueryResult {
   gold: number;
   recall5: number;
   recall10: number;
+  /** False when the product says NOTHING_FOUND (then nothing is cited and ROUGE is 0). */
+  answered: boolean;
   /** Cited segments, and how many of them are gold turns. */
   cited: number;
   citedGold: number;
   answerWords: number;
+  /** Words of the answer without speaker attribution. */
+  plainWords: number;
   r1: number;
   r2: number;
   rl: number;
   rlsum: number;
-  /** ROUGE-1/2/L F1 of the sentences joined without speaker attribution. */
+  /** ROUGE-1/2/L F1 of the same sentences without speaker attribution (markers removed too). */
   plain: [number, number, number];
   retrieveMs: number;
   answerMs: number;
@@ -241,11 +255,14 @@ async function evaluate(db: Db, loaded: Loaded): Promise<QueryResult[]> {
   if (warm) await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: warm.q.query, scope: { meetingIds: [warm.seeded.meetingId] }, limit: WINDOWS });
   for (const [index, { seeded, q }] of selected.entries()) {
     const gold = goldTurns(q.spans, seeded.meeting.turns.length);
+    const scope = { meetingIds: [seeded.meetingId] };
     const t0 = performance.now();
-    const windows = await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope: { meetingIds: [seeded.meetingId] }, limit: WINDOWS });
+    const windows = await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope, limit: WINDOWS });
     const t1 = performance.now();
-    const answer = answerExtractively(q.query, windows.slice(0, ANSWER_WINDOWS), { wordBudget: BUDGET, tuning: TUNING });
+    const answer = composeOfflineAnswer(q.query, windows.slice(0, WINDOWS), { tuning: TUNING, wordBudget: BUDGET });
     const t2 = performance.now();
+    // Recall@10 needs ten windows: an untimed retrieval of its own (the answer's are the product's).
+    const ten = WINDOWS >= 10 ? windows : await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope, limit: 10 });
     let wideMs: number | null = null;
     if (args.wide) {
       const started = performance.now();
@@ -256,20 +273,36 @@ async function evaluate(db: Db, loaded: Loaded): Promise<QueryResult[]> {
     // Segment ↔ turn: seedQmsum stores turn i as the segment at position i.
     for (const window of windows) for (const segment of window.segments) if (seeded.segmentIds[segment.position] !== segment.id) mappingErrors++;
     const positionOf = new Map(windows.flatMap((w) => w.segments.map((s) => [s.id, s.position] as const)));
-    const cited = new Set(answer.map((sentence) => sentence.segmentId));
+    const unanswered = answer.citations.length === 0 || answer.text === NOTHING_FOUND;
+    const cited = new Set(answer.citations.map((citation) => citation.segmentId));
     const citedGold = [...cited].filter((id) => gold.has(positionOf.get(id) ?? -1)).length;
-    const text = renderExtractiveAnswer(answer);
+    // The text a user reads, markers removed; an unanswered question scores 0 (not its apology).
+    const text = unanswered ? "" : answer.text.replace(MARKERS, "").trim();
+    // The same sentences without speaker attribution: each piece is "[\n]Speaker: sentence [n]" when
+    // the speaker changes, else " sentence [n]"; the speaker is the cited segment's.
+    const plainText = unanswered
+      ? ""
+      : answer.pieces
+          .map((piece) => {
+            const marker = Number(/\[(\d+)\]\s*$/.exec(piece)?.[1]);
+            const speaker = answer.citations[marker - 1]?.speaker;
+            const body = piece.replace(MARKERS, "").trim();
+            return speaker && body.startsWith(`${speaker}: `) ? body.slice(speaker.length + 2) : body;
+          })
+          .join(" ");
     const scores = rouge(text, q.answer);
-    const plain = rouge(answer.map((sentence) => sentence.text).join(" "), q.answer);
+    const plain = rouge(plainText, q.answer);
     results.push({
       meeting: seeded.meeting.id,
       query: q.query,
       gold: gold.size,
       recall5: recallOf(windows.slice(0, 5), gold),
-      recall10: recallOf(windows.slice(0, 10), gold),
+      recall10: recallOf(ten.slice(0, 10), gold),
+      answered: !unanswered,
       cited: cited.size,
       citedGold,
       answerWords: text.split(/\s+/).filter(Boolean).length,
+      plainWords: plainText.split(/\s+/).filter(Boolean).length,
       r1: scores.rouge1.f1,
       r2: scores.rouge2.f1,
       rl: scores.rougeL.f1,
@@ -296,7 +329,7 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
   const pct = (value: number) => (value * 100).toFixed(2);
   const f3 = (value: number) => value.toFixed(3);
   const ms = (value: number) => value.toFixed(1);
-  const answered = results.filter((r) => r.cited > 0);
+  const answered = results.filter((r) => r.answered);
   const citedAll = results.reduce((sum, r) => sum + r.cited, 0);
   const citedGoldAll = results.reduce((sum, r) => sum + r.citedGold, 0);
   const retrieve = results.map((r) => r.retrieveMs);
@@ -313,14 +346,18 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
   lines.push(`- ${results.length} specific queries, each scoped to its meeting; ${seconds.toFixed(0)} s in all`);
   lines.push(
     `- Retrieval: full-text windows of ${WINDOW_TURNS} turns (merged up to ${MAX_WINDOW_TURNS}), top ${WINDOWS}; ` +
-      `answer from the top ${ANSWER_WINDOWS}, word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+      `answer: \`composeOfflineAnswer\` (top ${OFFLINE_ANSWER_WINDOWS} of them), word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
   );
   lines.push(
     "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (original algorithm) of tokens " +
       "longer than 3 characters, no stop-word removal; F1 × 100, averaged over queries (ROUGE-L: LCS of the whole texts; " +
       "ROUGE-Lsum: summary-level union LCS over sentences)",
   );
-  lines.push("- Answer text scored: `renderExtractiveAnswer` (each run of one speaker's sentences introduced by \"Speaker: \")");
+  lines.push(
+    "- Answer text scored: the product's offline answer (`composeOfflineAnswer`: each run of one speaker's sentences introduced by " +
+      "\"Speaker: \") with its citation markers removed; a NOTHING_FOUND answer is unanswered and scores 0",
+  );
+  if (WINDOWS !== PRODUCT_WINDOWS) lines.push(`- NOTE: --windows ${WINDOWS} differs from the product's ${PRODUCT_WINDOWS}`);
   lines.push("- Gold turns: the query's `relevant_text_span` turns (turn i = segment at position i)", "");
   lines.push("| metric | value |", "| --- | ---: |");
   lines.push(`| gold-turn recall of retrieved windows @5 | ${f3(mean(results.map((r) => r.recall5)))} |`);
@@ -329,8 +366,11 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
   lines.push(`| share of cited segments that are gold turns (all citations pooled) | ${f3(citedAll ? citedGoldAll / citedAll : NaN)} |`);
   lines.push(`| share of gold turns that are cited (mean) | ${f3(mean(results.map((r) => (r.gold ? r.citedGold / r.gold : 0))))} |`);
   lines.push(`| queries with at least one gold turn cited | ${f3(mean(results.map((r) => (r.citedGold > 0 ? 1 : 0))))} |`);
-  lines.push(`| queries answered (non-empty answer) | ${answered.length} / ${results.length} |`);
-  lines.push(`| answer length, words (mean) | ${mean(results.map((r) => r.answerWords)).toFixed(1)} |`);
+  lines.push(`| queries answered (not NOTHING_FOUND) | ${answered.length} / ${results.length} |`);
+  lines.push(
+    `| answer length, words (mean; without speaker attribution) | ${mean(results.map((r) => r.answerWords)).toFixed(1)} ` +
+      `(${mean(results.map((r) => r.plainWords)).toFixed(1)}) |`,
+  );
   lines.push(`| ROUGE-1 F1 | ${pct(mean(results.map((r) => r.r1)))} |`);
   lines.push(`| ROUGE-2 F1 | ${pct(mean(results.map((r) => r.r2)))} |`);
   lines.push(`| ROUGE-L F1 | ${pct(mean(results.map((r) => r.rl)))} |`);

@@ -5,6 +5,7 @@ import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import {
   contentWords,
   findHits,
+  mainClause,
   MAX_WINDOW_TURNS,
   rankWindows,
   retrieveWindows,
@@ -144,6 +145,20 @@ describe("contentWords", () => {
   });
 });
 
+describe("mainClause", () => {
+  it("is what a question asks before the clause that sets its scene", () => {
+    expect(mainClause("What did Marketing think of the battery when discussing the functional design?")).toBe("What did Marketing think of the battery ");
+    expect(mainClause("Summarize the costs discussed during the presentation.")).toBe("Summarize the costs discussed ");
+    expect(mainClause("What did the group decide about the battery?")).toBeNull();
+    // Nothing asked before it: the whole question is what is asked.
+    expect(mainClause("When was the battery discussed?")).toBeNull();
+    expect(mainClause("What did they say when discussing the battery?")).toBeNull();
+    // "when" that asks about what follows is not a scene.
+    expect(mainClause("What happens when the battery dies?")).toBeNull();
+    expect(mainClause("What did Marketing think when the team was talking over the case?")).toBe("What did Marketing think ");
+  });
+});
+
 describe("retrieveWindows", () => {
   it("answers a natural question that an AND of all its words would not match", async () => {
     const question = "What did the group discuss about the kinetic battery of the remote?";
@@ -253,6 +268,11 @@ describe("findHits", () => {
     expect(byPosition.get(11)).toMatchObject({ tf: [1, 0], speakerTf: [0, 1] });
     expect(byPosition.get(12)).toMatchObject({ tf: [1, 0], speakerTf: [0, 0] });
     expect([...byPosition.keys()].sort((x, y) => x - y)).toEqual([10, 11, 12, 25]);
+    // Every word weighs 1 unless the question's main clause is given: then the others weigh less.
+    expect(hits.weights).toEqual([1, 1]);
+    const scene = await findHits(database.db, a.workspaceId, ["kinetic", "battery"], { meetingIds: [meetings.design as string] }, { mainWords: ["kinetic"], sceneWeight: 0.4 });
+    expect(scene.terms).toEqual(["batteri", "kinet"]);
+    expect(scene.weights).toEqual([0.4, 1]);
   });
 
   it("in a broad scope, counts a broad word only where a narrower one matched", async () => {
@@ -285,6 +305,13 @@ describe("rankWindows", () => {
     expect(windows[0]?.first).toBeLessThanOrEqual(40);
     expect(windows[0]?.last).toBeGreaterThanOrEqual(41);
     expect(windows[1]).toMatchObject({ meetingId: "m1" });
+  });
+
+  it("weighs the words of a question's scene-setting clause less", () => {
+    // "kinet" (asked about) in m1, "batteri" (the scene) in m2: alike, m1 wins only by weight.
+    const hits = hitSet([["m1", 5, [1, 0]], ["m2", 40, [0, 1]]]);
+    expect(rankWindows({ ...hits, weights: [1, 0.5] }, 1, { windowTurns: 3 })[0]?.meetingId).toBe("m1");
+    expect(rankWindows({ ...hits, weights: [0.5, 1] }, 1, { windowTurns: 3 })[0]?.meetingId).toBe("m2");
   });
 
   it("weighs rare words more than common ones", () => {

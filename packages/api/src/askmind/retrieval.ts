@@ -10,7 +10,8 @@
 //      if all are that broad, the 3,000 best segments by ts_rank_cd are the candidates;
 //   3. windows: each run of WINDOW_TURNS consecutive turns around hits is scored as one document,
 //      BM25-style (Σ idf · saturated term frequency, so a window covering several of the question's
-//      words beats one that repeats a single word); the best non-overlapping windows are taken
+//      words beats one that repeats a single word; a word only in a clause that sets the question's
+//      scene, "… when discussing the design", weighs SCENE_WEIGHT); the best non-overlapping windows are taken
 //      greedily, adjacent ones in the same meeting merged;
 //   4. the windows' segments are read back (current transcript, in order).
 // A vector ranking (embeddings + pgvector) is fused with these windows by reciprocal rank in
@@ -59,6 +60,8 @@ const K1 = 1.2;
 const SPEAKER_WEIGHT = 0.5;
 /** At most this many content words are looked up (the question's first ones). */
 const MAX_TERMS = 24;
+/** Weight of a word only in the question's scene-setting clause ("… when discussing the design"). */
+const SCENE_WEIGHT = 0.5;
 /** ts_rank_cd normalisation 1 (rank / (1 + log length)), as transcript search uses. */
 const RANK_NORMALIZATION = 1;
 
@@ -94,6 +97,24 @@ export function contentWords(question: string): string[] {
   return [...new Set(words)].slice(0, MAX_TERMS);
 }
 
+/**
+ * Where a clause setting the scene of a question starts: "when/while" and a verb in -ing ("… when
+ * discussing the design", "… when the team was talking over …"), "when it came to", "during". Not
+ * "What happens when the battery dies?", which asks about what follows.
+ */
+const SCENE = /\b(?:(?:when|while|whilst)\s+(?:(?:the\s+)?\w+\s+(?:was|were|is|are)\s+)?\w+ing\b|when\s+it\s+came\s+to\b|during\b)/i;
+
+/**
+ * The question's main clause, when a clause setting the scene follows it ("What did they think of
+ * the battery | when discussing the design?"); null when there is none (or nothing before it).
+ * The scene's words are still looked for, but weigh less than what is asked.
+ */
+export function mainClause(question: string): string | null {
+  const scene = SCENE.exec(question);
+  if (!scene || contentWords(question.slice(0, scene.index)).length === 0) return null;
+  return question.slice(0, scene.index);
+}
+
 // ---------------------------------------------------------------- scope
 
 function scopeConditions(scope: RetrievalScope): Prisma.Sql {
@@ -125,6 +146,8 @@ export interface SegmentHit {
 export interface HitSet {
   /** The question's stemmed content words (Postgres lexemes). */
   terms: string[];
+  /** Per term, its weight: 1, or less for a word only in the question's scene-setting clause. */
+  weights?: number[];
   /** Segments in the scope. */
   total: number;
   /**
@@ -159,7 +182,7 @@ export async function findHits(
   workspaceId: string,
   words: string[],
   scope: RetrievalScope,
-  options: { broadScopeSegments?: number; broadTermSegments?: number } = {},
+  options: { broadScopeSegments?: number; broadTermSegments?: number; mainWords?: string[]; sceneWeight?: number } = {},
 ): Promise<HitSet> {
   const broadScope = options.broadScopeSegments ?? BROAD_SCOPE_SEGMENTS;
   const broadTerm = options.broadTermSegments ?? BROAD_TERM_SEGMENTS;
@@ -169,16 +192,20 @@ export async function findHits(
 
   // 1. The lexemes, and the scope's size: positions are 0..n-1 in every transcript, so n is its
   //    last position + 1 (one index probe per transcript, where count(*) would read every segment).
-  const [stats] = await db.$queryRaw<{ terms: string[] | null; total: number }[]>`
+  const [stats] = await db.$queryRaw<{ terms: string[] | null; main: string[] | null; total: number }[]>`
     SELECT (SELECT array_agg(DISTINCT lexeme ORDER BY lexeme)
               FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${words.join(" ")}::text))) AS lexeme) AS terms,
+           (SELECT array_agg(lexeme)
+              FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${(options.mainWords ?? words).join(" ")}::text))) AS lexeme) AS main,
            (SELECT coalesce(sum((SELECT max(s.position) + 1 FROM transcript_segments s WHERE s.transcript_id = t.id)), 0)::int
               FROM transcripts t ${liveMeeting}
              WHERE t.workspace_id = ${workspace} AND t.is_current) AS total`;
   const terms = stats?.terms ?? [];
   const total = stats?.total ?? 0;
+  const main = new Set(stats?.main ?? []);
+  const weights = terms.map((term) => (options.mainWords && !main.has(term) ? (options.sceneWeight ?? SCENE_WEIGHT) : 1));
   const minDf = new Array<number>(terms.length).fill(0);
-  if (terms.length === 0 || total === 0) return { terms, total, minDf, hits: [] };
+  if (terms.length === 0 || total === 0) return { terms, weights, total, minDf, hits: [] };
 
   // 2. In a broad scope, a term matching thousands of segments (a speaker's name, "design" in a
   //    design team) would bring them all in for little: it only counts where a narrower term
@@ -238,7 +265,7 @@ export async function findHits(
     });
     return { meetingId: row.meeting_id, position: row.position, tf, speakerTf };
   });
-  return { terms, total, minDf, hits };
+  return { terms, weights, total, minDf, hits };
 }
 
 // ---------------------------------------------------------------- windows
@@ -307,7 +334,7 @@ export function rankWindows(hitSet: HitSet, limit: number, options: RankOptions 
       let score = 0;
       for (let t = 0; t < terms.length; t++) {
         const f = frequencies[t] ?? 0;
-        if (f > 0) score += ((idf[t] ?? 0) * f * (k1 + 1)) / (f + k1);
+        if (f > 0) score += ((hitSet.weights?.[t] ?? 1) * (idf[t] ?? 0) * f * (k1 + 1)) / (f + k1);
       }
       const lastHit = (list[next - 1] as SegmentHit).position;
       const from = Math.max(0, first.position - Math.floor((width - 1 - (lastHit - first.position)) / 2));
@@ -405,6 +432,7 @@ export async function retrieveWindows(
   const words = contentWords(params.query);
   if (words.length === 0 || params.limit <= 0) return [];
   if (params.scope.meetingIds && params.scope.meetingIds.length === 0) return [];
-  const hitSet = await findHits(db, params.workspaceId, words, params.scope);
+  const main = mainClause(params.query);
+  const hitSet = await findHits(db, params.workspaceId, words, params.scope, main === null ? {} : { mainWords: contentWords(main) });
   return loadWindows(db, params.workspaceId, rankWindows(hitSet, params.limit));
 }
