@@ -22,7 +22,6 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { applyMigrations, createPrismaClient, type Db } from "@meetmind/db";
 import { composeOfflineAnswer, NOTHING_FOUND, OFFLINE_ANSWER_WINDOWS } from "../src/askmind/answer.js";
 import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer.js";
@@ -30,6 +29,7 @@ import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow }
 import { rouge } from "../src/askmind/rouge.js";
 import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
+import { openScratchDatabase, type ScratchDatabase } from "../src/testing/scratch-database.js";
 
 const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 /** Windows the product retrieves for an answer (answer.ts, RETRIEVED_WINDOWS). */
@@ -102,47 +102,10 @@ const progress = (message: string) => process.stderr.write(`${message}\n`);
 
 // ---------------------------------------------------------------- the database
 
-interface Target {
-  url: string;
-  label: string;
-  close(): Promise<void>;
-}
+type Target = ScratchDatabase;
 
-function withDatabase(url: string, database: string): string {
-  const next = new URL(url);
-  next.pathname = `/${database}`;
-  return next.toString();
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openTarget(): Promise<Target> {
-  if (args["database-url"]) {
-    const url = args["database-url"];
-    return { url, label: `given database ${new URL(url).pathname.slice(1)}`, close: async () => {} };
-  }
-  const adminUrl = args["admin-url"];
-  // Generated here, never input: safe to put in the statement (identifiers cannot be bound).
-  const name = `meetmind_eval_qmsum_${randomBytes(4).toString("hex")}`;
-  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = withDatabase(adminUrl, name);
-  return {
-    url,
-    label: `fresh database ${name}${args.keep ? " (kept)" : " (dropped afterwards)"}`,
-    async close() {
-      if (args.keep) progress(`kept: ${url}`);
-      else await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    },
-  };
-}
+const openTarget = () =>
+  openScratchDatabase({ databaseUrl: args["database-url"], adminUrl: args["admin-url"], purpose: "eval_qmsum", keep: args.keep, progress });
 
 // ---------------------------------------------------------------- loading
 
