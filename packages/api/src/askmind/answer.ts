@@ -262,9 +262,9 @@ function channel() {
   };
 }
 
-async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (piece: string) => void): Promise<Answer> {
+/** `usage` collects the tokens of model calls that completed, so a failed answer still counts them. */
+async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (piece: string) => void, usage: TokenUsage): Promise<Answer> {
   const signal = new AbortController().signal; // answers are not cancelled: the client may come back for them
-  const usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
   const history = await job.history();
   let standalone = job.question;
   if (isOffline(deps.ai)) {
@@ -310,10 +310,12 @@ export function startAnswer(deps: AnswerDeps, job: AnswerJob): AnswerRun {
   const pieces = channel();
   const log = deps.log.child({ component: "askmind", sessionId: job.sessionId, messageId: job.answerId });
 
+  const usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
+
   async function store(): Promise<MessageOutput> {
     let data;
     try {
-      const answer = await produce(deps, db, job, (piece) => pieces.push(piece));
+      const answer = await produce(deps, db, job, (piece) => pieces.push(piece), usage);
       data = {
         status: "done" as const,
         content: answer.text,
@@ -325,7 +327,7 @@ export function startAnswer(deps: AnswerDeps, job: AnswerJob): AnswerRun {
       };
     } catch (error) {
       log.warn({ err: error }, "answer failed");
-      data = { status: "failed" as const, error: failureOf(error), content: "", citations: [] };
+      data = { status: "failed" as const, error: failureOf(error), content: "", citations: [], ...usage };
     }
     const [message] = await db.$transaction([
       db.askMindMessage.update({ where: { id: job.answerId }, data, select: messageSelect }),

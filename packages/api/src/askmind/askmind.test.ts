@@ -15,7 +15,7 @@ import { createTestServices, type TestServicesOptions } from "../testing/service
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
 import { failInterruptedAnswers, NOTHING_FOUND } from "./answer.js";
-import { hasPgvector } from "./vector.js";
+import { hasPgvector, queueMissingEmbeddings } from "./vector.js";
 import type { AskEvent, MessageOutput } from "./schemas.js";
 
 type Services = AppServices & { close(): Promise<void> };
@@ -244,6 +244,16 @@ describe("askMind.ask with an OpenAI-compatible model (fake server on loopback)"
     expect(final).toMatchObject({ status: "done", content: "Ivan agreed [1]." });
   });
 
+  it("counts the tokens of a follow-up's rewrite even when the answer then fails", async () => {
+    const llm = await llmServices();
+    const s = await session(w.member, { kind: "meeting", meetingId: otherMeetingId }, llm);
+    fake.enqueue({ kind: "reply", content: "Ivan [2]." });
+    await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "Who buys compost?" }));
+    fake.enqueue({ kind: "reply", content: "When does Ivan buy compost?", usage: { prompt_tokens: 7, completion_tokens: 3 } }, { kind: "error", status: 500 });
+    const { final } = await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "When?" }));
+    expect(final).toMatchObject({ status: "failed", promptTokens: 7, completionTokens: 3 });
+  });
+
   it("stores a failed answer when the model errors or times out, and retries it", async () => {
     const llm = await llmServices({ timeoutMs: 300 });
     const s = await session(w.member, { kind: "meeting", meetingId: otherMeetingId }, llm);
@@ -347,5 +357,26 @@ describe("hybrid retrieval with embeddings", () => {
     fake.enqueue({ kind: "reply", content: "Which printer is broken?" }, { kind: "reply", content: "The printer is broken [2]." });
     const fallback = await collect(await me.askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "Which printer is broken?" }));
     expect(fallback.final).toMatchObject({ status: "done", citations: [{ quote: "Also the printer on the second floor is broken." }] });
+  });
+});
+
+describe("embeddings backfill", () => {
+  it("queues transcripts missing embeddings for the configured model, and replaces another model's", async () => {
+    const me = as(w.member);
+    const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title: "Backfill" });
+    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "text", content: "Ana: The boiler is leaking.\nLeo: I will call a plumber." });
+    // Imported while embeddings were off: nothing was queued for it.
+    expect(await db.segmentEmbedding.count({ where: { meetingId: meeting.id } })).toBe(0);
+    const run = async (model: string) => {
+      expect(await queueMissingEmbeddings(db, model)).toBeGreaterThanOrEqual(1);
+      const embeddings = createOpenAiEmbeddings({ baseUrl: fake.url, model });
+      const jobs = startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai: offline.ai, embeddings, log: silentLogger }), pollIntervalMs: 0, backoff: () => 0 });
+      await jobs.runDue();
+      await jobs.stop();
+      return db.segmentEmbedding.findMany({ where: { meetingId: meeting.id }, select: { model: true } });
+    };
+    expect((await run("model-a")).map((row) => row.model)).toEqual(["model-a", "model-a"]);
+    // Vectors of different models are not comparable: switching models re-embeds, replacing them.
+    expect((await run("model-b")).map((row) => row.model)).toEqual(["model-b", "model-b"]);
   });
 });
