@@ -67,8 +67,11 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     answerSweep = setInterval(() => void sweepInterruptedAnswers(), ANSWER_SWEEP_INTERVAL_MS);
     answerSweep.unref();
     if (services.embeddings) {
-      const queued = await queueMissingEmbeddings(db, services.embeddings.model);
-      if (queued > 0) log.info({ transcripts: queued }, "queued embeddings for transcripts that have none for the configured model");
+      // A scan of every segment: in the background, so startup does not wait for it.
+      void queueMissingEmbeddings(db, services.embeddings.model).then(
+        (queued) => queued > 0 && log.info({ transcripts: queued }, "queued embeddings for transcripts that have none for the configured model"),
+        (error: unknown) => log.warn({ err: error }, "could not queue missing embeddings"),
+      );
     }
     if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
       const { created } = await ensureSuperuser(db, services, {

@@ -20,21 +20,16 @@ import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting, 
 import { parseTranscript } from "../src/transcripts/parsers/index.js";
 import { importTranscript } from "../src/transcripts/service.js";
 import type { ParsedSegment, TranscriptFormatName } from "../src/transcripts/types.js";
-import { openScratchDatabase } from "../src/testing/scratch-database.js";
+import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv } from "../src/testing/scratch-database.js";
 import type { WorkspaceScope } from "../src/workspaces/scope.js";
 
-const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 const TARGET_MS = 1000;
 
-// `pnpm bench:import -- --runs 3` hands the script a literal "--" first: skip it.
-const argv = process.argv.slice(2);
-if (argv[0] === "--") argv.shift();
-
 const { values: args } = parseArgs({
-  args: argv,
+  args: scriptArgv(),
   options: {
     "database-url": { type: "string" },
-    "admin-url": { type: "string", default: DEFAULT_ADMIN_URL },
+    "admin-url": { type: "string", default: LOCAL_ADMIN_URL },
     embedded: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     runs: { type: "string", default: "10" },

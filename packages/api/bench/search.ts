@@ -34,11 +34,10 @@ import {
   type SearchTranscriptsParams,
 } from "../src/search/service.js";
 import type { ParsedSegment } from "../src/transcripts/types.js";
-import { openScratchDatabase, type ScratchDatabase } from "../src/testing/scratch-database.js";
+import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "../src/testing/scratch-database.js";
 import { uuidv7 } from "../src/shared/uuidv7.js";
 import type { WorkspaceScope } from "../src/workspaces/scope.js";
 
-const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 const TARGET_P95_MS = 50;
 const MAIN_SLUG = "bench-search-main";
 const OTHER_SLUG = "bench-search-other";
@@ -48,15 +47,11 @@ const RECENCY_INDEX = { name: "transcript_segments_workspace_id_created_at_id_id
 
 // ---------------------------------------------------------------- options
 
-// `pnpm bench:search -- --runs 3` hands the script a literal "--" first: skip it.
-const argv = process.argv.slice(2);
-if (argv[0] === "--") argv.shift();
-
 const { values: args } = parseArgs({
-  args: argv,
+  args: scriptArgv(),
   options: {
     "database-url": { type: "string" },
-    "admin-url": { type: "string", default: DEFAULT_ADMIN_URL },
+    "admin-url": { type: "string", default: LOCAL_ADMIN_URL },
     embedded: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     replicas: { type: "string", default: "10" },

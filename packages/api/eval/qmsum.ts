@@ -29,25 +29,20 @@ import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow }
 import { rouge } from "../src/askmind/rouge.js";
 import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
-import { openScratchDatabase, type ScratchDatabase } from "../src/testing/scratch-database.js";
+import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "../src/testing/scratch-database.js";
 
-const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 /** Windows the product retrieves for an answer (answer.ts, RETRIEVED_WINDOWS). */
 const PRODUCT_WINDOWS = 8;
 /** Citation markers in an answer's text (" [3]"). */
 const MARKERS = /\s*\[\d+\]/g;
 
-// `pnpm eval:qmsum -- --split val` (the root script) passes the "--" through: skip it.
-const argv = process.argv.slice(2);
-if (argv[0] === "--") argv.shift();
-
 const { values: args } = parseArgs({
-  args: argv,
+  args: scriptArgv(),
   options: {
     split: { type: "string", default: "val" },
     corpus: { type: "string", default: "split" },
     "database-url": { type: "string" },
-    "admin-url": { type: "string", default: DEFAULT_ADMIN_URL },
+    "admin-url": { type: "string", default: LOCAL_ADMIN_URL },
     keep: { type: "boolean", default: false },
     wide: { type: "boolean", default: false },
     windows: { type: "string", default: String(PRODUCT_WINDOWS) },

@@ -11,6 +11,7 @@ import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting, typ
 import { appRouter } from "../root.js";
 import type { AppServices } from "../services.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../testing/fake-openai.js";
+import { errorOf } from "../testing/outcomes.js";
 import { createTestServices, type TestServicesOptions } from "../testing/services.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
@@ -90,13 +91,6 @@ async function expectGrounded(message: MessageOutput, allowedMeetings: string[])
     });
     expect(segment).toMatchObject({ meetingId: citation.meetingId, text: citation.quote, startMs: citation.startMs, speakerLabel: citation.speaker, transcript: { isCurrent: true } });
   }
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; appCode?: string } | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: { code?: string; cause?: { appCode?: string } }) => ({ code: error.code, appCode: error.cause?.appCode }),
-  );
 }
 
 async function session(user: AuthUser, scope: { kind: "meeting"; meetingId: string } | { kind: "workspace" } = { kind: "meeting", meetingId: qmsumMeetingId }, with_ = offline) {

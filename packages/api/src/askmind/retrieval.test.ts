@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
+import { insertMeetingFixture, turnsToSegments, type MeetingFixture } from "../testing/meeting-fixtures.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import {
   contentWords,
@@ -19,52 +20,13 @@ let a: WorkspaceWorld;
 let b: WorkspaceWorld;
 const meetings: Record<string, string> = {};
 
-interface MeetingFixture {
-  title: string;
-  scheduledStart?: Date | null;
-  createdAt?: Date;
-  deleted?: boolean;
-  tags?: string[];
-  participantMemberIds?: string[];
+type TurnsFixture = Omit<MeetingFixture, "versions"> & {
   /** Transcript versions (turns as [speaker, text]), oldest first; the last one is current. */
   versions: [string, string][][];
-}
+};
 
-async function insertMeeting(db: Db, workspaceId: string, fixture: MeetingFixture): Promise<string> {
-  const meeting = await db.meeting.create({
-    data: {
-      workspaceId,
-      title: fixture.title,
-      scheduledStart: fixture.scheduledStart ?? null,
-      ...(fixture.createdAt ? { createdAt: fixture.createdAt } : {}),
-      deletedAt: fixture.deleted ? new Date() : null,
-      tags: fixture.tags ?? [],
-    },
-    select: { id: true },
-  });
-  for (const memberId of fixture.participantMemberIds ?? []) {
-    await db.meetingParticipant.create({ data: { workspaceId, meetingId: meeting.id, memberId } });
-  }
-  for (const [index, turns] of fixture.versions.entries()) {
-    const transcript = await db.transcript.create({
-      data: { meetingId: meeting.id, workspaceId, version: index + 1, isCurrent: index === fixture.versions.length - 1 },
-      select: { id: true },
-    });
-    await db.transcriptSegment.createMany({
-      data: turns.map(([speakerLabel, text], position) => ({
-        transcriptId: transcript.id,
-        workspaceId,
-        meetingId: meeting.id,
-        position,
-        speakerLabel,
-        startMs: position * 1000,
-        endMs: position * 1000 + 900,
-        text,
-      })),
-    });
-  }
-  return meeting.id;
-}
+const insertMeeting = (db: Db, workspaceId: string, fixture: TurnsFixture) =>
+  insertMeetingFixture(db, workspaceId, { ...fixture, versions: fixture.versions.map(turnsToSegments) });
 
 /** `count` turns of small talk that share no word with the questions below. */
 const smallTalk = (count: number, from = 0): [string, string][] =>

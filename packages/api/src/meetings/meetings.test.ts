@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "../context.js";
 import { appRouter } from "../root.js";
 import type { AppServices } from "../services.js";
+import { codeOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
@@ -27,13 +28,6 @@ afterAll(async () => {
 });
 
 const as = (user: AuthUser, db: Db = database.db) => createCallerFactory(appRouter)(createContextInner({ db, services, user }));
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: { code?: string }) => error.code,
-  );
-}
 
 describe("meetings", () => {
   it("creates, reads, updates, soft-deletes and restores", async () => {

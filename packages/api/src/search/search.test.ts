@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "../context.js";
 import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting } from "../qmsum/corpus.js";
 import type { AppServices } from "../services.js";
+import { insertMeetingFixture } from "../testing/meeting-fixtures.js";
+import { codeOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";
 import { createUser, createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import type { ParsedSegment } from "../transcripts/types.js";
@@ -24,55 +25,7 @@ const meetings: Record<string, string> = {};
 
 const as = (user: AuthUser) => createCallerFactory(router)(createContextInner({ db: database.db, services, user }));
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-}
-
-interface MeetingFixture {
-  title: string;
-  scheduledStart?: Date | null;
-  createdAt?: Date;
-  deleted?: boolean;
-  /** Transcript versions, oldest first; the last one is current. */
-  versions: ParsedSegment[][];
-}
-
-async function insertMeeting(db: Db, workspaceId: string, fixture: MeetingFixture): Promise<string> {
-  const meeting = await db.meeting.create({
-    data: {
-      workspaceId,
-      title: fixture.title,
-      scheduledStart: fixture.scheduledStart ?? null,
-      ...(fixture.createdAt ? { createdAt: fixture.createdAt } : {}),
-      deletedAt: fixture.deleted ? new Date() : null,
-    },
-    select: { id: true },
-  });
-  for (const [index, segments] of fixture.versions.entries()) {
-    const transcript = await db.transcript.create({
-      data: { meetingId: meeting.id, workspaceId, version: index + 1, isCurrent: index === fixture.versions.length - 1 },
-      select: { id: true },
-    });
-    await db.transcriptSegment.createMany({
-      data: segments.map((segment, position) => ({
-        transcriptId: transcript.id,
-        workspaceId,
-        meetingId: meeting.id,
-        position,
-        speakerLabel: segment.speaker,
-        startMs: segment.startMs,
-        endMs: segment.endMs,
-        text: segment.text,
-      })),
-    });
-  }
-  return meeting.id;
-}
+const insertMeeting = insertMeetingFixture;
 
 const seg = (speaker: string | null, text: string, index = 0): ParsedSegment => ({ speaker, text, startMs: index * 1000, endMs: index * 1000 + 900 });
 

@@ -12,6 +12,7 @@ import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting } fr
 import { appRouter } from "../root.js";
 import type { AppServices } from "../services.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../testing/fake-openai.js";
+import { errorOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
@@ -46,14 +47,6 @@ const as = (user: AuthUser, services: Services = extractive) => createCallerFact
 /** A worker like the server's, driven by hand: runDue() runs whatever is due, retries without delay. */
 function worker(ai: AiProvider): JobWorker {
   return startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai, embeddings: null, log: silentLogger }), pollIntervalMs: 0, backoff: () => 0 });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; appCode?: string } | undefined> {
-  return promise.then(
-    () => undefined,
-    // The caller rethrows the service's DomainError as the TRPCError's cause.
-    (error: { code?: string; cause?: { appCode?: string } }) => ({ code: error.code, appCode: error.cause?.appCode }),
-  );
 }
 
 async function meetingWithTranscript(lines: string[]): Promise<string> {

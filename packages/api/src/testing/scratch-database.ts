@@ -4,6 +4,16 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@meetmind/db";
 
+/** The machine's Postgres, where scripts create their fresh databases by default. */
+export const LOCAL_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** A script's arguments, without the literal "--" that `pnpm <script> -- --flag` passes first. */
+export function scriptArgv(): string[] {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "--") argv.shift();
+  return argv;
+}
+
 export interface ScratchDatabase {
   url: string;
   /** For reports: which database this was. */

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "../context.js";
 import { appRouter } from "../root.js";
 import type { AppServices } from "../services.js";
+import { codeOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";
 import { createUser, createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
@@ -25,15 +26,6 @@ beforeEach(async () => {
 
 const as = (user: AuthUser) =>
   createCallerFactory(appRouter)(createContextInner({ db: database.db, services, user, ip: "203.0.113.9", requestId: "req-test-1" }));
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-}
 
 async function auditActions(workspaceId: string): Promise<string[]> {
   const rows = await database.db.auditEvent.findMany({ where: { workspaceId }, orderBy: { id: "asc" }, select: { action: true } });
