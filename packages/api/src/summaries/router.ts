@@ -3,7 +3,7 @@ import { generateSummaryInput, getSummaryInput, summaryOutput } from "./schemas.
 import { getSummary, requestSummary } from "./service.js";
 
 export const summaryRouter = createTRPCRouter({
-  /** Queues a new version (status pending); poll `get` for the result. */
+  /** Queues a new version (pending, or running if a worker already took it); poll `get` for the result. */
   generate: workspaceProcedure("meetings:write")
     .input(generateSummaryInput)
     .output(summaryOutput)
