@@ -314,23 +314,31 @@ export function startAnswer(deps: AnswerDeps, job: AnswerJob): AnswerRun {
 
   async function store(): Promise<MessageOutput> {
     let data;
+    let spent: TokenUsage;
     try {
       const answer = await produce(deps, db, job, (piece) => pieces.push(piece), usage);
+      spent = answer.usage;
       data = {
         status: "done" as const,
         content: answer.text,
         citations: answer.citations.map((citation) => ({ ...citation })),
         model: answer.model,
-        promptTokens: answer.usage.promptTokens,
-        completionTokens: answer.usage.completionTokens,
         error: null,
       };
     } catch (error) {
       log.warn({ err: error }, "answer failed");
-      data = { status: "failed" as const, error: failureOf(error), content: "", citations: [], ...usage };
+      spent = usage;
+      data = { status: "failed" as const, error: failureOf(error), content: "", citations: [] };
     }
+    // A retried answer keeps the tokens of its failed attempts: the monthly budget counts them all.
+    // One run per message at a time (ask creates it, retry claims it), so read-then-add is safe.
+    const earlier = await db.askMindMessage.findFirst({ where: { id: job.answerId }, select: { promptTokens: true, completionTokens: true } });
+    const tokens = {
+      promptTokens: (earlier?.promptTokens ?? 0) + spent.promptTokens,
+      completionTokens: (earlier?.completionTokens ?? 0) + spent.completionTokens,
+    };
     const [message] = await db.$transaction([
-      db.askMindMessage.update({ where: { id: job.answerId }, data, select: messageSelect }),
+      db.askMindMessage.update({ where: { id: job.answerId }, data: { ...data, ...tokens }, select: messageSelect }),
       db.askMindSession.update({ where: { id: job.sessionId }, data: { lastMessageAt: new Date() } }),
     ]);
     return presentMessage(message);

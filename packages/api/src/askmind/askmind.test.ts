@@ -254,15 +254,18 @@ describe("askMind.ask with an OpenAI-compatible model (fake server on loopback)"
     fake.enqueue({ kind: "error", status: 500 });
     const failed = (await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "Who buys compost?" }))).final;
     expect(failed).toMatchObject({ status: "failed", content: "", citations: [], error: "The language model answered with an error (HTTP 500). Try again." });
+    // Tokens a failed attempt spent stay counted (here set as if its rewrite had used some).
+    await db.askMindMessage.update({ where: { id: failed.id }, data: { promptTokens: 40, completionTokens: 4 } });
 
     fake.enqueue({ kind: "hang" });
     const timedOut = (await collect(await as(w.member, llm).askMind.retry({ workspaceId: w.workspaceId, messageId: failed.id }))).final;
     expect(timedOut).toMatchObject({ id: failed.id, status: "failed", error: "The language model did not answer in time. Try again." });
 
-    fake.enqueue({ kind: "reply", content: "Ivan does [2]." });
+    fake.enqueue({ kind: "reply", content: "Ivan does [2].", usage: { prompt_tokens: 20, completion_tokens: 6 } });
     const retried = await collect(await as(w.member, llm).askMind.retry({ workspaceId: w.workspaceId, messageId: failed.id }));
     expect(retried.events[0]).toMatchObject({ type: "started", answerId: failed.id, question: { content: "Who buys compost?" } });
     expect(retried.final).toMatchObject({ id: failed.id, status: "done", content: "Ivan does [1]." });
+    expect(retried.final).toMatchObject({ promptTokens: 40 + 20, completionTokens: 4 + 6 });
     expect(await errorOf(as(w.member, llm).askMind.retry({ workspaceId: w.workspaceId, messageId: failed.id }))).toMatchObject({ code: "BAD_REQUEST", appCode: "not_failed" });
     const thread = await as(w.member).askMind.messages.list({ workspaceId: w.workspaceId, sessionId: s.id });
     expect(thread.items.map((m) => m.role)).toEqual(["user", "assistant"]);
