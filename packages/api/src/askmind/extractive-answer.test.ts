@@ -196,6 +196,9 @@ describe("namedSpeakers", () => {
   it("names nobody when the question names nobody", () => {
     expect(namedSpeakers("What did the group decide about the battery?", ami).size).toBe(0);
     expect(namedSpeakers("Was a design chosen?", icsi).size).toBe(0);
+    // A role's topic ("design") is not its holder ("the designer"), though they share a stem.
+    expect(namedSpeakers("Summarize the discussion about appearance design.", ["Industrial Designer", "Marketing"]).size).toBe(0);
+    expect(namedSpeakers("What did the designer's team decide?", ["Industrial Designer", "Marketing"])).toEqual(new Set(["Industrial Designer"]));
     // An article is not a speaker's letter; a lowercase surname-like word is not a surname.
     expect(namedSpeakers("Was a decision made about disk space?", icsi).size).toBe(0);
     expect(namedSpeakers("How do the bains of the old town work?", parliament).size).toBe(0);

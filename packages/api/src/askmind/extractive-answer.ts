@@ -320,8 +320,10 @@ export function namedSpeakers(question: string, labels: string[]): Set<string> {
     if (has(name) || bySurname || roles.some((role) => role.length >= 2 && has(role))) named.add(label);
   }
   if (named.size === 0 && letters.size === 0) {
+    // The role word itself (or its plural or possessive), not its stem: "design" is a topic, not the designer.
+    const asked = new Set(labelWords(question).map((word) => word.replace(/s$/, "")));
     for (const role of ROLES) {
-      if (!words.has(stem(role))) continue;
+      if (!asked.has(role)) continue;
       const holders = labels.filter((label) => labelWords(label).includes(role));
       if (holders.length === 1) named.add(holders[0] as string);
     }
