@@ -15,7 +15,7 @@
 //
 // What is scored is exactly the product's offline answer (answer.ts): the question is retrieved with
 // the product's window count (8; --windows changes it), and `composeOfflineAnswer` answers from those
-// windows (it uses the top OFFLINE_ANSWER_WINDOWS of them) and renders the text a user reads —
+// windows and renders the text a user reads —
 // speaker prefixes included — with its citation markers, which are removed before ROUGE. Recall@10
 // needs 10 windows: those come from a second, untimed retrieval with limit 10 (the first 8 of a
 // limit-10 retrieval can differ from a limit-8 one, as later windows merge into earlier ones).
@@ -23,7 +23,7 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { applyMigrations, createPrismaClient, type Db } from "@meetmind/db";
-import { composeOfflineAnswer, NOTHING_FOUND, OFFLINE_ANSWER_WINDOWS } from "../src/askmind/answer.js";
+import { composeOfflineAnswer, NOTHING_FOUND, RETRIEVED_WINDOWS } from "../src/askmind/answer.js";
 import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer.js";
 import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow } from "../src/askmind/retrieval.js";
 import { rouge } from "../src/askmind/rouge.js";
@@ -31,8 +31,8 @@ import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qms
 import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
 import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "../src/testing/scratch-database.js";
 
-/** Windows the product retrieves for an answer (answer.ts, RETRIEVED_WINDOWS). */
-const PRODUCT_WINDOWS = 8;
+/** Windows the product retrieves for an answer. */
+const PRODUCT_WINDOWS = RETRIEVED_WINDOWS;
 /** Citation markers in an answer's text (" [3]"). */
 const MARKERS = /\s*\[\d+\]/g;
 
@@ -304,7 +304,7 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
   lines.push(`- ${results.length} specific queries, each scoped to its meeting; ${seconds.toFixed(0)} s in all`);
   lines.push(
     `- Retrieval: full-text windows of ${WINDOW_TURNS} turns (merged up to ${MAX_WINDOW_TURNS}), top ${WINDOWS}; ` +
-      `answer: \`composeOfflineAnswer\` (top ${OFFLINE_ANSWER_WINDOWS} of them), word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+      `answer: \`composeOfflineAnswer\` (all of them), word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
   );
   lines.push(
     "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (original algorithm) of tokens " +

@@ -15,8 +15,8 @@ import { retrievalScopeOf } from "./scope.js";
 import type { AskMindScope, Citation, MessageOutput } from "./schemas.js";
 import { messageSelect, presentMessage } from "./service.js";
 
-/** Windows of transcript an answer is built from. */
-const RETRIEVED_WINDOWS = 8;
+/** Windows of transcript an answer is built from (offline answers weigh later ones less). */
+export const RETRIEVED_WINDOWS = 8;
 /** Earlier turns of the thread considered when rewriting a follow-up. */
 export const HISTORY_TURNS = 6;
 
@@ -180,9 +180,6 @@ async function answerWithModel(
   return { text: text || NOTHING_FOUND, citations: text ? citations : [], model: ai.model, usage: result.usage };
 }
 
-/** Offline answers draw on the best few windows (more dilutes them; the model gets all). */
-export const OFFLINE_ANSWER_WINDOWS = 5;
-
 /**
  * The offline answer: the answerer's sentences in order, each run of one speaker's sentences
  * introduced by the speaker, each sentence followed by the marker of the segment it quotes.
@@ -193,13 +190,12 @@ export function composeOfflineAnswer(
   windows: RetrievedWindow[],
   options: { tuning?: Partial<AnswerTuning>; wordBudget?: number } = {},
 ): { text: string; citations: Citation[]; pieces: string[] } {
-  const used = windows.slice(0, OFFLINE_ANSWER_WINDOWS);
-  const bySegment = new Map(contextOf(used).map((segment) => [segment.id, segment]));
+  const bySegment = new Map(contextOf(windows).map((segment) => [segment.id, segment]));
   const citations: Citation[] = [];
   const markerOf = new Map<string, number>();
   const pieces: string[] = [];
   let speaker: string | null | undefined;
-  for (const sentence of answerExtractively(question, used, options)) {
+  for (const sentence of answerExtractively(question, windows, options)) {
     const segment = bySegment.get(sentence.segmentId);
     if (!segment) continue; // the answerer only uses given segments; never cite anything else
     let marker = markerOf.get(segment.id);

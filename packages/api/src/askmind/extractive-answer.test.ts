@@ -144,10 +144,18 @@ describe("answerExtractively: what is asked", () => {
       ]),
     ];
     const question = "What about the battery when discussing the functional design of the remote control?";
-    expect(answerExtractively(question, scene, { wordBudget: 5 }).map((s) => s.text)).toEqual(["The battery should last two years."]);
+    // (How reportable the words are set aside: the first sentence is made of "the", "of", "is", "on".)
+    expect(answerExtractively(question, scene, { wordBudget: 5, tuning: { reported: 0 } }).map((s) => s.text)).toEqual(["The battery should last two years."]);
     // Every word weighed alike, the sentence with four of them wins.
-    const [equal] = answerExtractively(question, scene, { wordBudget: 5, tuning: { sceneWeight: 1 } });
+    const [equal] = answerExtractively(question, scene, { wordBudget: 5, tuning: { sceneWeight: 1, reported: 0 } });
     expect(equal?.text).toMatch(/functional design/);
+  });
+
+  it("prefers sentences of words a summary would report ('would', 'of') to vague ones ('maybe', 'stuff', 'now')", () => {
+    const battery = [window("m9", 10, [["A", "Battery stuff is maybe right there now."], ["B", "The battery would be part of the case."]])];
+    const pick = (reported: number) => answerExtractively("What about the battery?", battery, { wordBudget: 5, tuning: { reported } }).map((s) => s.text);
+    expect(pick(1)).toEqual(["The battery would be part of the case."]);
+    expect(pick(0)).toEqual(["Battery stuff is maybe right there now."]);
   });
 
   it("passes over conversational sentences (I, you, yeah, thanks) that report nothing", () => {

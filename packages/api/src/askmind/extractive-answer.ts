@@ -15,7 +15,10 @@
 //      turn and the turns next to it is (BM25 of whole turns, relative to the best turn), plus how
 //      central it is to the rest of its window (cosine, its own words left out); times
 //      1 / (1 + windowDecay · window rank), times (1 − its share of conversational words)^plain
-//      ("I think you're right, yeah" reports nothing: answers are about what was said);
+//      ("I think you're right, yeah" reports nothing: answers are about what was said), times how
+//      reportable its words are^reported (the mean, over its words, of how often a summary uses a
+//      word its evidence uses: REPORTED_WORDS, learned on QMSum train; "would", "people" are
+//      reported, "we", "think", "just" are not);
 //   4. nothing is answered (returns []) when no sentence shares a content word with the question,
 //      or when the words found carry less than minCoverage of the question's (idf-weighted): the
 //      caller must then say so plainly and cite nothing;
@@ -25,6 +28,7 @@
 //      chosen sentences are returned in transcript order.
 //
 // DEFAULT_TUNING was tuned on QMSum's train split (`pnpm eval:qmsum --split train --tune ...`).
+import { REPORTED_WORDS } from "./reported-words.js";
 import { porterStem } from "./rouge.js";
 import { contentWords, mainClause, type RetrievedWindow } from "./retrieval.js";
 
@@ -37,7 +41,7 @@ export interface AnswerSentence {
 }
 
 /** Words an answer aims for (QMSum reference answers are ~50–100 words). */
-export const DEFAULT_WORD_BUDGET = 75;
+export const DEFAULT_WORD_BUDGET = 70;
 
 export interface AnswerTuning {
   /** MMR trade-off: 1 = relevance only, 0 = diversity only. */
@@ -70,6 +74,10 @@ export interface AnswerTuning {
    * thanks…): answers report what was said, so "I think you're right, yeah" says little.
    */
   plain: number;
+  /** Exponent of how reportable a sentence's words are (see reportability). */
+  reported: number;
+  /** How reportable a word missing from REPORTED_WORDS (less common, so more specific) counts as. */
+  unlistedReported: number;
   /** Weight of the words of a question's scene-setting clause ("when discussing …"; main clause: 1). */
   sceneWeight: number;
   /** When the question names speakers, the sentences of everyone else are weighted this much. */
@@ -89,19 +97,21 @@ export interface AnswerTuning {
 
 export const DEFAULT_TUNING: AnswerTuning = {
   lambda: 0.7,
-  centrality: 2,
+  centrality: 1.5,
   local: 1,
   neighbourTurns: 1,
   windowDecay: 0.25,
   minWords: 3,
   clauseWords: 20,
-  maxWords: 40,
+  maxWords: 60,
   k1: 0.6,
   b: 1,
   contextWeight: 1,
   density: 0,
   perWord: 0,
-  plain: 8,
+  plain: 6,
+  reported: 1,
+  unlistedReported: 0.1,
   sceneWeight: 0.25,
   speakerOther: 0.3,
   cohesion: 0,
@@ -158,6 +168,13 @@ function conversationalShare(text: string): number {
   if (words.length === 0) return 0;
   const chat = words.filter((word) => CONVERSATIONAL.has(word.replace(/^[^a-z]+|[^a-z]+$/g, "").replace(/['’](s|t|d|ll|m|re|ve)$/, ""))).length;
   return chat / words.length;
+}
+
+/** The mean, over a text's words, of how often a summary reports the word (REPORTED_WORDS). */
+function reportability(text: string, unlisted: number): number {
+  const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (words.length === 0) return 0;
+  return words.reduce((sum, word) => sum + (REPORTED_WORDS.get(word) ?? unlisted), 0) / words.length;
 }
 
 /** Leading fillers trimmed from a quoted sentence ("Um, so, yeah, the battery…" → "the battery…"). */
@@ -359,6 +376,8 @@ interface Candidate {
   norm: number;
   /** Share of its words that are conversational. */
   chat: number;
+  /** How reportable its words are (0–1). */
+  reportable: number;
   relevance: number;
   matched: number;
 }
@@ -433,6 +452,7 @@ export function answerExtractively(
           counts,
           norm: normOf(counts),
           chat: conversationalShare(text),
+          reportable: reportability(text, tuning.unlistedReported),
           relevance: 0,
           matched: 0,
         });
@@ -517,7 +537,10 @@ export function answerExtractively(
     // the rest of its window (so not "Lunch is at noon" next to the battery talk).
     const context = candidate.matched ? 1 : central > 0 ? tuning.contextWeight : 0;
     const base = (relevance + tuning.local * localRelevance(candidate) + tuning.centrality * central) * context;
-    const density = Math.pow(candidate.stems.length / candidate.words, tuning.density) * Math.pow(1 - candidate.chat, tuning.plain);
+    const density =
+      Math.pow(candidate.stems.length / candidate.words, tuning.density) *
+      Math.pow(1 - candidate.chat, tuning.plain) *
+      Math.pow(candidate.reportable, tuning.reported);
     const speaker = speakers.size > 0 && !(candidate.speakerLabel && speakers.has(candidate.speakerLabel)) ? tuning.speakerOther : 1;
     candidate.relevance = (base * prior * lengthPenalty * density * speaker) / Math.pow(candidate.words, tuning.perWord);
     best = Math.max(best, candidate.relevance);

@@ -51,9 +51,9 @@ export interface RetrievedWindow {
 // ---------------------------------------------------------------- tuning
 
 /** Turns in a window (before merging adjacent windows). */
-export const WINDOW_TURNS = 9;
+export const WINDOW_TURNS = 12;
 /** A merged window is not grown beyond this many turns. */
-export const MAX_WINDOW_TURNS = 18;
+export const MAX_WINDOW_TURNS = 24;
 /** BM25 term-frequency saturation. */
 const K1 = 1.2;
 /** A question word found in the speaker label counts this much as one found in the text. */
