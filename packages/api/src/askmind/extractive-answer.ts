@@ -115,7 +115,7 @@ export const DEFAULT_TUNING: AnswerTuning = {
   sceneWeight: 0.25,
   speakerOther: 0.3,
   cohesion: 0,
-  minRelevance: 0,
+  minRelevance: 0.1,
   maxSimilarity: 0.5,
   minCoverage: 0.1,
 };
