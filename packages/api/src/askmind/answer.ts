@@ -147,10 +147,26 @@ interface Answer {
   usage: TokenUsage;
 }
 
-function contextOf(windows: RetrievedWindow[]): RetrievedSegment[] {
+/**
+ * The windows' segments, best window first, each once; at most `maxChars` of text (the first
+ * segment always), so a model's prompt stays well inside its context whatever the turns' length.
+ */
+export function contextOf(windows: RetrievedWindow[], maxChars = Infinity): RetrievedSegment[] {
   const seen = new Set<string>();
-  return windows.flatMap((window) => window.segments).filter((segment) => !seen.has(segment.id) && seen.add(segment.id));
+  const context: RetrievedSegment[] = [];
+  let chars = 0;
+  for (const segment of windows.flatMap((window) => window.segments)) {
+    if (seen.has(segment.id)) continue;
+    if (context.length > 0 && chars + segment.text.length > maxChars) break;
+    seen.add(segment.id);
+    context.push(segment);
+    chars += segment.text.length;
+  }
+  return context;
 }
+
+/** Transcript text a model is given for one answer (about 6,000 tokens). */
+export const MAX_CONTEXT_CHARS = 24_000;
 
 const SYSTEM_PROMPT = [
   "You answer questions about a team's meetings using only the numbered transcript excerpts given.",
@@ -167,7 +183,7 @@ async function answerWithModel(
   emit: (piece: string) => void,
   signal: AbortSignal,
 ): Promise<Answer> {
-  const context = contextOf(windows);
+  const context = contextOf(windows, MAX_CONTEXT_CHARS);
   const excerpts = context
     .map((segment, i) => `[${i + 1}] ${segment.meetingTitle} — ${segment.speakerLabel ?? "Unknown"} at ${timestamp(segment.startMs)}: ${segment.text}`)
     .join("\n");

@@ -15,7 +15,7 @@ import { errorOf } from "../testing/outcomes.js";
 import { createTestServices, type TestServicesOptions } from "../testing/services.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
-import { failInterruptedAnswers, NOTHING_FOUND } from "./answer.js";
+import { failInterruptedAnswers, MAX_CONTEXT_CHARS, NOTHING_FOUND } from "./answer.js";
 import { hasPgvector, queueMissingEmbeddings } from "./vector.js";
 import type { AskEvent, MessageOutput } from "./schemas.js";
 
@@ -222,6 +222,24 @@ describe("askMind.ask with an OpenAI-compatible model (fake server on loopback)"
     // The model saw numbered excerpts and the question.
     const sent = JSON.stringify(fake.requests[0]?.body);
     expect(sent).toContain("[2] Garden club — Ivan at 00:00:05: Agreed. I will buy compost");
+  });
+
+  it("gives the model at most MAX_CONTEXT_CHARS of transcript, best windows first", async () => {
+    const turn = (i: number) => `Point ${i} about the greenhouse heater: ${"the heater needs a thermostat and a timer. ".repeat(40)}`;
+    const long = Array.from({ length: 40 }, (_, i) => ({ speaker: i % 2 ? "Rosa" : "Ivan", startMs: i * 60_000, endMs: i * 60_000 + 50_000, text: turn(i) }));
+    expect(long.reduce((sum, line) => sum + line.text.length, 0)).toBeGreaterThan(2 * MAX_CONTEXT_CHARS);
+    const meetingId = await importMeeting("Greenhouse", long);
+    const llm = await llmServices();
+    const s = await session(w.member, { kind: "meeting", meetingId }, llm);
+    fake.enqueue({ kind: "reply", content: "It needs a thermostat [1]." });
+    const { final } = await collect(await as(w.member, llm).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: "What does the greenhouse heater need?" }));
+    expect(final).toMatchObject({ status: "done", content: "It needs a thermostat [1]." });
+    await expectGrounded(final, [meetingId]);
+    const prompt = (fake.requests[0]?.body as { messages: { content: string }[] }).messages[1]?.content ?? "";
+    const excerpts = prompt.match(/^\[\d+\] /gm) ?? [];
+    expect(excerpts.length).toBeGreaterThan(0);
+    expect(excerpts.length).toBeLessThan(MAX_CONTEXT_CHARS / turn(0).length + 1);
+    expect(prompt.length).toBeLessThan(MAX_CONTEXT_CHARS + 2_000);
   });
 
   it("rewrites a follow-up into a standalone question before retrieving", async () => {
