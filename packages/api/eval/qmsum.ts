@@ -14,11 +14,11 @@
 //            per query on stderr)
 //
 // What is scored is exactly the product's offline answer (answer.ts): the question is retrieved with
-// the product's window count (8; --windows changes it), and `composeOfflineAnswer` answers from those
-// windows and renders the text a user reads —
-// speaker prefixes included — with its citation markers, which are removed before ROUGE. Recall@10
-// needs 10 windows: those come from a second, untimed retrieval with limit 10 (the first 8 of a
-// limit-10 retrieval can differ from a limit-8 one, as later windows merge into earlier ones).
+// the product's window count (8; --windows changes it), and `composeOfflineAnswer` answers from all
+// those windows and renders the text a user reads — speaker prefixes included — with its citation
+// markers, which are removed before ROUGE. Recall@10 needs 10 windows: those come from a second,
+// untimed retrieval with limit 10 (the first 8 of a limit-10 retrieval can differ from a limit-8
+// one, as later windows merge into earlier ones).
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
