@@ -53,7 +53,10 @@ export async function runEmbeddingsJob(deps: EmbeddingsJobDeps, payload: Prisma.
     ]);
     // A segment edited while its text was being embedded got a vector of the old text: drop it, and
     // the next round embeds the new text. (An edit after this check deletes the vector itself.)
-    const now = await deps.db.transcriptSegment.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } });
+    // FOR SHARE waits for an edit not yet committed (it holds the row) and then reads its text, so
+    // an edit whose own delete ran before our insert cannot leave the old text's vector behind.
+    const now = await deps.db.$queryRaw<{ id: string; text: string }[]>`
+      SELECT id, text FROM transcript_segments WHERE id = ANY(${ids}::uuid[]) FOR SHARE`;
     const embeddedText = new Map(segments.map((segment) => [segment.id, segment.text]));
     const stale = now.filter((segment) => embeddedText.get(segment.id) !== segment.text).map((segment) => segment.id);
     if (stale.length > 0) await deps.db.segmentEmbedding.deleteMany({ where: { segmentId: { in: stale } } });

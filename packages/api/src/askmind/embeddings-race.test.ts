@@ -1,0 +1,183 @@
+// A segment edited while the embeddings job is waiting on the embeddings server: the vector that
+// comes back describes the old text and must not be kept for the new one.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@meetmind/db";
+import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
+import { createOpenAiEmbeddings } from "../ai/embeddings.js";
+import { createContextInner, type AuthUser } from "../context.js";
+import { createJobHandlers } from "../jobs/handlers.js";
+import { startJobWorker, type JobWorker } from "../jobs/queue.js";
+import { silentLogger } from "../logger.js";
+import { appRouter } from "../root.js";
+import type { AppServices } from "../services.js";
+import { fakeEmbedding } from "../testing/fake-openai.js";
+import { createTestServices } from "../testing/services.js";
+import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
+import { createCallerFactory } from "../trpc.js";
+import { EMBEDDINGS_QUEUE } from "./vector.js";
+
+/**
+ * An OpenAI-compatible /embeddings endpoint on loopback that can hold its answers back. The shared
+ * fake (testing/fake-openai.ts) always answers /embeddings at once, so it cannot keep a job in
+ * flight; this one answers with the same deterministic fakeEmbedding vectors, once released.
+ */
+interface HeldEmbeddings {
+  url: string;
+  /** The texts of every request received, oldest first. */
+  requests: string[][];
+  /** Requests received and not yet answered. */
+  waiting(): number;
+  /** From now on, requests wait until release(). */
+  hold(): void;
+  /** Answers the waiting requests, and later ones at once. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+async function startHeldEmbeddings(): Promise<HeldEmbeddings> {
+  const requests: string[][] = [];
+  let gate: Promise<void> = Promise.resolve();
+  let open: () => void = () => {};
+  let waiting = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      if (req.method !== "POST" || req.url !== "/v1/embeddings") {
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
+        return;
+      }
+      const body: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const input = typeof body === "object" && body !== null && "input" in body ? body.input : undefined;
+      const texts = Array.isArray(input) ? input.map(String) : [String(input)];
+      requests.push(texts);
+      waiting += 1;
+      void gate.then(() => {
+        waiting -= 1;
+        const data = texts.map((text, index) => ({ object: "embedding", index, embedding: fakeEmbedding(text) }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data }));
+      });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    waiting: () => waiting,
+    hold() {
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+    },
+    release() {
+      open();
+      gate = Promise.resolve();
+    },
+    close() {
+      open();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Stored vectors are `real` (float32): equal to the fake's within float32 precision. */
+function sameVector(stored: number[], expected: number[]): boolean {
+  return stored.length === expected.length && stored.every((value, i) => Math.abs(value - (expected[i] ?? Number.NaN)) < 1e-6);
+}
+
+type Services = AppServices & { close(): Promise<void> };
+
+const MODEL = "race-embed";
+const LINES = ["The boiler in the basement is leaking again.", "Leo will call a plumber on Monday morning.", "The invoice goes to the landlord."];
+const EDITED = "The boiler was replaced last week, nothing leaks anymore.";
+
+let database: TestDatabase;
+let db: Db;
+let w: WorkspaceWorld;
+let server: HeldEmbeddings;
+let services: Services;
+let jobs: JobWorker | undefined;
+
+const as = (user: AuthUser) => createCallerFactory(appRouter)(createContextInner({ db, services, user }));
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = database.db;
+  w = await createWorkspaceWorld(db, "race");
+  server = await startHeldEmbeddings();
+  services = await createTestServices(db, { embeddings: createOpenAiEmbeddings({ baseUrl: server.url, model: MODEL }) });
+});
+afterAll(async () => {
+  await jobs?.stop();
+  await server?.close();
+  await services?.close();
+  await database?.close();
+});
+
+describe("embeddings of a segment edited while its text is being embedded", () => {
+  it("does not keep the old text's vector for the new text: the same job embeds the new text", async () => {
+    // The two texts must embed differently, or the test could not tell the vectors apart.
+    const oldText = LINES[0] ?? "";
+    expect(sameVector(fakeEmbedding(oldText), fakeEmbedding(EDITED))).toBe(false);
+
+    const me = as(w.member);
+    const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title: "Boiler" });
+    // Importing with embeddings configured queues the embeddings job (nothing runs it yet).
+    const content = LINES.map((line) => `Ana: ${line}`).join("\n");
+    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "text", content });
+    const segments = (await me.transcripts.get({ workspaceId: w.workspaceId, meetingId: meeting.id })).segments;
+    expect(segments.map((segment) => segment.text)).toEqual(LINES);
+    const edited = segments[0]?.id ?? "";
+
+    // One lane, so the job the edit queues runs after the one in flight, never beside it.
+    jobs = startJobWorker({
+      db,
+      log: silentLogger,
+      handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, log: silentLogger }),
+      pollIntervalMs: 0,
+      concurrency: 1,
+      backoff: () => 0,
+    });
+    server.hold();
+    const ran = jobs.runDue();
+    // The job has read the segments and sent their (old) texts: it is waiting for the vectors.
+    await expect.poll(() => server.waiting(), { timeout: 10_000 }).toBe(1);
+    expect(server.requests).toEqual([LINES]);
+
+    // The edit lands while the job waits, through the real procedure (which also queues a job).
+    await me.transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: edited, text: EDITED });
+    expect(await db.segmentEmbedding.count({ where: { segmentId: edited } })).toBe(0);
+
+    server.release();
+    // The job in flight, then the one the edit queued.
+    expect(await ran).toBe(2);
+    const queued = await db.job.findMany({ where: { queue: EMBEDDINGS_QUEUE }, select: { status: true, lastError: true } });
+    expect(queued).toEqual([
+      { status: "done", lastError: null },
+      { status: "done", lastError: null },
+    ]);
+
+    // For each segment, the text whose vector is stored: the edited one's is its new text, not the
+    // old text the job had sent; the others kept theirs.
+    const stored = await db.segmentEmbedding.findMany({ where: { meetingId: meeting.id }, select: { segmentId: true, model: true, embedding: true } });
+    const textOfVector = (vector: number[]) => [...LINES, EDITED].find((text) => sameVector(vector, fakeEmbedding(text))) ?? "(no known text)";
+    expect(Object.fromEntries(stored.map((row) => [row.segmentId, textOfVector(row.embedding)]))).toEqual({
+      [edited]: EDITED,
+      [segments[1]?.id ?? ""]: LINES[1],
+      [segments[2]?.id ?? ""]: LINES[2],
+    });
+    expect(stored.every((row) => row.model === MODEL)).toBe(true);
+    // The old vector was dropped and the new text sent once more, by the job that was in flight
+    // (the job the edit queued found nothing left to embed).
+    expect(server.requests).toEqual([LINES, [EDITED]]);
+  });
+});
