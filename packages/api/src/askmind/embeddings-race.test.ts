@@ -1,7 +1,5 @@
 // A segment edited while the embeddings job is waiting on the embeddings server: the vector that
 // comes back describes the old text and must not be kept for the new one.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
@@ -12,82 +10,11 @@ import { startJobWorker, type JobWorker } from "../jobs/queue.js";
 import { silentLogger } from "../logger.js";
 import { appRouter } from "../root.js";
 import type { AppServices } from "../services.js";
-import { fakeEmbedding } from "../testing/fake-openai.js";
+import { fakeEmbedding, startFakeOpenAI, type FakeOpenAI } from "../testing/fake-openai.js";
 import { createTestServices } from "../testing/services.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
 import { EMBEDDINGS_QUEUE } from "./vector.js";
-
-/**
- * An OpenAI-compatible /embeddings endpoint on loopback that can hold its answers back. The shared
- * fake (testing/fake-openai.ts) always answers /embeddings at once, so it cannot keep a job in
- * flight; this one answers with the same deterministic fakeEmbedding vectors, once released.
- */
-interface HeldEmbeddings {
-  url: string;
-  /** The texts of every request received, oldest first. */
-  requests: string[][];
-  /** Requests received and not yet answered. */
-  waiting(): number;
-  /** From now on, requests wait until release(). */
-  hold(): void;
-  /** Answers the waiting requests, and later ones at once. */
-  release(): void;
-  close(): Promise<void>;
-}
-
-async function startHeldEmbeddings(): Promise<HeldEmbeddings> {
-  const requests: string[][] = [];
-  let gate: Promise<void> = Promise.resolve();
-  let open: () => void = () => {};
-  let waiting = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      if (req.method !== "POST" || req.url !== "/v1/embeddings") {
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
-        return;
-      }
-      const body: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      const input = typeof body === "object" && body !== null && "input" in body ? body.input : undefined;
-      const texts = Array.isArray(input) ? input.map(String) : [String(input)];
-      requests.push(texts);
-      waiting += 1;
-      void gate.then(() => {
-        waiting -= 1;
-        const data = texts.map((text, index) => ({ object: "embedding", index, embedding: fakeEmbedding(text) }));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data }));
-      });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests,
-    waiting: () => waiting,
-    hold() {
-      gate = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-    },
-    release() {
-      open();
-      gate = Promise.resolve();
-    },
-    close() {
-      open();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
-}
 
 /** Stored vectors are `real` (float32): equal to the fake's within float32 precision. */
 function sameVector(stored: number[], expected: number[]): boolean {
@@ -103,9 +30,12 @@ const EDITED = "The boiler was replaced last week, nothing leaks anymore.";
 let database: TestDatabase;
 let db: Db;
 let w: WorkspaceWorld;
-let server: HeldEmbeddings;
+let server: FakeOpenAI;
 let services: Services;
 let jobs: JobWorker | undefined;
+
+/** The texts of every /embeddings request, oldest first. */
+const sentTexts = () => server.requests.filter((request) => request.path === "/v1/embeddings").map((request) => (request.body as { input: string[] }).input);
 
 const as = (user: AuthUser) => createCallerFactory(appRouter)(createContextInner({ db, services, user }));
 
@@ -113,7 +43,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
   w = await createWorkspaceWorld(db, "race");
-  server = await startHeldEmbeddings();
+  server = await startFakeOpenAI();
   services = await createTestServices(db, { embeddings: createOpenAiEmbeddings({ baseUrl: server.url, model: MODEL }) });
 });
 afterAll(async () => {
@@ -147,17 +77,17 @@ describe("embeddings of a segment edited while its text is being embedded", () =
       concurrency: 1,
       backoff: () => 0,
     });
-    server.hold();
+    server.holdEmbeddings();
     const ran = jobs.runDue();
     // The job has read the segments and sent their (old) texts: it is waiting for the vectors.
-    await expect.poll(() => server.waiting(), { timeout: 10_000 }).toBe(1);
-    expect(server.requests).toEqual([LINES]);
+    await expect.poll(() => server.embeddingsWaiting(), { timeout: 10_000 }).toBe(1);
+    expect(sentTexts()).toEqual([LINES]);
 
     // The edit lands while the job waits, through the real procedure (which also queues a job).
     await me.transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: edited, text: EDITED });
     expect(await db.segmentEmbedding.count({ where: { segmentId: edited } })).toBe(0);
 
-    server.release();
+    server.releaseEmbeddings();
     // The job in flight, then the one the edit queued.
     expect(await ran).toBe(2);
     const queued = await db.job.findMany({ where: { queue: EMBEDDINGS_QUEUE }, select: { status: true, lastError: true } });
@@ -178,6 +108,6 @@ describe("embeddings of a segment edited while its text is being embedded", () =
     expect(stored.every((row) => row.model === MODEL)).toBe(true);
     // The old vector was dropped and the new text sent once more, by the job that was in flight
     // (the job the edit queued found nothing left to embed).
-    expect(server.requests).toEqual([LINES, [EDITED]]);
+    expect(sentTexts()).toEqual([LINES, [EDITED]]);
   });
 });

@@ -47,6 +47,12 @@ export interface FakeOpenAI {
   setResponse(behaviour: FakeBehaviour): void;
   /** Makes /embeddings answer 503 (true) or work again (false). */
   setEmbeddingsDown(down: boolean): void;
+  /** From now on, /embeddings requests wait (so a job stays in flight) until releaseEmbeddings(). */
+  holdEmbeddings(): void;
+  /** Answers the waiting /embeddings requests, and later ones at once. */
+  releaseEmbeddings(): void;
+  /** /embeddings requests received and not yet answered. */
+  embeddingsWaiting(): number;
   /** Clears the script, the default and the captured requests. */
   reset(): void;
   close(): Promise<void>;
@@ -102,6 +108,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const script: FakeBehaviour[] = [];
   let fallback: FakeBehaviour | null = null;
   let embeddingsDown = false;
+  let embeddingsGate: Promise<void> = Promise.resolve();
+  let openEmbeddings = () => {};
+  let embeddingsWaiting = 0;
   let counter = 0;
 
   async function stream(
@@ -204,7 +213,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         const input = (body as { input?: unknown }).input;
         const texts = Array.isArray(input) ? input.map(String) : [String(input)];
         const data = texts.map((text, index) => ({ object: "embedding", index, embedding: fakeEmbedding(text) }));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data, model: modelOf(body) }));
+        embeddingsWaiting++;
+        void embeddingsGate.then(() => {
+          embeddingsWaiting--;
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data, model: modelOf(body) }));
+        });
         return;
       }
       if (req.method !== "POST" || request.path !== "/v1/chat/completions") {
@@ -246,13 +259,24 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     setEmbeddingsDown(down) {
       embeddingsDown = down;
     },
+    holdEmbeddings() {
+      embeddingsGate = new Promise<void>((resolve) => (openEmbeddings = resolve));
+    },
+    releaseEmbeddings() {
+      openEmbeddings();
+      embeddingsGate = Promise.resolve();
+    },
+    embeddingsWaiting: () => embeddingsWaiting,
     reset() {
       script.splice(0);
       requests.splice(0);
       fallback = null;
       embeddingsDown = false;
+      openEmbeddings();
+      embeddingsGate = Promise.resolve();
     },
     close() {
+      openEmbeddings();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
