@@ -1,7 +1,7 @@
 // A segment edited while the embeddings job is waiting on the embeddings server: the vector that
 // comes back describes the old text and must not be kept for the new one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@meetmind/db";
+import { createPrismaClient, type Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createOpenAiEmbeddings } from "../ai/embeddings.js";
 import { createContextInner, type AuthUser } from "../context.js";
@@ -33,6 +33,26 @@ let w: WorkspaceWorld;
 let server: FakeOpenAI;
 let services: Services;
 let jobs: JobWorker | undefined;
+
+/** A job worker that runs only when told to (runDue), one job at a time. */
+function startWorker(): JobWorker {
+  jobs = startJobWorker({
+    db,
+    log: silentLogger,
+    handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, log: silentLogger }),
+    pollIntervalMs: 0,
+    concurrency: 1,
+    backoff: () => 0,
+  });
+  return jobs;
+}
+
+/** For each of a meeting's stored vectors, the text it is the vector of. */
+async function vectorTexts(meetingId: string): Promise<Record<string, string>> {
+  const stored = await db.segmentEmbedding.findMany({ where: { meetingId }, select: { segmentId: true, embedding: true } });
+  const textOf = (vector: number[]) => [...LINES, EDITED].find((text) => sameVector(vector, fakeEmbedding(text))) ?? "(no known text)";
+  return Object.fromEntries(stored.map((row) => [row.segmentId, textOf(row.embedding)]));
+}
 
 /** The texts of every /embeddings request, oldest first. */
 const sentTexts = () => server.requests.filter((request) => request.path === "/v1/embeddings").map((request) => (request.body as { input: string[] }).input);
@@ -69,16 +89,9 @@ describe("embeddings of a segment edited while its text is being embedded", () =
     const edited = segments[0]?.id ?? "";
 
     // One lane, so the job the edit queues runs after the one in flight, never beside it.
-    jobs = startJobWorker({
-      db,
-      log: silentLogger,
-      handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, log: silentLogger }),
-      pollIntervalMs: 0,
-      concurrency: 1,
-      backoff: () => 0,
-    });
+    const worker = startWorker();
     server.holdEmbeddings();
-    const ran = jobs.runDue();
+    const ran = worker.runDue();
     // The job has read the segments and sent their (old) texts: it is waiting for the vectors.
     await expect.poll(() => server.embeddingsWaiting(), { timeout: 10_000 }).toBe(1);
     expect(sentTexts()).toEqual([LINES]);
@@ -109,5 +122,55 @@ describe("embeddings of a segment edited while its text is being embedded", () =
     // The old vector was dropped and the new text sent once more, by the job that was in flight
     // (the job the edit queued found nothing left to embed).
     expect(sentTexts()).toEqual([LINES, [EDITED]]);
+  });
+
+  it("waits for an edit not yet committed before deciding a vector is current (server only)", async (context) => {
+    // The window needs two connections: the edit's transaction open while the job checks.
+    if (database.mode !== "postgres") context.skip();
+    server.reset();
+    await jobs?.stop();
+    const me = as(w.member);
+    const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title: "Boiler, again" });
+    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "text", content: LINES.map((line) => `Ana: ${line}`).join("\n") });
+    const segments = (await me.transcripts.get({ workspaceId: w.workspaceId, meetingId: meeting.id })).segments;
+    const edited = segments[0]?.id ?? "";
+
+    const worker = startWorker();
+    server.holdEmbeddings();
+    const ran = worker.runDue();
+    await expect.poll(() => server.embeddingsWaiting(), { timeout: 10_000 }).toBe(1);
+
+    // An edit as updateSegment makes it (text changed, its vector deleted), held uncommitted: its
+    // delete runs before the job writes the old text's vector, so only the job's check can catch it.
+    const editor = createPrismaClient(database.url, { poolSize: 1 });
+    let commit = () => {};
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let editing = false;
+    const edit = editor.$transaction(
+      async (tx) => {
+        await tx.transcriptSegment.update({ where: { id: edited }, data: { text: EDITED } });
+        await tx.segmentEmbedding.deleteMany({ where: { segmentId: edited } });
+        editing = true;
+        await held;
+      },
+      { timeout: 30_000 },
+    );
+    try {
+      await expect.poll(() => editing, { timeout: 10_000 }).toBe(true);
+      server.releaseEmbeddings();
+      // The job wrote its vectors and now waits for the edit's row lock to read the text.
+      const lockWaits = async () =>
+        (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)[0]?.n;
+      await expect.poll(lockWaits, { timeout: 10_000 }).toBe(1);
+      commit();
+      await edit;
+    } finally {
+      commit();
+      await edit.catch(() => {}); // a failure above is the one to report
+      await editor.$disconnect();
+    }
+
+    expect(await ran).toBe(1);
+    expect(await vectorTexts(meeting.id)).toEqual({ [edited]: EDITED, [segments[1]?.id ?? ""]: LINES[1], [segments[2]?.id ?? ""]: LINES[2] });
   });
 });
