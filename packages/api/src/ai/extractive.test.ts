@@ -2,6 +2,7 @@
 // parliamentary committees) and on small hand-written transcripts whose right answers are known.
 import { beforeAll, describe, expect, it } from "vitest";
 import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
+import { failureOf } from "../testing/outcomes.js";
 import { createExtractiveProvider, dueDateOf } from "./extractive.js";
 import { AiProviderError, meetingSummaryResultSchema, type MeetingSummaryResult, type SummaryInput, type SummarySegment } from "./provider.js";
 
@@ -20,14 +21,7 @@ function inputOf(meeting: QmsumMeeting): SummaryInput {
   return { title: meeting.id, segments };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AiProviderError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AiProviderError);
-  return error as AiProviderError;
-}
+const failure = (promise: Promise<unknown>) => failureOf(promise, AiProviderError);
 
 // ---------------------------------------------------------------------------------------------
 // "Comes from the transcript", checked independently of the implementation: the extract's words

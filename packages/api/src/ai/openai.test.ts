@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from "../testing/fake-openai.js";
+import { failureOf } from "../testing/outcomes.js";
 import { createOpenAiProvider, type OpenAiProviderConfig } from "./openai.js";
 import { AiProviderError, meetingSummaryResultSchema, type ChatMessage, type SummaryInput } from "./provider.js";
 
@@ -39,14 +40,7 @@ interface SentBody {
 const body = (request: FakeRequest | undefined) => request?.body as SentBody;
 const hello: ChatMessage[] = [{ role: "user", content: "Hello?" }];
 
-async function failure(promise: Promise<unknown>): Promise<AiProviderError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AiProviderError);
-  return error as AiProviderError;
-}
+const failure = (promise: Promise<unknown>) => failureOf(promise, AiProviderError);
 
 describe("chat", () => {
   it("posts to /chat/completions with the key and model, and parses the answer and usage", async () => {

@@ -15,3 +15,14 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ code?: strin
     (error: { code?: string; cause?: { appCode?: string } }) => ({ code: error.code, appCode: error.cause?.appCode }),
   );
 }
+
+/** The error a call failed with, which must be a `type`: anything else (or success) fails the test. */
+export async function failureOf<T>(promise: Promise<unknown>, type: abstract new (...args: never[]) => T): Promise<T> {
+  const outcome = await promise.then(
+    () => ({ failed: false as const }),
+    (error: unknown) => ({ failed: true as const, error }),
+  );
+  if (!outcome.failed) throw new Error(`expected the call to fail with ${type.name}, but it succeeded`);
+  if (outcome.error instanceof type) return outcome.error;
+  throw new Error(`expected the call to fail with ${type.name}, got ${String(outcome.error)}`);
+}
