@@ -1,13 +1,13 @@
 // The cross-tenant sweep: every workspace-scoped procedure, called by a member of workspace B
 // against workspace A, answers NOT_FOUND and changes nothing; and every procedure a viewer may not
 // use answers a viewer FORBIDDEN and changes nothing. New procedures are swept automatically.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "./context.js";
 import { appRouter } from "./root.js";
 import type { AppServices } from "./services.js";
+import { databaseFingerprint, type DatabaseFingerprint } from "./testing/fingerprint.js";
 import { createTestServices } from "./testing/services.js";
 import { notWorkspaceScoped, tenantFixtures } from "./testing/tenant-fixtures.js";
 import { createWorld, type World } from "./testing/world.js";
@@ -17,35 +17,19 @@ import { can } from "./workspaces/permissions.js";
 let database: TestDatabase;
 let services: AppServices & { close(): Promise<void> };
 let world: World;
-let sql: pg.Client;
-let tables: string[];
+let fingerprints: DatabaseFingerprint;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   services = await createTestServices(database.db);
   world = await createWorld(database.db);
-  sql = new pg.Client({ connectionString: database.url });
-  await sql.connect();
-  const result = await sql.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
-  );
-  tables = result.rows.map((row) => row.table_name);
+  fingerprints = await databaseFingerprint(database.url);
 });
 afterAll(async () => {
-  await sql.end();
+  await fingerprints.close();
   await services.close();
   await database.close();
 });
-
-/** A digest of every row of every table: equal digests, nothing written. */
-async function fingerprint(): Promise<string> {
-  // Table names come from the catalog above, never from input.
-  const query = tables
-    .map((table) => `SELECT '${table}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x`)
-    .join(" UNION ALL ");
-  const { rows } = await sql.query<{ t: string; h: string }>(query);
-  return rows.map((row) => `${row.t}:${row.h}`).join("\n");
-}
 
 interface ProcedureInfo {
   path: string;
@@ -71,13 +55,13 @@ async function call(user: AuthUser, path: string, input: unknown): Promise<unkno
 }
 
 async function expectRefused(user: AuthUser, path: string, input: unknown, code: "NOT_FOUND" | "FORBIDDEN") {
-  const before = await fingerprint();
+  const before = await fingerprints.take();
   const outcome = await call(user, path, input).then(
     (value) => ({ ok: true as const, value }),
     (error: { code?: string; message?: string }) => ({ ok: false as const, code: error.code, message: error.message }),
   );
   expect({ path, outcome }).toEqual({ path, outcome: { ok: false, code, message: expect.any(String) } });
-  expect(await fingerprint(), `${path} changed the database`).toBe(before);
+  expect(await fingerprints.take(), `${path} changed the database`).toBe(before);
 }
 
 describe("the sweep's own coverage", () => {
