@@ -117,6 +117,36 @@ describe("cross-tenant access looks like NOT_FOUND and changes nothing", () => {
   }
 });
 
+/**
+ * Input keys that carry the id of something in a workspace (other than the workspace itself;
+ * `externalId` is the meeting platform's id, free text to us).
+ */
+const isIdKey = (key: string) => !["workspaceId", "externalId"].includes(key) && (/(Id|Ids)$/.test(key) || key === "scope");
+
+describe("an id from another workspace is NOT_FOUND wherever it appears, alone", () => {
+  it("every id a procedure takes is in its fixture, so each one is probed", () => {
+    const missing = workspaceScoped.flatMap((p) => {
+      const given = Object.keys(tenantFixtures[p.path]?.input(world) ?? {});
+      return p.inputKeys.filter((key) => isIdKey(key) && !given.includes(key)).map((key) => `${p.path}: ${key}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  // B's owner, in B, with B's own ids everywhere but one key, which names A's resource.
+  const swapped = (w: World): World => ({ a: w.b, b: w.a, outsider: w.outsider });
+  for (const procedure of workspaceScoped) {
+    const fixture = tenantFixtures[procedure.path];
+    if (!fixture) continue;
+    it(procedure.path, async () => {
+      const theirs = fixture.input(world);
+      const ours = fixture.input(swapped(world));
+      for (const key of Object.keys(theirs).filter(isIdKey)) {
+        await expectRefused(world.b.owner, procedure.path, { ...ours, [key]: theirs[key], workspaceId: world.b.workspaceId }, "NOT_FOUND");
+      }
+    });
+  }
+});
+
 describe("a viewer cannot write", () => {
   for (const procedure of workspaceScoped) {
     const permission = procedure.meta?.permission;
