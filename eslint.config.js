@@ -1,4 +1,5 @@
-// Lint: typescript-eslint's recommended type-aware rules plus the project's boundaries.
+// Lint: typescript-eslint's recommended rules (syntax only, not type-aware: no type information is
+// loaded) plus the project's boundaries.
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";

@@ -1,6 +1,6 @@
 // Process entry point: configuration, start, and graceful shutdown on SIGTERM/SIGINT.
 import { EnvError, loadEnv } from "@meetmind/config";
-import { createLogger } from "./logger.js";
+import { createLogger, prettyLogsWanted } from "./logger.js";
 import { startServer } from "./server.js";
 
 let env;
@@ -14,7 +14,7 @@ try {
   throw error;
 }
 
-const log = createLogger(env.LOG_LEVEL);
+const log = createLogger(env.LOG_LEVEL, undefined, { pretty: prettyLogsWanted(env.NODE_ENV) });
 try {
   const server = await startServer(env, log);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

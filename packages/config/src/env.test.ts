@@ -1,5 +1,11 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env.js";
+import { EnvError, envSchema, parseEnv } from "./env.js";
+
+const run = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 function problemsOf(source: Record<string, string>): string[] {
   try {
@@ -43,5 +49,51 @@ describe("parseEnv", () => {
     ]);
     const env = parseEnv({ NODE_ENV: "production", JWT_SECRET: "s".repeat(40) });
     expect(env.JWT_SECRET).toBe("s".repeat(40));
+  });
+});
+
+describe("empty values", () => {
+  it("count as unset for every variable", () => {
+    const everyVariable = Object.keys(envSchema.in.shape);
+    expect(everyVariable.length).toBeGreaterThan(40);
+    const allEmpty = Object.fromEntries(everyVariable.map((name) => [name, ""]));
+    expect(parseEnv(allEmpty)).toEqual(parseEnv({}));
+  });
+
+  it("do not switch JWT algorithms, fail key checks or become port 0", () => {
+    const env = parseEnv({ JWT_SECRET: "", JWT_ALGORITHM: "", JWT_PRIVATE_KEY: "", JWT_PUBLIC_KEY: "", PORT: "" });
+    expect(env.JWT_ALGORITHM).toBe("HS256");
+    expect(env.JWT_PRIVATE_KEY).toBeUndefined();
+    expect(env.JWT_PUBLIC_KEY).toBeUndefined();
+    expect(env.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(env.PORT).toBe(3000);
+  });
+
+  it("leave a production secret missing, not too short", () => {
+    expect(problemsOf({ NODE_ENV: "production", JWT_SECRET: "" })).toEqual(["JWT_SECRET: is required in production"]);
+  });
+});
+
+describe(".env.example", () => {
+  it("can be sourced by a shell, and the configuration loads from what it sets", async () => {
+    // A clean environment (a fixed PATH to find bash and env), so all the loader sees is the file.
+    const { stdout, stderr } = await run("bash", ["--norc", "-ec", "set -a; . ./.env.example; set +a; env -0"], {
+      cwd: repositoryRoot,
+      env: { PATH: "/usr/local/bin:/usr/bin:/bin" },
+    });
+    expect(stderr).toBe("");
+    const sourced = Object.fromEntries(
+      stdout
+        .split("\0")
+        .filter(Boolean)
+        .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+    );
+    expect(sourced.EMAIL_FROM).toBe("MeetMind <no-reply@meetmind.local>");
+    expect(sourced.JWT_PRIVATE_KEY).toBe("");
+
+    const env = parseEnv(sourced);
+    expect(env).toMatchObject({ NODE_ENV: "development", PORT: 3000, JWT_ALGORITHM: "HS256", EMAIL_FROM: "MeetMind <no-reply@meetmind.local>" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.JWT_PRIVATE_KEY).toBeUndefined();
   });
 });

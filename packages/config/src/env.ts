@@ -12,10 +12,7 @@ const pem = z
   .string()
   .transform((value) => value.replace(/\\n/g, "\n"))
   .refine((value) => value.includes("-----BEGIN"), "must be a PEM key");
-const optionalUrl = z.preprocess(
-  (value) => (value === "" ? undefined : value),
-  z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-);
+const optionalUrl = z.url({ protocol: /^postgres(ql)?$/ }).optional();
 
 export const envSchema = z
   .object({
@@ -63,22 +60,16 @@ export const envSchema = z
     PASSWORD_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
 
     /** SMTP server, e.g. smtp://user:pass@host:587. Unset: emails are written to the log. */
-    SMTP_URL: z.preprocess(
-      (value) => (value === "" ? undefined : value),
-      z.url({ protocol: /^smtps?$/ }).optional(),
-    ),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     EMAIL_FROM: z.string().min(3).default("MeetMind <no-reply@meetmind.local>"),
     /** Redis for rate limits shared across server instances; unset = in-memory. */
-    REDIS_URL: z.preprocess(
-      (value) => (value === "" ? undefined : value),
-      z.url({ protocol: /^rediss?$/ }).optional(),
-    ),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     /**
      * Any OpenAI-compatible chat-completions server (OpenAI, Azure, vLLM, Ollama, LM Studio…), e.g.
      * https://api.openai.com/v1. Unset: summaries and Ask Mind use the built-in extractive mode.
      */
-    LLM_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), z.url({ protocol: /^https?$/ }).optional()),
-    LLM_API_KEY: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+    LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    LLM_API_KEY: z.string().optional(),
     LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
     /** Per request (or, streaming, per piece of the answer). */
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
@@ -86,9 +77,9 @@ export const envSchema = z
      * Embeddings for Ask Mind's vector retrieval (an OpenAI-compatible /embeddings endpoint; base
      * URL and key default to the LLM's). Used only where the database has pgvector. Unset: full text only.
      */
-    EMBEDDINGS_MODEL: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
-    EMBEDDINGS_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), z.url({ protocol: /^https?$/ }).optional()),
-    EMBEDDINGS_API_KEY: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+    EMBEDDINGS_MODEL: z.string().optional(),
+    EMBEDDINGS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    EMBEDDINGS_API_KEY: z.string().optional(),
     /** Cosine similarity below which a vector match does not count as relevant. */
     EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
     /** Model tokens Ask Mind may use per workspace per calendar month (UTC); 0 = no limit. */
@@ -99,8 +90,8 @@ export const envSchema = z
     JOB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
 
     /** Creates (or promotes) this superuser at startup when both are set. */
-    BOOTSTRAP_ADMIN_EMAIL: z.preprocess((value) => (value === "" ? undefined : value), z.email().optional()),
-    BOOTSTRAP_ADMIN_PASSWORD: z.preprocess((value) => (value === "" ? undefined : value), z.string().optional()),
+    BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+    BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   })
   .transform((env) => ({ ...env, JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET }));
 
@@ -114,6 +105,14 @@ export class EnvError extends Error {
 }
 
 type Source = Record<string, string | undefined>;
+
+/**
+ * An empty value means unset, for every variable: `JWT_SECRET=` in a sourced env file must fall
+ * back to the default, not fail a length check, and `PORT=` must not become port 0.
+ */
+function withoutEmpty(source: Source): Source {
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+}
 
 /** Production gets no development defaults: every secret must be given explicitly. */
 function productionProblems(source: Source): string[] {
@@ -141,7 +140,8 @@ function embeddingsProblems(env: Env): string[] {
 }
 
 /** Validates a set of variables; throws EnvError listing every problem at once. */
-export function parseEnv(source: Source): Env {
+export function parseEnv(given: Source): Env {
+  const source = withoutEmpty(given);
   const result = envSchema.safeParse(source);
   const problems = [
     ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`)),
@@ -164,5 +164,5 @@ const testEnvSchema = z.object({ TEST_DATABASE_URL: optionalUrl });
 
 /** Settings only the test harness reads. */
 export function loadTestEnv(): z.infer<typeof testEnvSchema> {
-  return testEnvSchema.parse(process.env);
+  return testEnvSchema.parse(withoutEmpty(process.env));
 }

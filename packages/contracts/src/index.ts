@@ -1,5 +1,7 @@
 // Types only: a frontend imports these and calls the API through @trpc/client with no codegen.
 // Nothing here pulls server code into a bundle, since every export is erased at compile time.
+// The published dist/index.d.ts inlines what these refer to (rollup.config.js): a frontend needs
+// this package and @trpc/server, never @meetmind/api.
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@meetmind/api";
 
