@@ -1,7 +1,8 @@
 // The server as an operator runs it: a real process, real signals, the embedded database on disk.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -146,22 +147,25 @@ describe("server process", () => {
   });
 
   it("reads a relative DATA_DIR from the repository root, as the db tools do", { timeout: 120_000 }, async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-relative-"));
-    const relative = path.relative(repoRoot, dataDir);
-    expect(path.isAbsolute(relative)).toBe(false);
+    // Relative paths that meant different directories from apps/server and from packages/db.
+    const relative = path.join("node_modules/.cache", `meetmind-test-${randomUUID()}`);
+    const dataDir = path.join(repoRoot, relative);
+    try {
+      // The server runs in apps/server, `pnpm db:seed` in packages/db.
+      const server = run({ DATA_DIR: relative, PORT: "0" });
+      await server.waitFor(/MeetMind listening on/, 60_000);
+      expect(existsSync(path.join(dataDir, "embedded.json"))).toBe(true);
+      const seed = run({ DATA_DIR: relative }, { cwd: path.join(repoRoot, "packages/db"), file: "../../prisma/seed.ts" });
+      expect(await seed.exited).toBe(0);
+      // It went through the running server to the database the server seeded.
+      expect(seed.output()).toContain(`served by process ${loggedPid(server)}`);
+      expect(seed.output()).toContain("already has users");
 
-    // The server runs in apps/server, `pnpm db:seed` in packages/db.
-    const server = run({ DATA_DIR: relative, PORT: "0" });
-    await server.waitFor(/MeetMind listening on/, 60_000);
-    expect(existsSync(path.join(dataDir, "embedded.json"))).toBe(true);
-    const seed = run({ DATA_DIR: relative }, { cwd: path.join(repoRoot, "packages/db"), file: "../../prisma/seed.ts" });
-    expect(await seed.exited).toBe(0);
-    // It went through the running server to the database the server seeded.
-    expect(seed.output()).toContain(`served by process ${loggedPid(server)}`);
-    expect(seed.output()).toContain("already has users");
-
-    server.child.kill("SIGTERM");
-    expect(await server.exited).toBe(0);
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("with DATABASE_URL uses that server and never touches the embedded directory", async () => {
