@@ -22,7 +22,8 @@ interface Running {
 
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  // The whole group: killing tsx alone would leave the server it runs (its child) behind.
+  for (const child of children.splice(0)) if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
 });
 
 /** Runs the server (or, given a script, another of our commands) with these settings. */
@@ -32,7 +33,7 @@ function run(settings: Record<string, string>, script = { cwd: serverDir, file: 
   // The test runner's own database settings must not leak into the server under test.
   delete env.TEST_DATABASE_URL;
   if (!settings.DATABASE_URL) delete env.DATABASE_URL;
-  const child = spawn(tsx, ["--conditions=@meetmind/source", script.file], { cwd: script.cwd, env });
+  const child = spawn(tsx, ["--conditions=@meetmind/source", script.file], { cwd: script.cwd, env, detached: true });
   children.push(child);
   let text = "";
   child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
