@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -147,7 +147,7 @@ describe("server process", () => {
     expect((await readdir(dataDir)).sort()).toEqual(["pgdata", "postgres-password"]);
   });
 
-  it("reads a relative DATA_DIR from the repository root, as the db tools do", { timeout: 120_000 }, async () => {
+  it("reads a relative DATA_DIR from the repository root, as the db tools do, and logs no database password", { timeout: 120_000 }, async () => {
     // Relative paths that meant different directories from apps/server and from packages/db.
     const relative = path.join("node_modules/.cache", `meetmind-test-${randomUUID()}`);
     const dataDir = path.join(repoRoot, relative);
@@ -155,7 +155,10 @@ describe("server process", () => {
       // The server runs in apps/server, `pnpm db:seed` in packages/db.
       const server = run({ DATA_DIR: relative, PORT: "0" });
       await server.waitFor(/MeetMind listening on/, 60_000);
-      expect(existsSync(path.join(dataDir, "embedded.json"))).toBe(true);
+      const { url: databaseUrl } = JSON.parse(await readFile(path.join(dataDir, "embedded.json"), "utf8")) as { url: string };
+      // The log names the database but keeps its password out (it is in embedded.json).
+      expect(server.output()).toContain(new URL(databaseUrl).port);
+      expect(server.output()).not.toContain(new URL(databaseUrl).password);
       const seed = run({ DATA_DIR: relative }, { cwd: path.join(repoRoot, "packages/db"), file: "../../prisma/seed.ts" });
       expect(await seed.exited).toBe(0);
       // It went through the running server to the database the server seeded.
