@@ -1,7 +1,8 @@
 // The server as an operator runs it: a real process, real signals, the embedded database on disk.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@meetmind/db/testing";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const tsx = path.join(serverDir, "node_modules/.bin/tsx");
 
 interface Running {
@@ -20,16 +22,18 @@ interface Running {
 
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  // The whole group: killing tsx alone would leave the server it runs (its child) behind.
+  for (const child of children.splice(0)) if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
 });
 
-function run(settings: Record<string, string>): Running {
+/** Runs the server (or, given a script, another of our commands) with these settings. */
+function run(settings: Record<string, string>, script = { cwd: serverDir, file: "src/main.ts" }): Running {
   // eslint-disable-next-line no-restricted-properties -- the child needs PATH and the like.
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "info", NODE_ENV: "development", ...settings };
   // The test runner's own database settings must not leak into the server under test.
   delete env.TEST_DATABASE_URL;
   if (!settings.DATABASE_URL) delete env.DATABASE_URL;
-  const child = spawn(tsx, ["--conditions=@meetmind/source", "src/main.ts"], { cwd: serverDir, env });
+  const child = spawn(tsx, ["--conditions=@meetmind/source", script.file], { cwd: script.cwd, env, detached: true });
   children.push(child);
   let text = "";
   child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -50,6 +54,31 @@ function run(settings: Record<string, string>): Running {
       }
     },
   };
+}
+
+/** Resolves when the server listens ("serving") or with its exit code when it stops first. */
+function outcome(server: Running): Promise<"serving" | number | null> {
+  return server.waitFor(/MeetMind listening on/, 60_000).then(
+    () => "serving" as const,
+    () => server.exited,
+  );
+}
+
+/** The process id on the server's log lines (pino writes it on each). */
+function loggedPid(server: Running): number {
+  return Number(/"pid":(\d+)/.exec(server.output())?.[1]);
+}
+
+/** Starts two servers on dataDir at the same moment; expects one to serve and the other to refuse. */
+async function startTwoAtOnce(dataDir: string): Promise<Running> {
+  const pair = [run({ DATA_DIR: dataDir, PORT: "0" }), run({ DATA_DIR: dataDir, PORT: "0" })] as const;
+  const outcomes = await Promise.all(pair.map(outcome));
+  expect(outcomes.filter((result) => result === "serving"), pair.map((server) => server.output()).join("\n---\n")).toHaveLength(1);
+  const [serving, refused] = outcomes[0] === "serving" ? pair : [pair[1], pair[0]];
+  expect(outcomes).toContain(1);
+  // The refusal names the process that serves, so the operator knows what to stop.
+  expect(refused.output()).toContain(`already served by process ${loggedPid(serving)}`);
+  return serving;
 }
 
 describe("server process", () => {
@@ -99,6 +128,48 @@ describe("server process", () => {
 
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
+  });
+
+  it("of two servers started at once on one data directory, exactly one serves, also over a stale lock", { timeout: 180_000 }, async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-data-"));
+    const first = await startTwoAtOnce(dataDir);
+
+    // Killed without a chance to clean up, it leaves its lock behind: the next starters take it
+    // over, and again only one of two started together.
+    // (The server's own process: tsx, its parent, would leave it running.)
+    process.kill(loggedPid(first), "SIGKILL");
+    await first.exited;
+    expect(existsSync(path.join(dataDir, "lock"))).toBe(true);
+    const second = await startTwoAtOnce(dataDir);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    // Nothing of the lock is left after a clean stop.
+    expect((await readdir(dataDir)).sort()).toEqual(["pgdata", "postgres-password"]);
+  });
+
+  it("reads a relative DATA_DIR from the repository root, as the db tools do, and logs no database password", { timeout: 120_000 }, async () => {
+    // Relative paths that meant different directories from apps/server and from packages/db.
+    const relative = path.join("node_modules/.cache", `meetmind-test-${randomUUID()}`);
+    const dataDir = path.join(repoRoot, relative);
+    try {
+      // The server runs in apps/server, `pnpm db:seed` in packages/db.
+      const server = run({ DATA_DIR: relative, PORT: "0" });
+      await server.waitFor(/MeetMind listening on/, 60_000);
+      const { url: databaseUrl } = JSON.parse(await readFile(path.join(dataDir, "embedded.json"), "utf8")) as { url: string };
+      // The log names the database but keeps its password out (it is in embedded.json).
+      expect(server.output()).toContain(new URL(databaseUrl).port);
+      expect(server.output()).not.toContain(new URL(databaseUrl).password);
+      const seed = run({ DATA_DIR: relative }, { cwd: path.join(repoRoot, "packages/db"), file: "../../prisma/seed.ts" });
+      expect(await seed.exited).toBe(0);
+      // It went through the running server to the database the server seeded.
+      expect(seed.output()).toContain(`served by process ${loggedPid(server)}`);
+      expect(seed.output()).toContain("already has users");
+
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("with DATABASE_URL uses that server and never touches the embedded directory", async () => {

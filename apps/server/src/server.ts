@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Logger } from "pino";
@@ -14,7 +15,7 @@ import {
   startJobWorker,
   type JobWorker,
 } from "@meetmind/api";
-import { createPrismaClient, openDatabase, seedDemoIfEmpty } from "@meetmind/db";
+import { createPrismaClient, EMBEDDED_STATE_FILE, openDatabase, seedDemoIfEmpty, withoutPassword } from "@meetmind/db";
 import { createApp } from "./app.js";
 
 const ANSWER_SWEEP_INTERVAL_MS = 60_000;
@@ -106,7 +107,14 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
   const { port } = listening.address() as AddressInfo;
   const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
   log.info(
-    { url, database: database.mode, ...(database.mode === "embedded" ? { dataDir: env.DATA_DIR, databaseUrl: database.url } : {}) },
+    {
+      url,
+      database: database.mode,
+      // The URL with its password is in embedded.json (readable by this user only), not in logs.
+      ...(database.dataDir
+        ? { dataDir: database.dataDir, databaseUrl: withoutPassword(database.url), databaseUrlFile: path.join(database.dataDir, EMBEDDED_STATE_FILE) }
+        : {}),
+    },
     `MeetMind listening on ${url}`,
   );
 

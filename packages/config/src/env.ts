@@ -22,6 +22,10 @@ export const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Postgres URL. When absent the server runs on embedded PGlite stored in DATA_DIR. */
     DATABASE_URL: optionalUrl,
+    /**
+     * Embedded database directory. A relative path is relative to the repository root (not the
+     * working directory), so the server and the db tools open the same one; @meetmind/db resolves it.
+     */
     DATA_DIR: z.string().min(1).default(".data"),
     /** Loopback port on which the embedded database is served (0 = any free port). */
     EMBEDDED_DB_PORT: port.default(0),

@@ -1,13 +1,15 @@
 export { createPrismaClient, type Db, type PrismaClientOptions } from "./client.js";
-export { openDatabase, type DatabaseTarget, type OpenDatabaseOptions } from "./database.js";
+export { openDatabase, withoutPassword, type DatabaseTarget, type OpenDatabaseOptions } from "./database.js";
 export {
+  EMBEDDED_STATE_FILE,
   EmbeddedInUseError,
   findRunningEmbedded,
+  PASSWORD_FILE,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from "./embedded.js";
 export { applyMigrations, markRolledBack, MigrationError, type ApplyResult } from "./migrations/apply.js";
-export { paths } from "./paths.js";
+export { paths, resolveDataDir } from "./paths.js";
 export * from "./generated/prisma/enums.js";
 export { Prisma, type PrismaClient } from "./generated/prisma/client.js";
 export { DEMO_EMAIL, seedDemoIfEmpty, type DemoLogin } from "./seed.js";

@@ -13,6 +13,7 @@ const target = await openDatabase({
   dataDir: env.DATA_DIR,
   migrate: false,
   reuseRunningEmbedded: true,
+  log: (message) => console.log(message),
 });
 try {
   if (values["rolled-back"]) {

@@ -6,7 +6,12 @@ import { seedDemoIfEmpty } from "../seed.js";
 
 export async function runSeed(): Promise<void> {
   const env = loadEnv();
-  const target = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, reuseRunningEmbedded: true });
+  const target = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    reuseRunningEmbedded: true,
+    log: (message) => console.log(message),
+  });
   const db = createPrismaClient(target.url, { poolSize: 1 });
   try {
     const demo = await seedDemoIfEmpty(db);

@@ -12,6 +12,7 @@ const target = await openDatabase({
   databaseUrl: env.DATABASE_URL,
   dataDir: env.DATA_DIR,
   reuseRunningEmbedded: true,
+  log: (message) => console.log(message),
 });
 let url = target.url;
 if (target.mode === "embedded") {
