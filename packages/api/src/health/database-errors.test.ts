@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTestEnv } from "@meetmind/config";
 import { createPrismaClient } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
+import { failureOf as failureOfType } from "../testing/outcomes.js";
 import { isDatabaseUnavailable } from "./database-errors.js";
+
+const failureOf = (work: Promise<unknown>) => failureOfType(work, Error);
 
 let database: TestDatabase;
 let deadUrl: string;
@@ -20,13 +23,6 @@ beforeAll(async () => {
   deadUrl = url.toString();
 });
 afterAll(() => database.close());
-
-async function failureOf(work: Promise<unknown>): Promise<unknown> {
-  return work.then(
-    () => expect.fail("expected a failure"),
-    (error: unknown) => error,
-  );
-}
 
 describe("isDatabaseUnavailable", () => {
   it("recognises a refused connection, through the model API, raw SQL and a transaction", async () => {
