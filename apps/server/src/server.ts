@@ -48,10 +48,8 @@ function drainable(server: Server): () => Promise<void> {
   return () => {
     draining = true;
     for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
-    // close() also closes the idle connections (Node 19+); said here for clarity, and for Node 18.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    return closed;
+    // Stops accepting, and closes the connections idle now (Node 19+).
+    return new Promise<void>((resolve) => server.close(() => resolve()));
   };
 }
 

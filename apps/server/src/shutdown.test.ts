@@ -13,7 +13,6 @@ import { createTestDatabase } from "@meetmind/db/testing";
 import { loadTestEnv } from "@meetmind/config";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
-const tsx = path.join(serverDir, "node_modules/.bin/tsx");
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 const CLIENTS = 6;
 
@@ -30,7 +29,9 @@ function startServerProcess(settings: Record<string, string>) {
   // The test runner's own database settings must not leak into the server under test.
   delete env.TEST_DATABASE_URL;
   if (!settings.DATABASE_URL) delete env.DATABASE_URL;
-  const child = spawn(tsx, ["--conditions=@meetmind/source", "src/main.ts"], { cwd: serverDir, env });
+  // tsx as a loader inside one node process: its CLI wrapper relays signals to a second process and
+  // SIGKILLs it if that does not acknowledge within 30 ms, which a loaded machine can miss.
+  const child = spawn(process.execPath, ["--conditions=@meetmind/source", "--import", "tsx", "src/main.ts"], { cwd: serverDir, env });
   children.push(child);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
