@@ -135,8 +135,8 @@ describe("database outage", () => {
     }
 
     await relay.down();
-    // A query failing in the auth middleware, a mutation, and a public mutation failing in its
-    // handler; twice, so both a dropped pooled connection and a refused new one are seen.
+    // Refused connections: a query failing in the auth middleware, a mutation, and a public
+    // mutation failing in its handler; twice, as every request answers alike while it lasts.
     for (let round = 0; round < 2; round++) {
       for (const [type, path, input, auth] of [
         ["query", "meetings.list", { workspaceId }, token],
