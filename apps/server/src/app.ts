@@ -5,7 +5,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import { appRouter, checkReadiness, type AppServices } from "@meetmind/api";
+import { appRouter, checkReadiness, DATABASE_RETRY_AFTER_SECONDS, retryAfterSecondsOf, type AppServices } from "@meetmind/api";
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createContextFactory } from "./context.js";
@@ -59,6 +59,7 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
   });
   app.get("/health/ready", async (_req, res) => {
     const readiness = await checkReadiness(db);
+    if (readiness.status !== "ok") res.set("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(readiness.status === "ok" ? 200 : 503).json(readiness);
   });
 
@@ -77,6 +78,17 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
         if (error.code === "INTERNAL_SERVER_ERROR") {
           (ctx?.log ?? log).error({ err: error.cause ?? error, path }, "unexpected error");
         }
+        // An outage is ours to know about, though not a bug: the driver's error, as a warning.
+        if (error.code === "SERVICE_UNAVAILABLE") {
+          (ctx?.log ?? log).warn({ err: error.cause?.cause ?? error, path }, "request failed: service unavailable");
+        }
+      },
+      // Rate limits and outages tell the client when to come back. A streamed response
+      // (httpBatchStreamLink) has sent its headers before any procedure ran: its errors carry
+      // retryAfterSeconds in their data instead.
+      responseMeta({ errors }) {
+        const seconds = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error.cause) ?? 0));
+        return seconds > 0 ? { headers: { "retry-after": String(seconds) } } : {};
       },
     }),
   );

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Env } from "@meetmind/config";
 import {
@@ -26,6 +26,32 @@ export interface RunningServer {
   databaseUrl: string;
   /** Graceful: stop accepting, let in-flight requests finish (up to the deadline), close the database. */
   close(): Promise<void>;
+}
+
+/**
+ * Graceful shutdown's first step, prepared while the server starts: drain() stops it accepting
+ * connections; from then on every response not yet begun says `Connection: close`, so keep-alive
+ * clients take their next request elsewhere instead of sending it here; connections with nothing in
+ * flight are closed at once, and every other one as soon as its response is out. Requests under
+ * way are left to finish. Resolves once the last connection is closed.
+ */
+function drainable(server: Server): () => Promise<void> {
+  let draining = false;
+  const unanswered = new Set<ServerResponse>();
+  // Ahead of the app's own listener, so even a response it sends at once carries the header.
+  server.prependListener("request", (_req, res: ServerResponse) => {
+    if (draining) res.setHeader("connection", "close");
+    unanswered.add(res);
+    res.once("close", () => unanswered.delete(res));
+    // A response that began before the drain promised keep-alive: its connection is now idle.
+    res.once("finish", () => draining && server.closeIdleConnections());
+  });
+  return () => {
+    draining = true;
+    for (const res of unanswered) if (!res.headersSent) res.setHeader("connection", "close");
+    // Stops accepting, and closes the connections idle now (Node 19+).
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
 }
 
 export async function startServer(env: Env, log: Logger): Promise<RunningServer> {
@@ -104,6 +130,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     throw error;
   }
   const listening = server;
+  const drain = drainable(listening);
   const { port } = listening.address() as AddressInfo;
   const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
   log.info(
@@ -120,9 +147,9 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
-    // Keep-alive sockets with no request in flight would otherwise hold close() open.
-    listening.closeIdleConnections();
+    // One deadline for the whole drain: requests, then the answers still being written.
+    const deadlineAt = Date.now() + env.SHUTDOWN_TIMEOUT_MS;
+    const closed = drain();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), env.SHUTDOWN_TIMEOUT_MS);
@@ -135,7 +162,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     clearTimeout(timer);
     clearInterval(answerSweep);
     // Answers run apart from their requests; let those under way be stored.
-    await settleRunningAnswers(env.SHUTDOWN_TIMEOUT_MS);
+    await settleRunningAnswers(Math.max(0, deadlineAt - Date.now()));
     await jobs?.stop();
     await email.stop();
     await services.close();

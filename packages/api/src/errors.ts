@@ -7,7 +7,8 @@ export type DomainErrorKind =
   | "validation"
   | "rate_limited"
   | "unauthorized"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "unavailable";
 
 export class DomainError extends Error {
   constructor(
@@ -65,4 +66,20 @@ export class PayloadTooLargeError extends DomainError {
   constructor(message: string, appCode = "payload_too_large") {
     super("payload_too_large", message, appCode);
   }
+}
+
+/** Something the service depends on (the database) is down for now; worth retrying later. */
+export class ServiceUnavailableError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "The service is temporarily unavailable, try again shortly",
+    appCode = "service_unavailable",
+  ) {
+    super("unavailable", message, appCode);
+  }
+}
+
+/** The retry hint a domain error carries (rate limits, outages), for a `Retry-After` header. */
+export function retryAfterSecondsOf(error: unknown): number | null {
+  return error instanceof RateLimitedError || error instanceof ServiceUnavailableError ? error.retryAfterSeconds : null;
 }

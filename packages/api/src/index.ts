@@ -4,6 +4,7 @@ export { createCallerFactory } from "./trpc.js";
 export * from "./errors.js";
 export { silentLogger, type Logger } from "./logger.js";
 export { checkReadiness, type Readiness } from "./health/service.js";
+export { DATABASE_RETRY_AFTER_SECONDS } from "./health/database-errors.js";
 export { createServices, settingsFromEnv, type AppServices, type AppSettings } from "./services.js";
 export { ACCESS_COOKIE, REFRESH_COOKIE } from "./auth/cookies.js";
 export { memoryCookies, type CookieWriter, type Credentials } from "./context.js";

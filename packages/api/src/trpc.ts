@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { AuthUser, Context } from "./context.js";
 import { scopedDb } from "@meetmind/db";
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, type DomainErrorKind } from "./errors.js";
+import { databaseUnavailableError, isDatabaseUnavailable } from "./health/database-errors.js";
 import { can, type Permission } from "./workspaces/permissions.js";
 import type { WorkspaceScope } from "./workspaces/scope.js";
 
@@ -17,6 +18,7 @@ const codeForKind: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   rate_limited: "TOO_MANY_REQUESTS",
   unauthorized: "UNAUTHORIZED",
   payload_too_large: "PAYLOAD_TOO_LARGE",
+  unavailable: "SERVICE_UNAVAILABLE",
 };
 
 /** Carries the domain error's appCode (and retry hint) through tRPC to the formatter. */
@@ -76,11 +78,17 @@ export const createTRPCRouter = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Every procedure: domain errors become tRPC errors with their codes, in this one place. */
+/**
+ * Every procedure: domain errors become tRPC errors with their codes, in this one place. So does a
+ * database outage (connection refused or dropped, wherever it struck): SERVICE_UNAVAILABLE, not a 500.
+ */
 const withErrorMapping = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     throw new MappedDomainError(result.error.cause);
+  }
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) {
+    throw new MappedDomainError(databaseUnavailableError(result.error.cause));
   }
   return result;
 });
