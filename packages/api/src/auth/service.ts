@@ -1,17 +1,15 @@
 // Sign-up, sign-in, sessions and password recovery. Plain functions over the database; the router
 // turns their results into cookies and responses.
-import type { Db, Prisma } from "@meetmind/db";
-import { enqueueEmail } from "../email/outbox.js";
-import { passwordReset, verifyEmail as verifyEmailTemplate } from "../email/templates.js";
+import type { Db } from "@meetmind/db";
 import { ConflictError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 import type { AppServices } from "../services.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
+import { queueAuthEmail, sendVerification, type AuthEmailKind, type LinkTerms } from "./emails.js";
 import { createSession, revokeAllSessions, revokeSession, rotateRefreshToken, type IssuedSession } from "./sessions.js";
-import { generateOpaqueToken, hashToken } from "./tokens.js";
+import { hashToken } from "./tokens.js";
 
-type Tx = Prisma.TransactionClient;
-export type AuthDeps = Pick<AppServices, "settings" | "tokens" | "passwords" | "limits" | "sessions" | "emailQueued">;
+export type AuthDeps = Pick<AppServices, "settings" | "tokens" | "passwords" | "limits" | "sessions" | "emailQueued" | "jobsQueued">;
 
 export interface RequestInfo {
   ip: string | null;
@@ -44,23 +42,10 @@ async function authResult(db: Db, deps: AuthDeps, session: IssuedSession): Promi
   };
 }
 
-/** Replaces any outstanding verification links with a new one, and queues the email. */
-async function sendVerification(tx: Tx, deps: AuthDeps, user: { id: string; email: string; fullName: string | null }) {
-  await tx.emailVerificationToken.updateMany({
-    where: { userId: user.id, usedAt: null, expiresAt: { gt: new Date() } },
-    data: { expiresAt: new Date() },
-  });
-  const token = generateOpaqueToken();
-  await tx.emailVerificationToken.create({
-    data: {
-      userId: user.id,
-      email: user.email,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(Date.now() + deps.settings.verificationTtlHours * HOUR_MS),
-    },
-  });
-  const link = `${deps.settings.appUrl}/verify-email?token=${token}`;
-  await enqueueEmail(tx, { to: user.email, template: "verify_email", ...verifyEmailTemplate({ name: user.fullName, link }) });
+function linkTerms(deps: AuthDeps, kind: AuthEmailKind): LinkTerms {
+  const { settings } = deps;
+  const ttlMs = kind === "verify_email" ? settings.verificationTtlHours * HOUR_MS : settings.resetTtlMinutes * 60_000;
+  return { appUrl: settings.appUrl, ttlMs };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -85,7 +70,7 @@ export async function signup(
         data: { email: input.email, passwordHash, fullName: input.fullName ?? null },
         select: { id: true, email: true, fullName: true },
       });
-      await sendVerification(tx, deps, user);
+      await sendVerification(tx, linkTerms(deps, "verify_email"), user);
       return createSession(tx, deps.settings.session, { userId: user.id, ip: input.ip, userAgent: input.userAgent });
     });
   } catch (error) {
@@ -113,17 +98,15 @@ export async function verifyEmail(db: Db, input: { token: string }): Promise<{ e
   return { email: token.email };
 }
 
-/** Same answer whether or not the address has an account: nothing to learn from it. */
+/**
+ * Same answer, after the same work, whether or not the address has an account: nothing to learn
+ * from it. The job (auth/emails.ts) decides whether anything is sent.
+ */
 export async function resendVerification(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
   if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
   await deps.limits.consume("emailAction", `verify:${input.email}`);
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, email: true, fullName: true, emailVerifiedAt: true, isActive: true },
-  });
-  if (!user || user.emailVerifiedAt || !user.isActive) return;
-  await db.$transaction((tx) => sendVerification(tx, deps, user));
-  deps.emailQueued();
+  await queueAuthEmail(db, { kind: "verify_email", email: input.email, ...linkTerms(deps, "verify_email") });
+  deps.jobsQueued();
 }
 
 async function ensureNotLocked(deps: AuthDeps, limit: "loginAccount" | "loginIp", key: string): Promise<void> {
@@ -204,29 +187,12 @@ export async function logoutAll(db: Db, deps: AuthDeps, input: { userId: string 
   deps.sessions.forget(await revokeAllSessions(db, { userId: input.userId, reason: "logout_all" }));
 }
 
+/** As resendVerification: the same work for every address, the account's part in a job. */
 export async function requestPasswordReset(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
   if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
   await deps.limits.consume("emailAction", `reset:${input.email}`);
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, email: true, fullName: true, isActive: true },
-  });
-  if (!user || !user.isActive) return;
-  const token = generateOpaqueToken();
-  await db.$transaction(async (tx) => {
-    // One live link at a time: an older email is dead once a newer one is asked for.
-    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { expiresAt: new Date() } });
-    await tx.passwordResetToken.create({
-      data: {
-        userId: user.id,
-        tokenHash: hashToken(token),
-        expiresAt: new Date(Date.now() + deps.settings.resetTtlMinutes * 60_000),
-      },
-    });
-    const link = `${deps.settings.appUrl}/reset-password?token=${token}`;
-    await enqueueEmail(tx, { to: user.email, template: "password_reset", ...passwordReset({ name: user.fullName, link }) });
-  });
-  deps.emailQueued();
+  await queueAuthEmail(db, { kind: "password_reset", email: input.email, ...linkTerms(deps, "password_reset") });
+  deps.jobsQueued();
 }
 
 export async function resetPassword(db: Db, deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {
