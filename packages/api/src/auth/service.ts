@@ -109,10 +109,26 @@ export async function resendVerification(db: Db, deps: AuthDeps, input: { email:
   deps.jobsQueued();
 }
 
-async function ensureNotLocked(deps: AuthDeps, limit: "loginAccount" | "loginIp", key: string): Promise<void> {
-  const { remaining, retryAfterSeconds } = await deps.limits.peek(limit, key);
-  if (remaining <= 0) {
-    throw new RateLimitedError(retryAfterSeconds ?? 60, "Too many failed sign-in attempts; try again later");
+/**
+ * Takes one attempt from the account's and the address's sign-in limits before the password is
+ * checked. Both stores count atomically, so of N parallel attempts at most the limit get as far as
+ * bcrypt and the rest are refused here; counting after the check would let all N through.
+ */
+async function reserveLoginAttempt(deps: AuthDeps, accountKey: string, ip: string | null): Promise<void> {
+  try {
+    if (ip) await deps.limits.consume("loginIp", ip);
+    try {
+      await deps.limits.consume("loginAccount", accountKey);
+    } catch (error) {
+      // Refused before any password check: nothing for the address to answer for.
+      if (ip) await deps.limits.refund("loginIp", ip);
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof RateLimitedError) {
+      throw new RateLimitedError(error.retryAfterSeconds, "Too many failed sign-in attempts; try again later");
+    }
+    throw error;
   }
 }
 
@@ -122,26 +138,19 @@ export async function login(
   input: { email: string; password: string } & RequestInfo,
 ): Promise<AuthResult> {
   const accountKey = input.email;
-  // A locked account or address is refused before spending a bcrypt compare on it.
-  await Promise.all([
-    ensureNotLocked(deps, "loginAccount", accountKey),
-    input.ip ? ensureNotLocked(deps, "loginIp", input.ip) : undefined,
-  ]);
+  await reserveLoginAttempt(deps, accountKey, input.ip);
   const user = await db.user.findUnique({
     where: { email: input.email },
     select: { id: true, passwordHash: true, isActive: true },
   });
   // Unknown users are compared against a dummy hash: same work, same answer, same timing.
   const ok = await deps.passwords.verify(input.password, user?.passwordHash ?? null);
-  if (!user || !ok) {
-    await Promise.all([
-      deps.limits.consume("loginAccount", accountKey),
-      input.ip ? deps.limits.consume("loginIp", input.ip) : undefined,
-    ]);
-    throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
-  }
+  // A failure keeps the attempt it reserved.
+  if (!user || !ok) throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
+  // The limits count failures: the right password gives the address its attempt back and starts
+  // the account's count over.
+  await Promise.all([deps.limits.reset("loginAccount", accountKey), input.ip ? deps.limits.refund("loginIp", input.ip) : undefined]);
   if (!user.isActive) throw new UnauthorizedError("This account is deactivated", "account_deactivated");
-  await deps.limits.reset("loginAccount", accountKey);
   const session = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
     return createSession(tx, deps.settings.session, { userId: user.id, ip: input.ip, userAgent: input.userAgent });
