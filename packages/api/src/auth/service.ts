@@ -30,7 +30,7 @@ const HOUR_MS = 60 * 60 * 1000;
 async function authResult(db: Db, deps: AuthDeps, session: IssuedSession): Promise<AuthResult> {
   const [user, access] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: session.userId }, select: publicUserSelect }),
-    deps.tokens.sign({ userId: session.userId, sessionId: session.sessionId }),
+    deps.tokens.sign({ userId: session.userId, sessionId: session.sessionId }, session.access),
   ]);
   return {
     user: toPublicUser(user),
