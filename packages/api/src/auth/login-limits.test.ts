@@ -131,6 +131,23 @@ describe.each([
     }
   });
 
+  it.skipIf(skip)("an attempt that got no verdict (the check failed) counts against neither limit", async () => {
+    const { deps, close } = await servicesFor({ loginIp: { points: 3 }, loginAccount: { points: 3 } });
+    try {
+      const email = await newUser();
+      const ip = "192.0.2.40";
+      const broken = { ...deps, passwords: { ...deps.passwords, verify: () => Promise.reject(new Error("password worker crashed")) } };
+      for (let i = 0; i < 5; i++) {
+        await expect(login(database.db, broken, { email, password: GOOD_PASSWORD, ip, userAgent: null })).rejects.toThrow(/worker crashed/);
+      }
+      expect(await deps.limits.peek("loginAccount", email)).toEqual({ remaining: 3, retryAfterSeconds: null });
+      expect(await deps.limits.peek("loginIp", ip)).toEqual({ remaining: 3, retryAfterSeconds: null });
+      expect(await outcome(login(database.db, deps, { email, password: GOOD_PASSWORD, ip, userAgent: null }))).toBe("ok");
+    } finally {
+      await close();
+    }
+  });
+
   it.skipIf(skip)("attempts refused by a locked account do not count against the address", async () => {
     const { deps, counted, close } = await servicesFor({ loginIp: { points: 5 }, loginAccount: { points: 2 } });
     try {

@@ -139,12 +139,20 @@ export async function login(
 ): Promise<AuthResult> {
   const accountKey = input.email;
   await reserveLoginAttempt(deps, accountKey, input.ip);
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, passwordHash: true, isActive: true },
-  });
-  // Unknown users are compared against a dummy hash: same work, same answer, same timing.
-  const ok = await deps.passwords.verify(input.password, user?.passwordHash ?? null);
+  let user: { id: string; passwordHash: string | null; isActive: boolean } | null;
+  let ok: boolean;
+  try {
+    user = await db.user.findUnique({
+      where: { email: input.email },
+      select: { id: true, passwordHash: true, isActive: true },
+    });
+    // Unknown users are compared against a dummy hash: same work, same answer, same timing.
+    ok = await deps.passwords.verify(input.password, user?.passwordHash ?? null);
+  } catch (error) {
+    // No verdict on the password (say, the database is down): retrying must not lock the account.
+    await Promise.allSettled([deps.limits.refund("loginAccount", accountKey), input.ip ? deps.limits.refund("loginIp", input.ip) : undefined]);
+    throw error;
+  }
   // A failure keeps the attempt it reserved.
   if (!user || !ok) throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
   // The limits count failures: the right password gives the address its attempt back and starts

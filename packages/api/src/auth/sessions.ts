@@ -138,7 +138,8 @@ function repeatRotation(found: PresentedToken, presented: string, now: Date): Is
   };
 }
 
-async function reuseDetected(db: Db, found: PresentedToken, presented: string, now: Date): Promise<IssuedSession> {
+/** A rotated token presented again: the same answer within the grace window, else reuse. */
+async function presentedAgain(db: Db, found: PresentedToken, presented: string, now: Date): Promise<IssuedSession> {
   const repeated = repeatRotation(found, presented, now);
   if (repeated) return repeated;
   await revokeSession(db, { sessionId: found.session.id, reason: "refresh_token_reused" });
@@ -156,7 +157,7 @@ export async function rotateRefreshToken(
   if (!found) throw invalid();
   const { session } = found;
   const now = new Date();
-  if (found.rotatedAt) return reuseDetected(db, found, presented, now);
+  if (found.rotatedAt) return presentedAgain(db, found, presented, now);
   if (!sessionLive(session, now) || found.expiresAt <= now) throw invalid();
 
   // Sliding expiry, never past the session's absolute lifetime.
@@ -177,7 +178,7 @@ export async function rotateRefreshToken(
     // The other refresh has committed (our update waited for its lock): read what it did.
     const winner = await findPresented(db, presented);
     if (!winner) throw invalid();
-    return reuseDetected(db, winner, presented, new Date());
+    return presentedAgain(db, winner, presented, new Date());
   }
   return {
     sessionId: session.id,
