@@ -1,4 +1,5 @@
 // Identity end to end: real HTTP, real cookies, real SMTP on loopback, the typed client.
+import { createHash } from "node:crypto";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { SignJWT } from "jose";
 import superjson from "superjson";
@@ -243,6 +244,29 @@ describe("refresh tokens", () => {
     expect(newest.data?.code).toBe("UNAUTHORIZED");
     const access = await failure(client({ token: third.accessToken }).users.me.query());
     expect(access.data?.code).toBe("UNAUTHORIZED");
+  });
+
+  it("answer concurrent refreshes with the same token alike (two tabs), and the session lives on", async () => {
+    const { refreshToken } = await signup();
+    const [a, b] = await Promise.all([client().auth.refresh.mutate({ refreshToken }), client().auth.refresh.mutate({ refreshToken })]);
+    expect(b.refreshToken).toBe(a.refreshToken);
+    expect(b.accessToken).toBe(a.accessToken);
+    expect(a.refreshToken).not.toBe(refreshToken);
+    expect((await client({ token: a.accessToken }).users.me.query()).id).toBe(a.user.id);
+    await client().auth.refresh.mutate({ refreshToken: a.refreshToken });
+  });
+
+  it("count a rotated token presented after the grace window as reuse, revoking the session", async () => {
+    const { refreshToken } = await signup();
+    const next = await client().auth.refresh.mutate({ refreshToken });
+    await server.database.db.refreshToken.update({
+      where: { tokenHash: createHash("sha256").update(refreshToken).digest("hex") },
+      // Long past the grace window (seconds).
+      data: { rotatedAt: new Date(Date.now() - 60 * 60_000) },
+    });
+    expect((await failure(client().auth.refresh.mutate({ refreshToken }))).data?.appCode).toBe("refresh_token_reused");
+    expect((await failure(client().auth.refresh.mutate({ refreshToken: next.refreshToken }))).data?.code).toBe("UNAUTHORIZED");
+    expect((await failure(client({ token: next.accessToken }).users.me.query())).data?.code).toBe("UNAUTHORIZED");
   });
 
   it("stop at the session's absolute lifetime and sliding expiry", async () => {

@@ -5,11 +5,11 @@ import { startTestServer, type TestServer } from "./testing.js";
 
 let first: TestServer;
 let second: TestServer;
+// A bcrypt cost at which a password check takes tens of milliseconds: long enough to tell an
+// attempt refused before its check from one answered after it.
+const settings = { REDIS_URL: "redis://127.0.0.1:6379", BCRYPT_COST: "10" };
 beforeAll(async () => {
-  [first, second] = await Promise.all([
-    startTestServer({ REDIS_URL: "redis://127.0.0.1:6379" }),
-    startTestServer({ REDIS_URL: "redis://127.0.0.1:6379" }),
-  ]);
+  [first, second] = await Promise.all([startTestServer(settings), startTestServer(settings)]);
 });
 afterAll(async () => {
   await Promise.all([first?.close(), second?.close()]);
@@ -34,4 +34,21 @@ it("counts failed logins for one account across two instances sharing Redis", as
   expect(statuses).toEqual([401, 401, 401, 401, 401]);
   expect(await login(first, email, "10.77.1.1")).toBe(429);
   expect(await login(second, email, "10.77.1.2")).toBe(429);
+});
+
+it("checks at most 5 of 10 parallel wrong passwords for one account spread over both instances", async () => {
+  const email = `parallel-${randomUUID()}@example.com`;
+  // In the order the answers arrive.
+  const answered: number[] = [];
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, attempt) => {
+      answered.push(await login(attempt % 2 ? first : second, email, `10.78.0.${attempt + 1}`));
+    }),
+  );
+  expect([...answered].sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+  // Five attempts took the five points before their check; the others were refused without one, so
+  // they answered before any check finished. Counted after the check, all ten were checked and
+  // every refusal came after a check (the first answer was a 401).
+  expect(answered.slice(0, 5)).toEqual([429, 429, 429, 429, 429]);
+  expect(await login(first, email, "10.78.1.1")).toBe(429);
 });

@@ -1,17 +1,15 @@
 // Sign-up, sign-in, sessions and password recovery. Plain functions over the database; the router
 // turns their results into cookies and responses.
-import type { Db, Prisma } from "@meetmind/db";
-import { enqueueEmail } from "../email/outbox.js";
-import { passwordReset, verifyEmail as verifyEmailTemplate } from "../email/templates.js";
+import type { Db } from "@meetmind/db";
 import { ConflictError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 import type { AppServices } from "../services.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
+import { queueAuthEmail, sendVerification, type AuthEmailKind, type LinkTerms } from "./emails.js";
 import { createSession, revokeAllSessions, revokeSession, rotateRefreshToken, type IssuedSession } from "./sessions.js";
-import { generateOpaqueToken, hashToken } from "./tokens.js";
+import { hashToken } from "./tokens.js";
 
-type Tx = Prisma.TransactionClient;
-export type AuthDeps = Pick<AppServices, "settings" | "tokens" | "passwords" | "limits" | "sessions" | "emailQueued">;
+export type AuthDeps = Pick<AppServices, "settings" | "tokens" | "passwords" | "limits" | "sessions" | "emailQueued" | "jobsQueued">;
 
 export interface RequestInfo {
   ip: string | null;
@@ -32,7 +30,7 @@ const HOUR_MS = 60 * 60 * 1000;
 async function authResult(db: Db, deps: AuthDeps, session: IssuedSession): Promise<AuthResult> {
   const [user, access] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: session.userId }, select: publicUserSelect }),
-    deps.tokens.sign({ userId: session.userId, sessionId: session.sessionId }),
+    deps.tokens.sign({ userId: session.userId, sessionId: session.sessionId }, session.access),
   ]);
   return {
     user: toPublicUser(user),
@@ -44,23 +42,10 @@ async function authResult(db: Db, deps: AuthDeps, session: IssuedSession): Promi
   };
 }
 
-/** Replaces any outstanding verification links with a new one, and queues the email. */
-async function sendVerification(tx: Tx, deps: AuthDeps, user: { id: string; email: string; fullName: string | null }) {
-  await tx.emailVerificationToken.updateMany({
-    where: { userId: user.id, usedAt: null, expiresAt: { gt: new Date() } },
-    data: { expiresAt: new Date() },
-  });
-  const token = generateOpaqueToken();
-  await tx.emailVerificationToken.create({
-    data: {
-      userId: user.id,
-      email: user.email,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(Date.now() + deps.settings.verificationTtlHours * HOUR_MS),
-    },
-  });
-  const link = `${deps.settings.appUrl}/verify-email?token=${token}`;
-  await enqueueEmail(tx, { to: user.email, template: "verify_email", ...verifyEmailTemplate({ name: user.fullName, link }) });
+function linkTerms(deps: AuthDeps, kind: AuthEmailKind): LinkTerms {
+  const { settings } = deps;
+  const ttlMs = kind === "verify_email" ? settings.verificationTtlHours * HOUR_MS : settings.resetTtlMinutes * 60_000;
+  return { appUrl: settings.appUrl, ttlMs };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -85,7 +70,7 @@ export async function signup(
         data: { email: input.email, passwordHash, fullName: input.fullName ?? null },
         select: { id: true, email: true, fullName: true },
       });
-      await sendVerification(tx, deps, user);
+      await sendVerification(tx, linkTerms(deps, "verify_email"), user);
       return createSession(tx, deps.settings.session, { userId: user.id, ip: input.ip, userAgent: input.userAgent });
     });
   } catch (error) {
@@ -113,23 +98,37 @@ export async function verifyEmail(db: Db, input: { token: string }): Promise<{ e
   return { email: token.email };
 }
 
-/** Same answer whether or not the address has an account: nothing to learn from it. */
+/**
+ * Same answer, after the same work, whether or not the address has an account: nothing to learn
+ * from it. The job (auth/emails.ts) decides whether anything is sent.
+ */
 export async function resendVerification(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
   if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
   await deps.limits.consume("emailAction", `verify:${input.email}`);
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, email: true, fullName: true, emailVerifiedAt: true, isActive: true },
-  });
-  if (!user || user.emailVerifiedAt || !user.isActive) return;
-  await db.$transaction((tx) => sendVerification(tx, deps, user));
-  deps.emailQueued();
+  await queueAuthEmail(db, { kind: "verify_email", email: input.email, ...linkTerms(deps, "verify_email") });
+  deps.jobsQueued();
 }
 
-async function ensureNotLocked(deps: AuthDeps, limit: "loginAccount" | "loginIp", key: string): Promise<void> {
-  const { remaining, retryAfterSeconds } = await deps.limits.peek(limit, key);
-  if (remaining <= 0) {
-    throw new RateLimitedError(retryAfterSeconds ?? 60, "Too many failed sign-in attempts; try again later");
+/**
+ * Takes one attempt from the account's and the address's sign-in limits before the password is
+ * checked. Both stores count atomically, so of N parallel attempts at most the limit get as far as
+ * bcrypt and the rest are refused here; counting after the check would let all N through.
+ */
+async function reserveLoginAttempt(deps: AuthDeps, accountKey: string, ip: string | null): Promise<void> {
+  try {
+    if (ip) await deps.limits.consume("loginIp", ip);
+    try {
+      await deps.limits.consume("loginAccount", accountKey);
+    } catch (error) {
+      // Refused before any password check: nothing for the address to answer for.
+      if (ip) await deps.limits.refund("loginIp", ip);
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof RateLimitedError) {
+      throw new RateLimitedError(error.retryAfterSeconds, "Too many failed sign-in attempts; try again later");
+    }
+    throw error;
   }
 }
 
@@ -139,26 +138,27 @@ export async function login(
   input: { email: string; password: string } & RequestInfo,
 ): Promise<AuthResult> {
   const accountKey = input.email;
-  // A locked account or address is refused before spending a bcrypt compare on it.
-  await Promise.all([
-    ensureNotLocked(deps, "loginAccount", accountKey),
-    input.ip ? ensureNotLocked(deps, "loginIp", input.ip) : undefined,
-  ]);
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, passwordHash: true, isActive: true },
-  });
-  // Unknown users are compared against a dummy hash: same work, same answer, same timing.
-  const ok = await deps.passwords.verify(input.password, user?.passwordHash ?? null);
-  if (!user || !ok) {
-    await Promise.all([
-      deps.limits.consume("loginAccount", accountKey),
-      input.ip ? deps.limits.consume("loginIp", input.ip) : undefined,
-    ]);
-    throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
+  await reserveLoginAttempt(deps, accountKey, input.ip);
+  let user: { id: string; passwordHash: string | null; isActive: boolean } | null;
+  let ok: boolean;
+  try {
+    user = await db.user.findUnique({
+      where: { email: input.email },
+      select: { id: true, passwordHash: true, isActive: true },
+    });
+    // Unknown users are compared against a dummy hash: same work, same answer, same timing.
+    ok = await deps.passwords.verify(input.password, user?.passwordHash ?? null);
+  } catch (error) {
+    // No verdict on the password (say, the database is down): retrying must not lock the account.
+    await Promise.allSettled([deps.limits.refund("loginAccount", accountKey), input.ip ? deps.limits.refund("loginIp", input.ip) : undefined]);
+    throw error;
   }
+  // A failure keeps the attempt it reserved.
+  if (!user || !ok) throw new UnauthorizedError("Invalid email or password", "invalid_credentials");
+  // The limits count failures: the right password gives the address its attempt back and starts
+  // the account's count over.
+  await Promise.all([deps.limits.reset("loginAccount", accountKey), input.ip ? deps.limits.refund("loginIp", input.ip) : undefined]);
   if (!user.isActive) throw new UnauthorizedError("This account is deactivated", "account_deactivated");
-  await deps.limits.reset("loginAccount", accountKey);
   const session = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
     return createSession(tx, deps.settings.session, { userId: user.id, ip: input.ip, userAgent: input.userAgent });
@@ -204,29 +204,12 @@ export async function logoutAll(db: Db, deps: AuthDeps, input: { userId: string 
   deps.sessions.forget(await revokeAllSessions(db, { userId: input.userId, reason: "logout_all" }));
 }
 
+/** As resendVerification: the same work for every address, the account's part in a job. */
 export async function requestPasswordReset(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
   if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
   await deps.limits.consume("emailAction", `reset:${input.email}`);
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, email: true, fullName: true, isActive: true },
-  });
-  if (!user || !user.isActive) return;
-  const token = generateOpaqueToken();
-  await db.$transaction(async (tx) => {
-    // One live link at a time: an older email is dead once a newer one is asked for.
-    await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { expiresAt: new Date() } });
-    await tx.passwordResetToken.create({
-      data: {
-        userId: user.id,
-        tokenHash: hashToken(token),
-        expiresAt: new Date(Date.now() + deps.settings.resetTtlMinutes * 60_000),
-      },
-    });
-    const link = `${deps.settings.appUrl}/reset-password?token=${token}`;
-    await enqueueEmail(tx, { to: user.email, template: "password_reset", ...passwordReset({ name: user.fullName, link }) });
-  });
-  deps.emailQueued();
+  await queueAuthEmail(db, { kind: "password_reset", email: input.email, ...linkTerms(deps, "password_reset") });
+  deps.jobsQueued();
 }
 
 export async function resetPassword(db: Db, deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {

@@ -1,10 +1,13 @@
 // Login sessions and their refresh tokens. A session is one signed-in device; its refresh token is
 // opaque, stored hashed, and rotated on every use. Presenting a token that was already rotated
 // means it was copied: the whole session is revoked (OAuth 2.0 Security BCP, refresh token reuse).
+// Except just after a rotation: a client that sent two refreshes at once (two tabs, a retry after a
+// lost answer) presents the same token twice, and within REFRESH_REUSE_GRACE_MS the second gets the
+// answer the first got instead of losing the session (Auth0's and GoTrue's "reuse interval").
 import { LRUCache } from "lru-cache";
 import type { Db, Prisma } from "@meetmind/db";
 import { UnauthorizedError } from "../errors.js";
-import { generateOpaqueToken, hashToken } from "./tokens.js";
+import { generateOpaqueToken, hashToken, openSealedToken, sealToken } from "./tokens.js";
 
 export interface SessionSettings {
   refreshTtlDays: number;
@@ -13,19 +16,42 @@ export interface SessionSettings {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How long after a rotation the rotated token still gets the same answer, rather than counting as
+ * reuse. Long enough for concurrent requests and a quick retry; short, because anyone holding the
+ * old token gets the new one during it.
+ */
+export const REFRESH_REUSE_GRACE_MS = 10_000;
+
 export interface IssuedSession {
   sessionId: string;
   userId: string;
   refreshToken: string;
   refreshExpiresAt: Date;
+  /**
+   * Set for a rotation: what the access token issued with it is made from, so the same rotation
+   * answered twice (the grace window) answers the same access token too.
+   */
+  access?: { id: string; issuedAt: Date };
 }
 
 type Tx = Prisma.TransactionClient;
 
-async function issueRefreshToken(tx: Tx, sessionId: string, expiresAt: Date): Promise<{ id: string; token: string }> {
+/** A new refresh token; after a rotation, also sealed under the token it replaces (see the schema). */
+async function issueRefreshToken(
+  tx: Tx,
+  sessionId: string,
+  expiresAt: Date,
+  predecessor?: { id: string; token: string },
+): Promise<{ id: string; token: string }> {
   const token = generateOpaqueToken();
   const row = await tx.refreshToken.create({
-    data: { sessionId, tokenHash: hashToken(token), expiresAt },
+    data: {
+      sessionId,
+      tokenHash: hashToken(token),
+      expiresAt,
+      sealedForPredecessor: predecessor ? sealToken(predecessor.token, token, predecessor.id) : null,
+    },
     select: { id: true },
   });
   return { id: row.id, token };
@@ -62,6 +88,64 @@ export class RefreshReuseError extends UnauthorizedError {
   }
 }
 
+const presentedSelect = {
+  id: true,
+  rotatedAt: true,
+  expiresAt: true,
+  replacedBy: { select: { id: true, tokenHash: true, expiresAt: true, rotatedAt: true, sealedForPredecessor: true } },
+  session: {
+    select: {
+      id: true,
+      userId: true,
+      revokedAt: true,
+      expiresAt: true,
+      absoluteExpiresAt: true,
+      user: { select: { isActive: true } },
+    },
+  },
+} as const;
+
+type PresentedToken = Prisma.RefreshTokenGetPayload<{ select: typeof presentedSelect }>;
+
+function findPresented(db: Db, presented: string): Promise<PresentedToken | null> {
+  return db.refreshToken.findUnique({ where: { tokenHash: hashToken(presented) }, select: presentedSelect });
+}
+
+function sessionLive(session: PresentedToken["session"], now: Date): boolean {
+  return !session.revokedAt && session.user.isActive && session.expiresAt > now && session.absoluteExpiresAt > now;
+}
+
+/**
+ * The answer already given for a token rotated moments ago, when it is presented again: within the
+ * grace window, while the session is live and the new token unused. Only the same session can get
+ * it (the new token is that session's), and only by presenting the old token (it opens the seal).
+ * Null otherwise: the presentation is reuse.
+ */
+function repeatRotation(found: PresentedToken, presented: string, now: Date): IssuedSession | null {
+  const { rotatedAt, replacedBy: next, session } = found;
+  if (!rotatedAt || now.getTime() - rotatedAt.getTime() > REFRESH_REUSE_GRACE_MS) return null;
+  // Rotated again since (its seal is cleared then): the old token is two steps behind, which a
+  // client racing with itself does not do.
+  if (!next || next.rotatedAt || !next.sealedForPredecessor || next.expiresAt <= now || !sessionLive(session, now)) return null;
+  const token = openSealedToken(presented, next.sealedForPredecessor, found.id);
+  if (token === null || hashToken(token) !== next.tokenHash) return null;
+  return {
+    sessionId: session.id,
+    userId: session.userId,
+    refreshToken: token,
+    refreshExpiresAt: next.expiresAt,
+    access: { id: next.id, issuedAt: rotatedAt },
+  };
+}
+
+/** A rotated token presented again: the same answer within the grace window, else reuse. */
+async function presentedAgain(db: Db, found: PresentedToken, presented: string, now: Date): Promise<IssuedSession> {
+  const repeated = repeatRotation(found, presented, now);
+  if (repeated) return repeated;
+  await revokeSession(db, { sessionId: found.session.id, reason: "refresh_token_reused" });
+  throw new RefreshReuseError();
+}
+
 /** Exchanges a refresh token for a new one (and the session it belongs to). */
 export async function rotateRefreshToken(
   db: Db,
@@ -69,34 +153,12 @@ export async function rotateRefreshToken(
   presented: string,
 ): Promise<IssuedSession> {
   const invalid = () => new UnauthorizedError("Invalid or expired refresh token", "invalid_refresh_token");
-  const found = await db.refreshToken.findUnique({
-    where: { tokenHash: hashToken(presented) },
-    select: {
-      id: true,
-      rotatedAt: true,
-      expiresAt: true,
-      session: {
-        select: {
-          id: true,
-          userId: true,
-          revokedAt: true,
-          expiresAt: true,
-          absoluteExpiresAt: true,
-          user: { select: { isActive: true } },
-        },
-      },
-    },
-  });
+  const found = await findPresented(db, presented);
   if (!found) throw invalid();
   const { session } = found;
-  if (found.rotatedAt) {
-    await revokeSession(db, { sessionId: session.id, reason: "refresh_token_reused" });
-    throw new RefreshReuseError();
-  }
   const now = new Date();
-  if (session.revokedAt || !session.user.isActive || found.expiresAt <= now || session.expiresAt <= now || session.absoluteExpiresAt <= now) {
-    throw invalid();
-  }
+  if (found.rotatedAt) return presentedAgain(db, found, presented, now);
+  if (!sessionLive(session, now) || found.expiresAt <= now) throw invalid();
 
   // Sliding expiry, never past the session's absolute lifetime.
   const expiresAt = new Date(Math.min(now.getTime() + settings.refreshTtlDays * DAY_MS, session.absoluteExpiresAt.getTime()));
@@ -104,19 +166,27 @@ export async function rotateRefreshToken(
     // Conditional: of two concurrent refreshes with the same token, exactly one wins.
     const claimed = await tx.refreshToken.updateMany({
       where: { id: found.id, rotatedAt: null },
-      data: { rotatedAt: now },
+      data: { rotatedAt: now, sealedForPredecessor: null },
     });
     if (claimed.count === 0) return null;
-    const next = await issueRefreshToken(tx, session.id, expiresAt);
+    const next = await issueRefreshToken(tx, session.id, expiresAt, { id: found.id, token: presented });
     await tx.refreshToken.update({ where: { id: found.id }, data: { replacedById: next.id } });
     await tx.activeSession.update({ where: { id: session.id }, data: { expiresAt, lastUsedAt: now } });
     return next;
   });
   if (!rotated) {
-    await revokeSession(db, { sessionId: session.id, reason: "refresh_token_reused" });
-    throw new RefreshReuseError();
+    // The other refresh has committed (our update waited for its lock): read what it did.
+    const winner = await findPresented(db, presented);
+    if (!winner) throw invalid();
+    return presentedAgain(db, winner, presented, new Date());
   }
-  return { sessionId: session.id, userId: session.userId, refreshToken: rotated.token, refreshExpiresAt: expiresAt };
+  return {
+    sessionId: session.id,
+    userId: session.userId,
+    refreshToken: rotated.token,
+    refreshExpiresAt: expiresAt,
+    access: { id: rotated.id, issuedAt: now },
+  };
 }
 
 /** Revoked sessions are told apart from live ones within this long on every server instance. */

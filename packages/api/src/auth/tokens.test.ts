@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@meetmind/config";
-import { createAccessTokens, generateOpaqueToken, hashToken } from "./tokens.js";
+import { createAccessTokens, generateOpaqueToken, hashToken, openSealedToken, sealToken } from "./tokens.js";
 
 const subject = { userId: "0190d6a0-0000-7000-8000-000000000001", sessionId: "0190d6a0-0000-7000-8000-000000000002" };
 
@@ -50,6 +50,18 @@ describe("access tokens", () => {
     });
   }
 
+  it("signs the same token again given the same id and issue time (a repeated refresh answer)", async () => {
+    for (const settings of [parseEnv({ NODE_ENV: "test" }), await keyPairSettings("EdDSA"), await keyPairSettings("RS256")]) {
+      const tokens = await createAccessTokens(settings);
+      const options = { id: "0190d6a0-0000-7000-8000-0000000000aa", issuedAt: new Date(Date.now() - 3_500) };
+      const first = await tokens.sign(subject, options);
+      expect(await tokens.sign(subject, options)).toEqual(first);
+      expect(first.expiresAt.getTime()).toBe(options.issuedAt.getTime() + 15 * 60_000);
+      await expect(tokens.verify(first.token)).resolves.toEqual(subject);
+      expect((await tokens.sign(subject)).token).not.toBe((await tokens.sign(subject)).token);
+    }
+  });
+
   it("refuses a key-pair algorithm without the keys at startup", () => {
     expect(() => parseEnv({ JWT_ALGORITHM: "EdDSA" })).toThrow(/JWT_PRIVATE_KEY, JWT_PUBLIC_KEY: both are required/);
   });
@@ -62,5 +74,22 @@ describe("opaque tokens", () => {
     expect(generateOpaqueToken()).not.toBe(token);
     expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
     expect(hashToken(token)).not.toContain(token);
+  });
+});
+
+describe("sealed tokens", () => {
+  it("open only with the sealing token and the same context", () => {
+    const [key, secret] = [generateOpaqueToken(), generateOpaqueToken()];
+    const sealed = sealToken(key, secret, "row-1");
+    expect(sealed).not.toContain(secret);
+    expect(sealToken(key, secret, "row-1")).not.toBe(sealed); // a fresh IV each time
+    expect(openSealedToken(key, sealed, "row-1")).toBe(secret);
+    expect(openSealedToken(generateOpaqueToken(), sealed, "row-1")).toBeNull();
+    expect(openSealedToken(hashToken(key), sealed, "row-1")).toBeNull();
+    expect(openSealedToken(key, sealed, "row-2")).toBeNull();
+    const tampered = Buffer.from(sealed, "base64url");
+    tampered[20]! ^= 1;
+    expect(openSealedToken(key, tampered.toString("base64url"), "row-1")).toBeNull();
+    expect(openSealedToken(key, "short", "row-1")).toBeNull();
   });
 });

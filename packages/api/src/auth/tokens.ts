@@ -1,6 +1,6 @@
 // Access tokens: short-lived JWTs made and checked with jose. HS256 with a shared secret by
 // default; EdDSA or RS256 with a key pair, whose public half is served as a JWKS.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -25,8 +25,19 @@ export interface AccessTokenSubject {
   sessionId: string;
 }
 
+/**
+ * Pins what sign() would otherwise make up: the same subject, id and issue time give the same token
+ * (all three algorithms sign deterministically), so a repeated answer can repeat the token.
+ */
+export interface SignOptions {
+  /** The token's unique id (jti); random by default. */
+  id?: string;
+  /** iat, and the start of its lifetime; now by default. */
+  issuedAt?: Date;
+}
+
 export interface AccessTokens {
-  sign(subject: AccessTokenSubject): Promise<{ token: string; expiresAt: Date }>;
+  sign(subject: AccessTokenSubject, options?: SignOptions): Promise<{ token: string; expiresAt: Date }>;
   /** Throws UnauthorizedError for anything but a valid, unexpired token of ours. */
   verify(token: string): Promise<AccessTokenSubject>;
   /** The public keys for `/.well-known/jwks.json`; empty with a shared secret. */
@@ -56,16 +67,17 @@ export async function createAccessTokens(settings: TokenSettings): Promise<Acces
   }
 
   return {
-    async sign({ userId, sessionId }) {
-      const expiresAt = new Date(Date.now() + settings.ACCESS_TOKEN_TTL_SECONDS * 1000);
+    async sign({ userId, sessionId }, options = {}) {
+      const issuedAt = options.issuedAt ?? new Date();
+      const expiresAt = new Date(issuedAt.getTime() + settings.ACCESS_TOKEN_TTL_SECONDS * 1000);
       const token = await new SignJWT({ sid: sessionId })
         // A unique id: two tokens for one session in the same second still differ.
-        .setJti(randomUUID())
+        .setJti(options.id ?? randomUUID())
         .setProtectedHeader({ alg: algorithm, typ: "JWT", ...(kid ? { kid } : {}) })
         .setSubject(userId)
         .setIssuer(settings.JWT_ISSUER)
         .setAudience(settings.JWT_AUDIENCE)
-        .setIssuedAt()
+        .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
         .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
         .sign(signingKey);
       return { token, expiresAt };
@@ -99,4 +111,36 @@ export function generateOpaqueToken(): string {
 /** Tokens are stored only as their SHA-256, so a database leak does not leak usable tokens. */
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
+}
+
+// Sealing one opaque token under another (the refresh reuse grace window): AES-256-GCM with a key
+// derived by HKDF from the sealing token's 256 random bits. The sealing token is stored only as its
+// SHA-256, a different function of it, so what is stored never yields the key.
+const SEAL_INFO = "meetmind opaque token seal v1";
+const SEAL_IV_BYTES = 12;
+const SEAL_TAG_BYTES = 16;
+
+function sealKey(token: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", token, Buffer.alloc(0), SEAL_INFO, 32));
+}
+
+/** Encrypts `secret` so that only a holder of `key` can read it; `context` must match on opening. */
+export function sealToken(key: string, secret: string, context: string): string {
+  const iv = randomBytes(SEAL_IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", sealKey(key), iv).setAAD(Buffer.from(context));
+  const body = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
+}
+
+/** The sealed secret, or null when `key` or `context` is not the one it was sealed with. */
+export function openSealedToken(key: string, sealed: string, context: string): string | null {
+  const bytes = Buffer.from(sealed, "base64url");
+  if (bytes.length <= SEAL_IV_BYTES + SEAL_TAG_BYTES) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", sealKey(key), bytes.subarray(0, SEAL_IV_BYTES)).setAAD(Buffer.from(context));
+    decipher.setAuthTag(bytes.subarray(bytes.length - SEAL_TAG_BYTES));
+    return Buffer.concat([decipher.update(bytes.subarray(SEAL_IV_BYTES, bytes.length - SEAL_TAG_BYTES)), decipher.final()]).toString("utf8");
+  } catch {
+    return null;
+  }
 }

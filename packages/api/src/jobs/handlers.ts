@@ -3,6 +3,7 @@ import type { Db } from "@meetmind/db";
 import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import type { AiProvider } from "../ai/provider.js";
 import { EMBEDDINGS_QUEUE, runEmbeddingsJob } from "../askmind/vector.js";
+import { AUTH_EMAIL_QUEUE, runAuthEmailJob } from "../auth/emails.js";
 import type { Logger } from "../logger.js";
 import { runSummaryJob } from "../summaries/job.js";
 import { SUMMARY_QUEUE } from "../summaries/service.js";
@@ -19,6 +20,7 @@ export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
   const { embeddings } = deps;
   return {
     [SUMMARY_QUEUE]: (payload, context) => runSummaryJob(deps, payload, context),
+    [AUTH_EMAIL_QUEUE]: (payload, context) => runAuthEmailJob(deps.db, payload, context),
     ...(embeddings ? { [EMBEDDINGS_QUEUE]: (payload, context) => runEmbeddingsJob({ ...deps, embeddings }, payload, context) } : {}),
   } satisfies Record<string, JobHandler>;
 }

@@ -142,6 +142,25 @@ describe.each([
     await rl.consume("loginAccount", account);
   });
 
+  it.skipIf(skip)("refund gives consumed points back", async () => {
+    const rl = await limiter();
+    const ip = key();
+    for (let i = 0; i < 3; i++) await rl.consume("loginIp", ip);
+    await rl.refund("loginIp", ip);
+    expect(await rl.peek("loginIp", ip)).toEqual({ remaining: 1, retryAfterSeconds: null });
+    await rl.consume("loginIp", ip);
+    await expect(rl.consume("loginIp", ip)).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(rl.refund("loginIp", ip, 0)).rejects.toThrow(/points/);
+  });
+
+  it.skipIf(skip)("counts concurrent consumes atomically: exactly the limit succeed", async () => {
+    const rl = await limiter({ limits: { loginIp: { points: 5, durationSeconds: 60 } } });
+    const ip = key();
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => rl.consume("loginIp", ip)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(RateLimitedError);
+  });
+
   it.skipIf(skip)("peek reports without consuming", async () => {
     const rl = await limiter();
     const account = key();

@@ -19,7 +19,7 @@ export interface LimitSpec {
 
 /** Defaults; `createRateLimiter({ limits })` overrides any field of any limit. */
 export const DEFAULT_LIMITS = {
-  /** Failed logins per account (normalised email). Peek before the password check. */
+  /** Failed logins per account (normalised email). Consumed before the password check, refunded on success. */
   loginAccount: { points: 5, durationSeconds: 15 * 60, blockSeconds: 15 * 60 },
   /** Failed logins per client IP, across accounts (credential stuffing). */
   loginIp: { points: 30, durationSeconds: 15 * 60 },
@@ -48,9 +48,14 @@ export interface RateLimitStatus {
 export interface RateLimiter {
   /** Where counts live. "redis" still falls back to memory while Redis is unreachable. */
   readonly store: "memory" | "redis";
-  /** Counts `points` against `key`; throws RateLimitedError when that goes over the limit. */
+  /**
+   * Counts `points` against `key`; throws RateLimitedError when that goes over the limit. Atomic in
+   * either store: of N concurrent calls, only as many as there are points left succeed.
+   */
   consume(limit: LimitName, key: string, points?: number): Promise<void>;
-  /** The key's state without consuming anything, e.g. to refuse a locked account before bcrypt. */
+  /** Gives back points consumed earlier, e.g. an attempt reserved up front that turned out not to count. */
+  refund(limit: LimitName, key: string, points?: number): Promise<void>;
+  /** The key's state without consuming anything. */
   peek(limit: LimitName, key: string): Promise<RateLimitStatus>;
   /** Forgets the key's count, e.g. failed logins after a successful one. */
   reset(limit: LimitName, key: string): Promise<void>;
@@ -136,6 +141,11 @@ class InsuranceLimiter extends RateLimiterMemory {
     return super.block(...args);
   }
 
+  override reward(...args: Parameters<RateLimiterMemory["reward"]>): Promise<RateLimiterRes> {
+    this.warn();
+    return super.reward(...args);
+  }
+
   override delete(...args: Parameters<RateLimiterMemory["delete"]>): Promise<boolean> {
     this.warn();
     return super.delete(...args);
@@ -217,11 +227,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       }
       throw error;
     }
-    // The library blocks only on the request that goes over; callers that peek first (logins)
-    // never make that request, so the lock starts when the last point is used instead.
+    // The library blocks only on the request that goes over, which may never come (a caller that
+    // stops once nothing remains), so the lock starts when the last point is used instead.
     if (spec.blockSeconds && result.remainingPoints === 0) {
       await limiter.block(key, spec.blockSeconds);
     }
+  }
+
+  async function refund(limit: LimitName, key: string, points = 1): Promise<void> {
+    checkKey(key);
+    if (!Number.isInteger(points) || points < 1) throw new Error("points must be a positive integer");
+    await entryFor(limit).limiter.reward(key, points);
   }
 
   async function peek(limit: LimitName, key: string): Promise<RateLimitStatus> {
@@ -266,7 +282,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return closing;
   }
 
-  return { store: redis ? "redis" : "memory", consume, peek, reset, ready, close };
+  return { store: redis ? "redis" : "memory", consume, refund, peek, reset, ready, close };
 }
 
 function connectRedis(url: string, log: Logger): Redis {
