@@ -91,8 +91,8 @@ it(`imports ${TURNS.toLocaleString("en-US")} turns in the background while small
   const sorted = [...probes].sort((a, b) => a - b);
   const slowest = sorted.at(-1) ?? 0;
   const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
-  expect(probes.length).toBeGreaterThan(10);
   expect(slowest, `slowest of ${probes.length} reads during the import (p99 ${p99.toFixed(0)} ms)`).toBeLessThan(MAX_PROBE_MS);
+  expect(probes.length).toBeGreaterThan(10);
 
   expect(imported).toMatchObject({ version: 2, status: "importing", segmentCount: TURNS });
   expect(whileImporting.transcript.version).toBe(1);
