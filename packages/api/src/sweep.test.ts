@@ -1,13 +1,13 @@
 // The cross-tenant sweep: every workspace-scoped procedure, called by a member of workspace B
 // against workspace A, answers NOT_FOUND and changes nothing; and every procedure a viewer may not
 // use answers a viewer FORBIDDEN and changes nothing. New procedures are swept automatically.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "./context.js";
 import { appRouter } from "./root.js";
 import type { AppServices } from "./services.js";
+import { databaseFingerprint, type DatabaseFingerprint } from "./testing/fingerprint.js";
 import { createTestServices } from "./testing/services.js";
 import { notWorkspaceScoped, tenantFixtures } from "./testing/tenant-fixtures.js";
 import { createWorld, type World } from "./testing/world.js";
@@ -17,35 +17,19 @@ import { can } from "./workspaces/permissions.js";
 let database: TestDatabase;
 let services: AppServices & { close(): Promise<void> };
 let world: World;
-let sql: pg.Client;
-let tables: string[];
+let fingerprints: DatabaseFingerprint;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   services = await createTestServices(database.db);
   world = await createWorld(database.db);
-  sql = new pg.Client({ connectionString: database.url });
-  await sql.connect();
-  const result = await sql.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
-  );
-  tables = result.rows.map((row) => row.table_name);
+  fingerprints = await databaseFingerprint(database.url);
 });
 afterAll(async () => {
-  await sql.end();
+  await fingerprints.close();
   await services.close();
   await database.close();
 });
-
-/** A digest of every row of every table: equal digests, nothing written. */
-async function fingerprint(): Promise<string> {
-  // Table names come from the catalog above, never from input.
-  const query = tables
-    .map((table) => `SELECT '${table}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x`)
-    .join(" UNION ALL ");
-  const { rows } = await sql.query<{ t: string; h: string }>(query);
-  return rows.map((row) => `${row.t}:${row.h}`).join("\n");
-}
 
 interface ProcedureInfo {
   path: string;
@@ -71,13 +55,13 @@ async function call(user: AuthUser, path: string, input: unknown): Promise<unkno
 }
 
 async function expectRefused(user: AuthUser, path: string, input: unknown, code: "NOT_FOUND" | "FORBIDDEN") {
-  const before = await fingerprint();
+  const before = await fingerprints.take();
   const outcome = await call(user, path, input).then(
     (value) => ({ ok: true as const, value }),
     (error: { code?: string; message?: string }) => ({ ok: false as const, code: error.code, message: error.message }),
   );
   expect({ path, outcome }).toEqual({ path, outcome: { ok: false, code, message: expect.any(String) } });
-  expect(await fingerprint(), `${path} changed the database`).toBe(before);
+  expect(await fingerprints.take(), `${path} changed the database`).toBe(before);
 }
 
 describe("the sweep's own coverage", () => {
@@ -129,6 +113,36 @@ describe("cross-tenant access looks like NOT_FOUND and changes nothing", () => {
       }
       // A user in no workspace at all.
       await expectRefused(world.outsider, procedure.path, { ...input, workspaceId: world.a.workspaceId }, "NOT_FOUND");
+    });
+  }
+});
+
+/**
+ * Input keys that carry the id of something in a workspace (other than the workspace itself;
+ * `externalId` is the meeting platform's id, free text to us).
+ */
+const isIdKey = (key: string) => !["workspaceId", "externalId"].includes(key) && (/(Id|Ids)$/.test(key) || key === "scope");
+
+describe("an id from another workspace is NOT_FOUND wherever it appears, alone", () => {
+  it("every id a procedure takes is in its fixture, so each one is probed", () => {
+    const missing = workspaceScoped.flatMap((p) => {
+      const given = Object.keys(tenantFixtures[p.path]?.input(world) ?? {});
+      return p.inputKeys.filter((key) => isIdKey(key) && !given.includes(key)).map((key) => `${p.path}: ${key}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  // B's owner, in B, with B's own ids everywhere but one key, which names A's resource.
+  const swapped = (w: World): World => ({ a: w.b, b: w.a, outsider: w.outsider });
+  for (const procedure of workspaceScoped) {
+    const fixture = tenantFixtures[procedure.path];
+    if (!fixture) continue;
+    it(procedure.path, async () => {
+      const theirs = fixture.input(world);
+      const ours = fixture.input(swapped(world));
+      for (const key of Object.keys(theirs).filter(isIdKey)) {
+        await expectRefused(world.b.owner, procedure.path, { ...ours, [key]: theirs[key], workspaceId: world.b.workspaceId }, "NOT_FOUND");
+      }
     });
   }
 });

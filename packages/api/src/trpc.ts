@@ -85,11 +85,47 @@ const withErrorMapping = t.procedure.use(async ({ next }) => {
   return result;
 });
 
+/** Nesting deeper than this in any input is refused before anything walks it. */
+const MAX_INPUT_DEPTH = 64;
+
+/**
+ * The one place text is checked for NUL (U+0000): Postgres text cannot store it, so a NUL anywhere
+ * in an input (a title, a comment, a transcript file, an object key) is refused as BAD_REQUEST
+ * naming the field, before any handler runs. Iterative, so hostile nesting cannot overflow the stack.
+ */
+function inputProblem(input: unknown): z.core.$ZodIssue | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: input, path: [] }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value, path } = next;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return { code: "custom", path, message: "must not contain NUL characters (\\u0000)", input: undefined };
+    } else if (typeof value === "object" && value !== null) {
+      if (path.length >= MAX_INPUT_DEPTH) return { code: "custom", path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels`, input: undefined };
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes("\u0000")) return { code: "custom", path, message: "keys must not contain NUL characters (\\u0000)", input: undefined };
+        stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+      }
+    }
+  }
+  return null;
+}
+
+/** Refuses such input as zod would (BAD_REQUEST, `invalid_input`, flattened issues). */
+const withCleanInput = withErrorMapping.use(async ({ getRawInput, next }) => {
+  const issue = inputProblem(await getRawInput());
+  if (issue) {
+    const where = issue.path.join(".") || "input";
+    // ZodRealError, unlike ZodError, is an Error, so tRPC keeps it as the cause the formatter reads.
+    throw new TRPCError({ code: "BAD_REQUEST", message: `${where}: ${issue.message}`, cause: new z.ZodRealError([issue]) });
+  }
+  return next();
+});
+
 /**
  * A browser sends our cookies with cross-site requests too; a mutation that rides on them must
  * come from an allowed origin. Requests without an Origin (non-browser clients) carry no such risk.
  */
-const withCsrfCheck = withErrorMapping.use(({ ctx, type, next }) => {
+const withCsrfCheck = withCleanInput.use(({ ctx, type, next }) => {
   const usesCookies = ctx.credentials.via === "cookie" || ctx.credentials.refreshCookie !== null;
   if (type === "mutation" && usesCookies && ctx.origin && !ctx.services.settings.allowedOrigins.includes(ctx.origin)) {
     throw new ForbiddenError("Cross-site request rejected", "csrf_rejected");

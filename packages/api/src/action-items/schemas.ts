@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { pageInput, pageOf } from "../shared/schemas.js";
+import { dayInput, pageInput, pageOf } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const text = z.string().trim().min(1).max(2_000);
 /** A calendar day; stored as midnight UTC. */
-const dueDate = z.iso.date().transform((day) => new Date(`${day}T00:00:00.000Z`));
+const dueDate = dayInput();
 
 export const actionItemStatus = z.enum(["open", "done"]);
 

@@ -4,6 +4,7 @@ import type { Prisma } from "@meetmind/db";
 import { NotFoundError } from "../errors.js";
 import { requireMeeting } from "../meetings/service.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
+import { requireMember } from "../workspaces/members.js";
 import type { WorkspaceScope } from "../workspaces/scope.js";
 
 export const actionItemSelect = {
@@ -29,10 +30,6 @@ export function presentActionItem({ assignee, ...item }: Row) {
   };
 }
 
-async function requireMember(scope: WorkspaceScope, memberId: string): Promise<void> {
-  if (!(await scope.db.workspaceMember.findFirst({ where: { id: memberId }, select: { id: true } }))) throw new NotFoundError("Member");
-}
-
 async function requireSegment(scope: WorkspaceScope, segmentId: string, meetingId: string | undefined): Promise<void> {
   const segment = await scope.db.transcriptSegment.findFirst({ where: { id: segmentId, ...(meetingId ? { meetingId } : {}) }, select: { id: true } });
   if (!segment) throw new NotFoundError("Segment");
@@ -42,6 +39,9 @@ export async function listActionItems(
   scope: WorkspaceScope,
   input: { cursor?: string | undefined; limit: number; meetingId?: string | undefined; assigneeId?: string | undefined; status?: "open" | "done" | undefined },
 ) {
+  // A filter naming something the caller cannot see is NOT_FOUND, not an empty page.
+  if (input.meetingId) await requireMeeting(scope, input.meetingId);
+  if (input.assigneeId) await requireMember(scope, input.assigneeId);
   const rows = await scope.db.actionItem.findMany({
     where: {
       // Items of deleted meetings go with them; items without a meeting always show.

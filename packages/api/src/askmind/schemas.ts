@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageInput, pageOf } from "../shared/schemas.js";
+import { dateInput, pageInput, pageOf } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const sessionId = z.uuid();
@@ -25,8 +25,8 @@ export const askMindScope = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("workspace"),
     /** Meetings dated (scheduled start, else creation) within [from, to]. */
-    from: z.date().optional(),
-    to: z.date().optional(),
+    from: dateInput().optional(),
+    to: dateInput().optional(),
     tag: z.string().trim().toLowerCase().min(1).max(50).optional(),
     /** A workspace member id: only meetings they took part in. */
     participantId: z.uuid().optional(),

@@ -151,7 +151,7 @@ describe("comments", () => {
       mentionMemberIds: [w.memberIds.admin],
     });
     expect(comment).toMatchObject({ segmentId: w.segment.id, mentionedUserIds: [w.admin.id], author: { id: w.member.id } });
-    expect(await codeOf(author.meetings.comments.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, body: "x", mentionMemberIds: ["0190d6a0-0000-7000-8000-000000000000"] }))).toBe("BAD_REQUEST");
+    expect(await codeOf(author.meetings.comments.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, body: "x", mentionMemberIds: ["0190d6a0-0000-7000-8000-000000000000"] }))).toBe("NOT_FOUND");
     expect(await codeOf(author.meetings.comments.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, body: " " }))).toBe("BAD_REQUEST");
 
     const edited = await author.meetings.comments.update({ workspaceId: w.workspaceId, commentId: comment.id, body: "Edited" });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageInput, pageOf } from "../shared/schemas.js";
+import { dateInput, pageInput, pageOf } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const meetingId = z.uuid();
@@ -19,10 +19,10 @@ const meetingFields = {
   description: z.string().trim().max(10_000).nullable(),
   platform: platformSchema,
   status: statusSchema,
-  scheduledStart: z.date().nullable(),
-  scheduledEnd: z.date().nullable(),
-  actualStart: z.date().nullable(),
-  actualEnd: z.date().nullable(),
+  scheduledStart: dateInput().nullable(),
+  scheduledEnd: dateInput().nullable(),
+  actualStart: dateInput().nullable(),
+  actualEnd: dateInput().nullable(),
   externalId: z.string().trim().max(200).nullable(),
   externalUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable(),
   tags: z.array(tag).max(20).transform((tags) => [...new Set(tags)]),
@@ -79,8 +79,8 @@ export const listMeetingsInput = z.object({
   ...pageInput,
   status: statusSchema.optional(),
   /** On the scheduled start (meetings without one: their creation time is not used). */
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: dateInput().optional(),
+  to: dateInput().optional(),
   /** A workspace member id: meetings this person takes part in. */
   participantId: z.uuid().optional(),
   tag: tag.optional(),

@@ -3,6 +3,7 @@
 import { Prisma } from "@meetmind/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
+import { requireMember, requireMembers } from "../workspaces/members.js";
 import type { WorkspaceScope } from "../workspaces/scope.js";
 
 const RESTORE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
@@ -137,6 +138,8 @@ export interface ListMeetingsInput {
 }
 
 export async function listMeetings(scope: WorkspaceScope, input: ListMeetingsInput) {
+  // A member of another workspace is NOT_FOUND, not an empty page.
+  if (input.participantId) await requireMember(scope, input.participantId);
   let matching: string[] | undefined;
   if (input.query) {
     // The stored tsvector is not expressible in Prisma's query API: one parameterised query.
@@ -236,10 +239,7 @@ const commentSelect = {
 
 /** Mentions name workspace members; stored as their user ids (stable if a membership is recreated). */
 async function mentionedUsers(scope: WorkspaceScope, memberIds: string[]): Promise<string[]> {
-  if (memberIds.length === 0) return [];
-  const members = await scope.db.workspaceMember.findMany({ where: { id: { in: memberIds } }, select: { userId: true } });
-  if (members.length !== memberIds.length) throw new ValidationError("Only members of this workspace can be mentioned", "unknown_mention");
-  return members.map((member) => member.userId);
+  return (await requireMembers(scope, memberIds)).map((member) => member.userId);
 }
 
 export async function createComment(
@@ -286,14 +286,12 @@ async function requireComment(scope: WorkspaceScope, commentId: string) {
 
 export async function updateComment(scope: WorkspaceScope, input: { commentId: string; body: string; mentionMemberIds?: string[] | undefined }) {
   const comment = await requireComment(scope, input.commentId);
+  // Every id in the input is resolved before acting on it: one the caller cannot see is NOT_FOUND.
+  const mentionedUserIds = input.mentionMemberIds ? await mentionedUsers(scope, input.mentionMemberIds) : undefined;
   if (comment.authorId !== scope.userId) throw new ForbiddenError("Only its author can edit a comment", "not_author");
   return scope.db.meetingComment.update({
     where: { id: comment.id },
-    data: {
-      body: input.body,
-      editedAt: new Date(),
-      ...(input.mentionMemberIds ? { mentionedUserIds: await mentionedUsers(scope, input.mentionMemberIds) } : {}),
-    },
+    data: { body: input.body, editedAt: new Date(), ...(mentionedUserIds ? { mentionedUserIds } : {}) },
     select: commentSelect,
   });
 }

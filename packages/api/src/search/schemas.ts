@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageOf } from "../shared/schemas.js";
+import { dateInput, pageOf } from "../shared/schemas.js";
 
 /** Longest accepted query, in characters (after trimming). */
 export const SEARCH_QUERY_MAX_CHARS = 500;
@@ -25,9 +25,9 @@ export const searchTranscriptsInput = z
       .transform((ids) => [...new Set(ids)])
       .optional(),
     /** Meetings whose date (scheduled start, else creation time) is at or after `from`... */
-    from: z.date().optional(),
+    from: dateInput().optional(),
     /** ...and at or before `to` (both inclusive, as in meetings.list). */
-    to: z.date().optional(),
+    to: dateInput().optional(),
     /** Only segments whose speaker label is exactly this (case-insensitive), e.g. "Project Manager". */
     speaker: z.string().trim().min(1).max(200).optional(),
     /** `nextCursor` of the previous page of the same search. */

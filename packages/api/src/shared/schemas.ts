@@ -1,5 +1,34 @@
 import { z } from "zod";
 
+/**
+ * The dates we accept: ones that Postgres (timestamptz) and JSON (ISO 8601 with a 4-digit year)
+ * both round-trip. Year 10000 is a valid JS Date that Postgres stores but JSON cannot write back,
+ * so one such date once broke every list it appeared in. Inputs outside are refused with
+ * BAD_REQUEST naming the field.
+ */
+export const MIN_DATE = new Date("1970-01-01T00:00:00.000Z");
+export const MAX_DATE = new Date("9999-12-31T23:59:59.999Z");
+
+/** A date input (superjson sends Dates), bounded to [MIN_DATE, MAX_DATE]. */
+export const dateInput = () =>
+  z
+    .date({ error: "must be a valid date" })
+    .min(MIN_DATE, { error: "must be on or after 1970-01-01" })
+    .max(MAX_DATE, { error: "must be on or before 9999-12-31" });
+
+/** A calendar day `YYYY-MM-DD` in the same bounds, as midnight UTC. */
+export const dayInput = () =>
+  z.iso
+    .date()
+    .transform((day) => new Date(`${day}T00:00:00.000Z`))
+    .pipe(dateInput());
+
+/** Postgres `integer` (int4): the largest version, position or count a column can hold. */
+export const INT4_MAX = 2_147_483_647;
+
+/** A whole number stored in an int4 column (versions, positions). */
+export const int4Input = (min = 0) => z.number().int().min(min).max(INT4_MAX, { error: `must be at most ${INT4_MAX}` });
+
 /** Every list is paginated: an opaque cursor (the last row's id) and a bounded page size. */
 export const pageInput = {
   cursor: z.uuid().optional(),

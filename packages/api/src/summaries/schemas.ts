@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { actionItemOutput } from "../action-items/schemas.js";
+import { int4Input } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const meetingId = z.uuid();
@@ -10,7 +11,7 @@ export const getSummaryInput = z.object({
   workspaceId,
   meetingId,
   /** A specific version; default the latest requested one (which may still be pending). */
-  version: z.number().int().min(1).optional(),
+  version: int4Input(1).optional(),
 });
 
 export const summaryStatus = z.enum(["pending", "running", "done", "failed"]);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { int4Input } from "../shared/schemas.js";
 import { TRANSCRIPT_FORMATS } from "./types.js";
 
 const workspaceId = z.uuid();
@@ -65,9 +66,9 @@ export const getTranscriptInput = z.object({
   workspaceId,
   meetingId,
   /** An older version; the current one by default. */
-  version: z.number().int().min(1).optional(),
+  version: int4Input(1).optional(),
   /** Position to continue after (the previous page's nextCursor). */
-  cursor: z.number().int().min(0).optional(),
+  cursor: int4Input(0).optional(),
   limit: z.number().int().min(1).max(1_000).default(200),
 });
 

@@ -44,6 +44,9 @@ export const workspaceOutput = z.object({
 });
 
 export const memberOutput = z.object({
+  /** The membership's id: what assignees, participants, speakers, mentions and filters take. */
+  memberId: z.string(),
+  /** The user's id: what role changes, removal and ownership transfer take. */
   userId: z.string(),
   email: z.string(),
   fullName: z.string().nullable(),

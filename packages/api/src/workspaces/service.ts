@@ -152,7 +152,7 @@ export async function listMembers(scope: WorkspaceScope, input: { cursor?: strin
   });
   const page = rows.slice(0, input.limit);
   return {
-    items: page.map((m) => ({ userId: m.user.id, email: m.user.email, fullName: m.user.fullName, role: m.role, joinedAt: m.createdAt })),
+    items: page.map((m) => ({ memberId: m.id, userId: m.user.id, email: m.user.email, fullName: m.user.fullName, role: m.role, joinedAt: m.createdAt })),
     nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

@@ -149,11 +149,41 @@ function schemaError(text: string, issues: readonly z.core.$ZodIssue[]): Transcr
   return new TranscriptParseError(line, `${path === "" ? "" : `${path}: `}${issue.message}${more}`, { column, path: path === "" ? undefined : path });
 }
 
+/** A transcript is at most four levels deep; anything far deeper is refused before parsing. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Refuses nesting deeper than MAX_JSON_DEPTH, naming where it happens. One linear scan, no
+ * recursion: the error reporting below (jsonc-parser's tree) recurses per level, and deep enough
+ * nesting (`[[[[…`) would overflow the stack there.
+ */
+function checkDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 92 /* \\ */) i++;
+      else if (char === 34 /* " */) inString = false;
+    } else if (char === 34) {
+      inString = true;
+    } else if (char === 91 /* [ */ || char === 123 /* { */) {
+      if (++depth > MAX_JSON_DEPTH) {
+        const { line, column } = lineAndColumn(text, i);
+        throw new TranscriptParseError(line, `nested more than ${MAX_JSON_DEPTH} levels deep`, { column });
+      }
+    } else if (char === 93 /* ] */ || char === 125 /* } */) {
+      depth--;
+    }
+  }
+}
+
 export function parseJsonTranscript(content: string): JsonTranscript {
   // JSON strings cannot hold raw line breaks, so normalising CRLF/CR changes no value and lets
   // line numbers be counted on "\n" alone.
   const text = stripBom(content).replace(/\r\n?/g, "\n");
   if (text.trim() === "") throw emptyInputError();
+  checkDepth(text);
 
   let data: unknown;
   try {
