@@ -110,10 +110,13 @@ describe("a large import", () => {
     expect(await db.transcript.findFirst({ where: { meetingId, version: 2 }, select: { importSource: true } })).toEqual({ importSource: null });
   });
 
-  it("resumes where it stopped when its worker is interrupted", async () => {
+  it("resumes where it stopped when its worker is interrupted, with the speaker mappings of the current version", async () => {
     const meetingId = await newMeeting();
+    const me = as(w.member);
+    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "A: Hello.\nB: Hi." });
+    await me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "A", memberId: w.memberIds.admin });
     const count = 20_000;
-    const imported = await as(w.member).transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: turns(count) });
+    const imported = await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: turns(count) });
     expect(imported.status).toBe("importing");
 
     const first = worker({ stopGraceMs: 0 });
@@ -130,11 +133,27 @@ describe("a large import", () => {
     expect(stopped.importedSegments).toBeGreaterThan(0);
     expect(stopped.importedSegments).toBeLessThan(count);
     expect(await db.transcriptSegment.count({ where: { transcriptId: imported.id } })).toBe(stopped.importedSegments);
+    // Mapped on the current version while the import was stopped: the rows already written get it too.
+    const guest = await me.meetings.participants.add({ workspaceId: w.workspaceId, meetingId, name: "Guest" });
+    await me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "B", participantId: guest.id });
 
     expect(await worker().runDue()).toBe(1);
     expect(await statusOf(meetingId)).toMatchObject({ status: "ready", isCurrent: true, importedSegments: count });
     const positions = await db.transcriptSegment.aggregate({ where: { transcriptId: imported.id }, _count: true, _min: { position: true }, _max: { position: true } });
     expect(positions).toMatchObject({ _count: count, _min: { position: 0 }, _max: { position: count - 1 } });
+    const people = await db.transcriptSegment.groupBy({
+      by: ["speakerLabel", "speakerMemberId", "speakerParticipantId"],
+      where: { transcriptId: imported.id },
+      _count: true,
+      orderBy: { speakerLabel: "asc" },
+    });
+    expect(people.map((p) => [p.speakerLabel, p.speakerMemberId, p.speakerParticipantId, p._count])).toEqual([
+      ["A", w.memberIds.admin, null, count / 5],
+      ["B", null, guest.id, count / 5],
+      ["C", null, null, count / 5],
+      ["D", null, null, count / 5],
+      ["E", null, null, count / 5],
+    ]);
   });
 
   it("that fails is marked failed with the reason, never current, and its partial segments are removed", async () => {

@@ -99,12 +99,16 @@ export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, payl
     await sleep(Math.min(elapsed, 1_000));
   }
 
-  // Mappings made (or removed) on the current version while the batches ran.
+  // Mappings made (or removed) on the current version while the batches ran; after a resume, also
+  // those an earlier attempt wrote with (it may have seen other mappings than this one).
   const latest = await current();
   if (latest && latest.id === previous?.id) {
     const now = await speakerMappings(db, latest.id);
-    const changed = [...new Set([...mapped.keys(), ...now.keys()])].filter((label) => !sameMapping(mapped.get(label), now.get(label)));
-    for (const label of changed) await remapLabel(db, transcriptId, parsed.count, label, now.get(label));
+    const labels = [...new Set([...mapped.keys(), ...now.keys()])];
+    const resumed = transcript.importedCount > 0;
+    for (const label of labels.filter((label) => resumed || !sameMapping(mapped.get(label), now.get(label)))) {
+      await remapLabel(db, transcriptId, parsed.count, label, now.get(label));
+    }
   }
 
   const becameCurrent = await db.$transaction(async (tx) => {
@@ -128,12 +132,14 @@ export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, payl
 
 /** Sets the person of one speaker label across a version, a window of positions at a time. */
 async function remapLabel(db: Db, transcriptId: string, count: number, label: string | null, person: SpeakerMapping | undefined): Promise<void> {
+  const memberId = person?.speakerMemberId ?? null;
+  const participantId = person?.speakerParticipantId ?? null;
   for (let start = 0; start < count; start += MAX_BATCH_ROWS) {
     await db.$executeRaw`
-      UPDATE transcript_segments
-         SET speaker_member_id = ${person?.speakerMemberId ?? null}::uuid, speaker_participant_id = ${person?.speakerParticipantId ?? null}::uuid
+      UPDATE transcript_segments SET speaker_member_id = ${memberId}::uuid, speaker_participant_id = ${participantId}::uuid
        WHERE transcript_id = ${transcriptId}::uuid AND position >= ${start}::int AND position < ${start + MAX_BATCH_ROWS}::int
-         AND speaker_label IS NOT DISTINCT FROM ${label}::text`;
+         AND speaker_label IS NOT DISTINCT FROM ${label}::text
+         AND (speaker_member_id IS DISTINCT FROM ${memberId}::uuid OR speaker_participant_id IS DISTINCT FROM ${participantId}::uuid)`;
   }
 }
 

@@ -46,7 +46,7 @@ export const importStatusInput = z.object({
   workspaceId,
   meetingId,
   /** The version an import returned; the latest one by default. */
-  version: z.number().int().min(1).max(2_147_483_647).optional(),
+  version: int4Input(1).optional(),
 });
 
 export const importStatusOutput = z.object({
