@@ -179,12 +179,15 @@ async function runLarge(db: Db, scope: WorkspaceScope, turns: number): Promise<L
   const jobs = startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai: createExtractiveProvider(), embeddings: null, log: silentLogger }), pollIntervalMs: 0 });
   const probes: number[] = [];
   let probing = true;
+  // Timed from when each read was due: a blocked event loop that delays its start counts too.
   const prober = (async () => {
+    let due = performance.now();
     while (probing) {
-      const due = performance.now();
       await scope.db.meeting.findFirst({ where: { id: meetingId }, select: { id: true, title: true } });
-      probes.push(performance.now() - due);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due + 50 - performance.now())));
+      const done = performance.now();
+      probes.push(done - due);
+      due = Math.max(due + 50, done);
+      await new Promise((resolve) => setTimeout(resolve, due - done));
     }
   })();
   try {
