@@ -18,7 +18,7 @@ import { DomainError } from "../errors.js";
 import { PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
 import { parseColumns, segmentsOf } from "./parse-pool.js";
-import { FORMAT_NAME, insertSegmentsSql, lockMeeting, speakerMappings, type SpeakerMapping, type TranscriptImportJobPayload } from "./service.js";
+import { FORMAT_NAME, insertSegmentsSql, lockMeeting, speakerMappings, type SpeakerMapping } from "./service.js";
 
 /** Each batch should hold the connection (and, on PGlite, the event loop) about this long. */
 const BATCH_TARGET_MS = 100;
@@ -111,21 +111,27 @@ export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, payl
     }
   }
 
-  const becameCurrent = await db.$transaction(async (tx) => {
-    await lockMeeting(tx, transcript.workspaceId, transcript.meetingId);
-    // The highest ready version is current: a smaller file imported after this one started and
-    // already stored wins, as it would have had this one finished first.
-    const newer = await tx.transcript.findFirst({
-      where: { meetingId: transcript.meetingId, status: "ready", version: { gt: transcript.version } },
-      select: { id: true },
-    });
-    if (!newer) await tx.transcript.updateMany({ where: { meetingId: transcript.meetingId, isCurrent: true }, data: { isCurrent: false } });
-    const finished = await tx.transcript.updateMany({
-      where: { id: transcriptId, status: "importing" },
-      data: { status: "ready", isCurrent: !newer, importSource: null, importedCount: parsed.count, segmentCount: parsed.count },
-    });
-    return finished.count > 0 && !newer;
-  });
+  const becameCurrent = await db.$transaction(
+    async (tx) => {
+      await lockMeeting(tx, transcript.workspaceId, transcript.meetingId);
+      // Another run of this job (one whose lease lapsed) may have finished it meanwhile.
+      const still = await tx.transcript.findFirst({ where: { id: transcriptId, status: "importing" }, select: { id: true } });
+      if (!still) return false;
+      // The highest ready version is current: a smaller file imported after this one started and
+      // already stored wins, as it would have had this one finished first.
+      const newer = await tx.transcript.findFirst({
+        where: { meetingId: transcript.meetingId, status: "ready", version: { gt: transcript.version } },
+        select: { id: true },
+      });
+      if (!newer) await tx.transcript.updateMany({ where: { meetingId: transcript.meetingId, isCurrent: true }, data: { isCurrent: false } });
+      await tx.transcript.update({
+        where: { id: transcriptId },
+        data: { status: "ready", isCurrent: !newer, importSource: null, importedCount: parsed.count, segmentCount: parsed.count },
+      });
+      return !newer;
+    },
+    { timeout: 15_000, maxWait: 10_000 },
+  );
   deps.log.info({ transcriptId, segments: parsed.count, current: becameCurrent }, "transcript import finished");
   if (becameCurrent && deps.embeddings) await queueEmbeddings(db, transcriptId);
 }
