@@ -149,6 +149,31 @@ describe("startJobWorker", () => {
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, lastError: "PermanentJobError: meeting was deleted" });
   });
 
+  it("tells the handler's onFailed once a job has failed for good, never while it will be retried", async () => {
+    const failures: [unknown, string][] = [];
+    const handler: JobHandler = Object.assign(
+      async (payload: Prisma.JsonValue) => {
+        if ((payload as { permanent: boolean }).permanent) throw new PermanentJobError("the file is unreadable");
+        throw new Error("database hiccup");
+      },
+      { onFailed: async (payload: Prisma.JsonValue, reason: string) => void failures.push([payload, reason]) },
+    );
+    const w = worker({ q: handler });
+    await enqueueJob(db, { queue: "q", payload: { permanent: true } });
+    await w.runDue();
+    expect(failures).toEqual([[{ permanent: true }, "the file is unreadable"]]);
+    failures.length = 0;
+    const { id } = await enqueueJob(db, { queue: "q", payload: { permanent: false }, maxAttempts: 2 });
+    await w.runDue();
+    expect(await row(id)).toMatchObject({ status: "failed", attempts: 2 });
+    expect(failures).toEqual([[{ permanent: false }, "database hiccup"]]);
+    // A worker that died on the last attempt: failed without running, and onFailed still told.
+    failures.length = 0;
+    await db.job.create({ data: { queue: "q", payload: { n: 1 }, status: "running", attempts: 3, maxAttempts: 3, lockedUntil: new Date(Date.now() - 1_000) } });
+    await w.runDue();
+    expect(failures).toEqual([[{ n: 1 }, "the job did not finish on its last attempt"]]);
+  });
+
   it("leaves jobs scheduled for later, and jobs of queues it has no handler for", async () => {
     const seen: string[] = [];
     const w = worker({ mine: async (payload) => void seen.push(String((payload as { n: number }).n)) });

@@ -39,7 +39,15 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-export type JobHandler = (payload: Prisma.JsonValue, context: JobContext) => Promise<void>;
+export interface JobHandler {
+  (payload: Prisma.JsonValue, context: JobContext): Promise<void>;
+  /**
+   * Called once when the job has failed for good (its last attempt failed, it threw a
+   * PermanentJobError, or its worker died during the last attempt), with the last error's message:
+   * to record the failure where users see it. Errors it throws are logged.
+   */
+  onFailed?(payload: Prisma.JsonValue, reason: string): Promise<void>;
+}
 
 /**
  * Any client that can insert a job: the root client, a transaction (to enqueue atomically with the
@@ -182,7 +190,8 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     return rows[0];
   }
 
-  async function record(job: ClaimedJob, outcome: Outcome): Promise<void> {
+  /** Records the outcome; false when the lease was lost (another worker owns the job now). */
+  async function record(job: ClaimedJob, outcome: Outcome): Promise<boolean> {
     // Times come from the database clock, the one every worker compares run_at and locked_until with.
     let updated: number;
     switch (outcome.kind) {
@@ -214,6 +223,18 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     if (updated === 0) {
       log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts }, "job lease was lost before its outcome was recorded; it may run again");
     }
+    return updated > 0;
+  }
+
+  /** The job failed for good: its handler's onFailed, if any, records that for users. */
+  async function failedForGood(job: ClaimedJob, reason: string): Promise<void> {
+    const onFailed = handlers[job.queue]?.onFailed;
+    if (!onFailed) return;
+    try {
+      await onFailed(job.payload, reason);
+    } catch (error) {
+      log.error({ jobId: job.id, queue: job.queue, err: error }, "could not record a failed job's failure");
+    }
   }
 
   /** Renews the lease; false when another worker has taken the job over. */
@@ -228,7 +249,8 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     const context = { jobId: job.id, queue: job.queue, attempt: job.attempts };
     if (job.attempts > job.maxAttempts) {
       // Only reachable through a lease that lapsed on the last attempt: the worker died mid-job.
-      await record(job, { kind: "failed", error: "the job did not finish on its last attempt" });
+      const error = "the job did not finish on its last attempt";
+      if (await record(job, { kind: "failed", error })) await failedForGood(job, error);
       log.error(context, "job abandoned");
       return;
     }
@@ -264,6 +286,8 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     timeout.unref();
 
     let outcome: Outcome;
+    /** What users are told if this attempt fails the job for good. */
+    let failureReason = "";
     try {
       await handler(job.payload, {
         jobId: job.id,
@@ -278,6 +302,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
         outcome = { kind: "released", error: errorMessage(reason) };
       } else if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
         outcome = { kind: "failed", error: errorMessage(error) };
+        failureReason = error instanceof Error ? error.message : String(error);
       } else {
         outcome = { kind: "retry", error: errorMessage(error), delayMs: Math.max(0, backoff(job.attempts)) };
       }
@@ -289,7 +314,8 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 
     if (leaseLost) return; // another worker owns the job now; record() would match nothing anyway
     try {
-      await record(job, outcome);
+      const recorded = await record(job, outcome);
+      if (recorded && outcome.kind === "failed") await failedForGood(job, failureReason);
     } catch (error) {
       // The database is unreachable: the job keeps its lease and is retried once it lapses.
       log.error({ ...context, err: error }, "could not record job outcome");

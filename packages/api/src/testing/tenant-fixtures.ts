@@ -46,6 +46,7 @@ export const tenantFixtures: Record<string, TenantFixture> = {
 
   "transcripts.import": { input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }), namesResources: true },
   "transcripts.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "transcripts.importStatus": { input: (w) => ({ meetingId: w.a.meeting.id, version: 1 }), namesResources: true },
   "transcripts.segments.update": { input: (w) => ({ segmentId: w.a.segment.id, text: "Rewritten" }), namesResources: true },
   "transcripts.speakers.assign": {
     input: (w) => ({ meetingId: w.a.meeting.id, speakerLabel: w.a.segment.speakerLabel, memberId: w.a.memberIds.member }),

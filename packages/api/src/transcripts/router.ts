@@ -6,8 +6,10 @@ import {
   assignSpeakerOutput,
   getTranscriptInput,
   importInput,
+  importOutput,
+  importStatusInput,
+  importStatusOutput,
   segmentOutput,
-  transcriptInfo,
   transcriptPage,
   updateSegmentInput,
 } from "./schemas.js";
@@ -28,12 +30,22 @@ async function embedLater(ctx: Context, transcriptId: string): Promise<void> {
 export const transcriptsRouter = createTRPCRouter({
   import: workspaceProcedure("meetings:write")
     .input(importInput)
-    .output(transcriptInfo)
+    .output(importOutput)
     .mutation(async ({ ctx, input }) => {
       const transcript = await transcripts.importTranscript(ctx.scope, input);
-      await embedLater(ctx, transcript.id);
+      if (transcript.status === "importing") {
+        // The import job writes the segments (and queues embeddings once the version is current).
+        ctx.services.jobsQueued();
+      } else {
+        await embedLater(ctx, transcript.id);
+      }
       return transcript;
     }),
+
+  importStatus: workspaceProcedure("meetings:read")
+    .input(importStatusInput)
+    .output(importStatusOutput)
+    .query(({ ctx, input }) => transcripts.getImportStatus(ctx.scope, input)),
 
   get: workspaceProcedure("meetings:read")
     .input(getTranscriptInput)

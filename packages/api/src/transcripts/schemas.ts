@@ -29,6 +29,39 @@ export const transcriptInfo = z.object({
   createdAt: z.date(),
 });
 
+/**
+ * `ready`: complete (a small file is stored within the request). `importing`: a large file, checked
+ * and accepted, whose segments are being written in the background; it becomes the current
+ * version when they all are (poll importStatus). `failed`: that stopped; the previous version stays current.
+ */
+export const transcriptStatus = z.enum(["importing", "ready", "failed"]);
+
+export const importOutput = transcriptInfo.extend({
+  status: transcriptStatus,
+  /** Written so far; segmentCount when ready. */
+  importedSegments: z.number().int(),
+});
+
+export const importStatusInput = z.object({
+  workspaceId,
+  meetingId,
+  /** The version an import returned; the latest one by default. */
+  version: int4Input(1).optional(),
+});
+
+export const importStatusOutput = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  status: transcriptStatus,
+  isCurrent: z.boolean(),
+  segmentCount: z.number().int(),
+  importedSegments: z.number().int(),
+  /** Why a failed import stopped. */
+  failureReason: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
 export const getTranscriptInput = z.object({
   workspaceId,
   meetingId,
@@ -55,7 +88,7 @@ export const segmentOutput = z.object({
 
 export const transcriptPage = z.object({
   transcript: transcriptInfo,
-  versions: z.array(z.object({ version: z.number().int(), createdAt: z.date(), isCurrent: z.boolean() })),
+  versions: z.array(z.object({ version: z.number().int(), createdAt: z.date(), isCurrent: z.boolean(), status: transcriptStatus })),
   segments: z.array(segmentOutput),
   nextCursor: z.number().int().nullable(),
 });

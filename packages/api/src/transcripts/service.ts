@@ -1,19 +1,33 @@
 // Transcripts: versioned imports of speaker segments, reading, editing and speaker mapping.
-import type { Prisma } from "@meetmind/db";
+import { Prisma } from "@meetmind/db";
 import { NotFoundError, PayloadTooLargeError } from "../errors.js";
+import { enqueueJob } from "../jobs/queue.js";
 import { requireMeeting } from "../meetings/service.js";
 import { uuidv7 } from "../shared/uuidv7.js";
 import type { WorkspaceScope } from "../workspaces/scope.js";
-import { parseTranscript } from "./parsers/index.js";
+import { parseUpload } from "./parse-pool.js";
 import type { ParsedSegment, TranscriptFormatName } from "./types.js";
 
 export const MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024;
 /**
- * Rows per INSERT. Each column is bound as one array (unnest), so Postgres's 65,535 bind
- * parameters do not limit it; this only bounds one statement's size (a 5 MB file is one or two).
+ * Files with more segments than this are written in the background (import-job.ts): the request
+ * stores the file and answers the new version `importing`. Up to it, one INSERT in the request
+ * (~0.1–0.2 s on embedded PGlite, which runs on the server's own thread and has one connection).
+ * Every QMSum meeting (at most 1,832 turns) is below it.
+ */
+export const IMPORT_IN_REQUEST_MAX_SEGMENTS = 2_000;
+/**
+ * Rows per INSERT in one transaction (storeTranscript). Each column is bound as one array
+ * (unnest), so Postgres's 65,535 bind parameters do not limit it; this only bounds one statement's size.
  */
 const INSERT_BATCH = 5_000;
+/** Attempts for a background import; each resumes where the previous one stopped. */
+export const IMPORT_MAX_ATTEMPTS = 5;
+export const TRANSCRIPT_IMPORT_QUEUE = "transcripts.import";
 
+export interface TranscriptImportJobPayload {
+  transcriptId: string;
+}
 
 const FORMAT_COLUMN: Record<TranscriptFormatName, "vtt" | "srt" | "json" | "plain_text"> = {
   webvtt: "vtt",
@@ -22,10 +36,26 @@ const FORMAT_COLUMN: Record<TranscriptFormatName, "vtt" | "srt" | "json" | "plai
   text: "plain_text",
 };
 /** Outputs name formats as imports do ("webvtt", not the column's "vtt"). */
-const FORMAT_NAME = Object.fromEntries(Object.entries(FORMAT_COLUMN).map(([name, column]) => [column, name])) as Record<
+export const FORMAT_NAME = Object.fromEntries(Object.entries(FORMAT_COLUMN).map(([name, column]) => [column, name])) as Record<
   (typeof FORMAT_COLUMN)[TranscriptFormatName],
   TranscriptFormatName
 >;
+
+const importedSelect = {
+  id: true,
+  version: true,
+  format: true,
+  language: true,
+  durationMs: true,
+  createdAt: true,
+  status: true,
+  segmentCount: true,
+  importedCount: true,
+} satisfies Prisma.TranscriptSelect;
+
+function presentImported({ format, segmentCount, importedCount, ...transcript }: Prisma.TranscriptGetPayload<{ select: typeof importedSelect }>) {
+  return { ...transcript, format: FORMAT_NAME[format], segmentCount: segmentCount ?? 0, importedSegments: importedCount };
+}
 
 export interface ImportInput {
   meetingId: string;
@@ -34,20 +64,92 @@ export interface ImportInput {
   language?: string | undefined;
 }
 
-/** Parses first (nothing is written for a malformed file), then stores it as the new version. */
+/**
+ * Parses first (nothing is written for a malformed file), then stores it as the new version: at
+ * once when it is small, else in the background (the version answers `importing` until then).
+ */
 export async function importTranscript(scope: WorkspaceScope, input: ImportInput) {
   const bytes = Buffer.byteLength(input.content, "utf8");
   if (bytes > MAX_TRANSCRIPT_BYTES) {
     throw new PayloadTooLargeError(`The transcript is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is 5 MB`, "transcript_too_large");
   }
   await requireMeeting(scope, input.meetingId);
-  const segments = parseTranscript(input.format, input.content);
-  return storeTranscript(scope, { meetingId: input.meetingId, format: input.format, language: input.language ?? null, segments });
+  const parsed = await parseUpload(input.format, input.content, IMPORT_IN_REQUEST_MAX_SEGMENTS);
+  const language = input.language ?? null;
+  if (parsed.segments) return storeTranscript(scope, { meetingId: input.meetingId, format: input.format, language, segments: parsed.segments });
+  return beginBackgroundImport(scope, { meetingId: input.meetingId, format: input.format, language, content: input.content, ...parsed });
+}
+
+type Tx = Parameters<Parameters<WorkspaceScope["db"]["$transaction"]>[0]>[0];
+
+/**
+ * Serialises version changes per meeting: concurrent imports into one meeting queue here instead
+ * of racing for a version number. NO KEY UPDATE does not block inserts that reference the meeting.
+ */
+export async function lockMeeting(tx: Pick<Tx, "$queryRaw">, workspaceId: string, meetingId: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM meetings WHERE id = ${meetingId}::uuid AND workspace_id = ${workspaceId}::uuid FOR NO KEY UPDATE`;
+  if (rows.length === 0) throw new NotFoundError("Meeting");
+}
+
+async function nextVersion(tx: Tx, meetingId: string): Promise<number> {
+  const { _max } = await tx.transcript.aggregate({ where: { meetingId }, _max: { version: true } });
+  return (_max.version ?? 0) + 1;
+}
+
+export interface SpeakerMapping {
+  speakerMemberId: string | null;
+  speakerParticipantId: string | null;
+}
+
+/** The people a version's speaker labels are mapped to. */
+export async function speakerMappings(db: Pick<Tx, "$queryRaw">, transcriptId: string): Promise<Map<string | null, SpeakerMapping>> {
+  const mappings = await db.$queryRaw<({ speakerLabel: string | null } & SpeakerMapping)[]>`
+    SELECT DISTINCT ON (speaker_label)
+           speaker_label AS "speakerLabel", speaker_member_id AS "speakerMemberId", speaker_participant_id AS "speakerParticipantId"
+      FROM transcript_segments
+     WHERE transcript_id = ${transcriptId}::uuid AND (speaker_member_id IS NOT NULL OR speaker_participant_id IS NOT NULL)
+     ORDER BY speaker_label`;
+  return new Map(mappings.map(({ speakerLabel, ...person }) => [speakerLabel, person]));
 }
 
 /**
- * Replaces the meeting's current transcript atomically: the previous version stays (not current),
- * and its speaker mappings carry over to labels that appear again.
+ * Inserts segments at positions start, start + 1, ... with one INSERT ... SELECT FROM unnest(column
+ * arrays): a tenth of the time of createMany, whose per-row client-side work dominated large
+ * imports (1,832 turns: ~1 s). search_vector is generated by Postgres. A position already there is
+ * skipped, so a background batch that runs twice (a lease taken over) stores its rows once.
+ */
+export function insertSegmentsSql(
+  target: { transcriptId: string; workspaceId: string; meetingId: string },
+  start: number,
+  segments: ParsedSegment[],
+  mapped: Map<string | null, SpeakerMapping>,
+): Prisma.Sql {
+  const mappings = segments.map((segment) => mapped.get(segment.speaker));
+  return Prisma.sql`
+    INSERT INTO transcript_segments
+      (id, transcript_id, workspace_id, meeting_id, position, speaker_label, speaker_member_id, speaker_participant_id,
+       start_ms, end_ms, text, created_at, updated_at)
+    SELECT u.id, ${target.transcriptId}::uuid, ${target.workspaceId}::uuid, ${target.meetingId}::uuid, u.position, u.speaker_label,
+           u.speaker_member_id, u.speaker_participant_id, u.start_ms, u.end_ms, u.text, now(), now()
+      FROM unnest(
+             ${segments.map(() => uuidv7())}::uuid[],
+             ${segments.map((_, offset) => start + offset)}::int[],
+             ${segments.map((segment) => segment.speaker)}::text[],
+             ${mappings.map((mapping) => mapping?.speakerMemberId ?? null)}::uuid[],
+             ${mappings.map((mapping) => mapping?.speakerParticipantId ?? null)}::uuid[],
+             ${segments.map((segment) => segment.startMs)}::int[],
+             ${segments.map((segment) => segment.endMs)}::int[],
+             ${segments.map((segment) => segment.text)}::text[]
+           ) AS u(id, position, speaker_label, speaker_member_id, speaker_participant_id, start_ms, end_ms, text)
+    ON CONFLICT (transcript_id, position) DO NOTHING`;
+}
+
+/**
+ * Stores a parsed transcript as the meeting's new current version in one transaction: the previous
+ * version stays (not current), and its speaker mappings carry over to labels that appear again.
+ * Meant for files up to IMPORT_IN_REQUEST_MAX_SEGMENTS (and for scripts such as seed:qmsum): its
+ * transaction holds a connection for as long as the INSERTs take.
  */
 export async function storeTranscript(
   scope: WorkspaceScope,
@@ -55,62 +157,77 @@ export async function storeTranscript(
 ) {
   return scope.db.$transaction(
     async (tx) => {
-      const previous = await tx.transcript.findFirst({
-        where: { meetingId: input.meetingId },
-        orderBy: { version: "desc" },
-        select: { id: true, version: true },
-      });
-      const mappings = previous
-        ? await tx.transcriptSegment.findMany({
-            where: { transcriptId: previous.id, OR: [{ speakerMemberId: { not: null } }, { speakerParticipantId: { not: null } }] },
-            distinct: ["speakerLabel"],
-            select: { speakerLabel: true, speakerMemberId: true, speakerParticipantId: true },
-          })
-        : [];
-      const mapped = new Map(mappings.map((m) => [m.speakerLabel, m]));
+      await lockMeeting(tx, scope.workspaceId, input.meetingId);
+      const previous = await tx.transcript.findFirst({ where: { meetingId: input.meetingId, isCurrent: true }, select: { id: true } });
+      const mapped = previous ? await speakerMappings(tx, previous.id) : new Map<string | null, SpeakerMapping>();
+      const version = await nextVersion(tx, input.meetingId);
       await tx.transcript.updateMany({ where: { meetingId: input.meetingId, isCurrent: true }, data: { isCurrent: false } });
-      const durationMs = input.segments.reduce((max, s) => Math.max(max, s.endMs), 0);
       const transcript = await tx.transcript.create({
         data: {
           workspaceId: scope.workspaceId,
           meetingId: input.meetingId,
           createdById: scope.userId,
-          version: (previous?.version ?? 0) + 1,
+          version,
           isCurrent: true,
+          status: "ready",
           format: FORMAT_COLUMN[input.format],
           language: input.language,
           source: input.source ?? "upload",
-          durationMs,
+          durationMs: input.segments.reduce((max, s) => Math.max(max, s.endMs), 0),
+          segmentCount: input.segments.length,
+          importedCount: input.segments.length,
         },
-        select: { id: true, version: true, format: true, language: true, durationMs: true, createdAt: true },
+        select: importedSelect,
       });
-      // One INSERT ... SELECT FROM unnest(column arrays) per batch: a tenth of the time of
-      // createMany, whose per-row client-side work dominated large imports (1,832 turns: ~1 s).
-      // search_vector is generated by Postgres.
+      const target = { transcriptId: transcript.id, workspaceId: scope.workspaceId, meetingId: input.meetingId };
       for (let start = 0; start < input.segments.length; start += INSERT_BATCH) {
-        const batch = input.segments.slice(start, start + INSERT_BATCH);
-        const mappings = batch.map((segment) => mapped.get(segment.speaker));
-        await tx.$executeRaw`
-          INSERT INTO transcript_segments
-            (id, transcript_id, workspace_id, meeting_id, position, speaker_label, speaker_member_id, speaker_participant_id,
-             start_ms, end_ms, text, created_at, updated_at)
-          SELECT u.id, ${transcript.id}::uuid, ${scope.workspaceId}::uuid, ${input.meetingId}::uuid, u.position, u.speaker_label,
-                 u.speaker_member_id, u.speaker_participant_id, u.start_ms, u.end_ms, u.text, now(), now()
-            FROM unnest(
-                   ${batch.map(() => uuidv7())}::uuid[],
-                   ${batch.map((_, offset) => start + offset)}::int[],
-                   ${batch.map((segment) => segment.speaker)}::text[],
-                   ${mappings.map((mapping) => mapping?.speakerMemberId ?? null)}::uuid[],
-                   ${mappings.map((mapping) => mapping?.speakerParticipantId ?? null)}::uuid[],
-                   ${batch.map((segment) => segment.startMs)}::int[],
-                   ${batch.map((segment) => segment.endMs)}::int[],
-                   ${batch.map((segment) => segment.text)}::text[]
-                 ) AS u(id, position, speaker_label, speaker_member_id, speaker_participant_id, start_ms, end_ms, text)`;
+        await tx.$executeRaw`${insertSegmentsSql(target, start, input.segments.slice(start, start + INSERT_BATCH), mapped)}`;
       }
-      return { ...transcript, format: FORMAT_NAME[transcript.format], segmentCount: input.segments.length };
+      return presentImported(transcript);
     },
-    // Large transcripts on embedded PGlite need more than Prisma's 5 s default.
+    // Scripts may store large transcripts this way; on embedded PGlite that takes longer than
+    // Prisma's 5 s default.
     { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * Records a large file as a new version in state `importing` (not current) and queues the job that
+ * writes its segments in bounded batches (import-job.ts). The file is kept on the version until then.
+ */
+async function beginBackgroundImport(
+  scope: WorkspaceScope,
+  input: { meetingId: string; format: TranscriptFormatName; language: string | null; content: string; count: number; durationMs: number },
+) {
+  return scope.db.$transaction(
+    async (tx) => {
+      await lockMeeting(tx, scope.workspaceId, input.meetingId);
+      const transcript = await tx.transcript.create({
+        data: {
+          workspaceId: scope.workspaceId,
+          meetingId: input.meetingId,
+          createdById: scope.userId,
+          version: await nextVersion(tx, input.meetingId),
+          isCurrent: false,
+          status: "importing",
+          format: FORMAT_COLUMN[input.format],
+          language: input.language,
+          source: "upload",
+          durationMs: input.durationMs,
+          segmentCount: input.count,
+          importedCount: 0,
+          importSource: input.content,
+        },
+        select: importedSelect,
+      });
+      await enqueueJob(tx, {
+        queue: TRANSCRIPT_IMPORT_QUEUE,
+        payload: { transcriptId: transcript.id } satisfies TranscriptImportJobPayload,
+        maxAttempts: IMPORT_MAX_ATTEMPTS,
+      });
+      return presentImported(transcript);
+    },
+    { timeout: 30_000, maxWait: 10_000 },
   );
 }
 
@@ -139,6 +256,11 @@ function presentSegment({ speakerMember, speakerParticipant, speakerMemberId, sp
   };
 }
 
+/** For versions stored before counts were recorded (all complete: their rows are the count). */
+async function countSegments(scope: WorkspaceScope, transcriptId: string): Promise<number> {
+  return scope.db.transcriptSegment.count({ where: { transcriptId } });
+}
+
 export async function getTranscript(
   scope: WorkspaceScope,
   input: { meetingId: string; version?: number | undefined; cursor?: number | undefined; limit: number },
@@ -148,9 +270,21 @@ export async function getTranscript(
     where: { meetingId: input.meetingId },
     orderBy: { version: "desc" },
     take: 100,
-    select: { id: true, version: true, isCurrent: true, format: true, language: true, durationMs: true, createdAt: true, _count: { select: { segments: true } } },
+    select: {
+      id: true,
+      version: true,
+      isCurrent: true,
+      status: true,
+      format: true,
+      language: true,
+      durationMs: true,
+      createdAt: true,
+      segmentCount: true,
+    },
   });
-  const transcript = input.version === undefined ? versions.find((v) => v.isCurrent) : versions.find((v) => v.version === input.version);
+  // A version still importing (or failed) has no complete segments to page through: its progress
+  // is in importStatus, and it is listed in `versions` with its status.
+  const transcript = input.version === undefined ? versions.find((v) => v.isCurrent) : versions.find((v) => v.version === input.version && v.status === "ready");
   if (!transcript) throw new NotFoundError("Transcript");
   const rows = await scope.db.transcriptSegment.findMany({
     where: { transcriptId: transcript.id, ...(input.cursor !== undefined ? { position: { gt: input.cursor } } : {}) },
@@ -159,13 +293,30 @@ export async function getTranscript(
     select: segmentSelect,
   });
   const segments = rows.slice(0, input.limit);
-  const { _count, isCurrent: _current, ...info } = transcript;
+  const { segmentCount, isCurrent: _current, status: _status, ...info } = transcript;
   return {
-    transcript: { ...info, format: FORMAT_NAME[info.format], segmentCount: _count.segments },
-    versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt, isCurrent: v.isCurrent })),
+    transcript: { ...info, format: FORMAT_NAME[info.format], segmentCount: segmentCount ?? (await countSegments(scope, transcript.id)) },
+    versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt, isCurrent: v.isCurrent, status: v.status })),
     segments: segments.map(presentSegment),
     nextCursor: rows.length > input.limit ? (segments.at(-1)?.position ?? null) : null,
   };
+}
+
+/**
+ * Where an import stands: a version's status, how many of its segments are written, and why it
+ * failed. The latest version when none is given (the one an import just created).
+ */
+export async function getImportStatus(scope: WorkspaceScope, input: { meetingId: string; version?: number | undefined }) {
+  await requireMeeting(scope, input.meetingId);
+  const transcript = await scope.db.transcript.findFirst({
+    where: { meetingId: input.meetingId, ...(input.version !== undefined ? { version: input.version } : {}) },
+    orderBy: { version: "desc" },
+    select: { id: true, version: true, status: true, isCurrent: true, segmentCount: true, importedCount: true, failureReason: true, createdAt: true, updatedAt: true },
+  });
+  if (!transcript) throw new NotFoundError("Transcript");
+  const { segmentCount, importedCount, ...status } = transcript;
+  const total = segmentCount ?? (await countSegments(scope, transcript.id));
+  return { ...status, segmentCount: total, importedSegments: status.status === "ready" ? total : importedCount };
 }
 
 /** Corrects a segment's text; the text as imported is kept the first time it changes. */
