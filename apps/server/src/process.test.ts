@@ -96,7 +96,7 @@ describe("server process", () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-data-"));
 
     const first = run({ DATA_DIR: dataDir, PORT: "0" });
-    const [, url] = await first.waitFor(/MeetMind listening on (http:\/\/[\d.:]+)/);
+    const [, url] = await first.waitFor(/MeetMind listening on (http:\/\/[\d.:]+)/, 60_000);
     expect(first.output()).toMatch(/Applying migration \d{14}_init/);
     expect(first.output()).toMatch(/Log in as demo@meetmind\.local with password \S+/);
     expect(existsSync(path.join(dataDir, "embedded.json"))).toBe(true);
@@ -117,7 +117,7 @@ describe("server process", () => {
 
     // Second start: the data survived (no new seed, no migration to apply).
     const second = run({ DATA_DIR: dataDir, PORT: "0" });
-    await second.waitFor(/MeetMind listening on/);
+    await second.waitFor(/MeetMind listening on/, 60_000);
     expect(second.output()).not.toMatch(/Seeded a demo workspace/);
     expect(second.output()).not.toMatch(/Applying migration/);
 
@@ -128,7 +128,7 @@ describe("server process", () => {
 
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
-  });
+  }, 120_000);
 
   it("of two servers started at once on one data directory, exactly one serves, also over a stale lock", { timeout: 180_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-data-"));
