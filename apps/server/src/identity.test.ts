@@ -96,7 +96,7 @@ describe("signup and email verification", () => {
     const email = newEmail();
     const jar = new Map<string, string>();
     const api = client({ jar });
-    const result = await api.auth.signup.mutate({ email: `  ${email.toUpperCase()} `, password: GOOD_PASSWORD, fullName: " Ada\u0000  Lovelace\u200b " });
+    const result = await api.auth.signup.mutate({ email: `  ${email.toUpperCase()} `, password: GOOD_PASSWORD, fullName: " Ada\u0007  Lovelace\u200b " });
     expect(result.user).toMatchObject({ email, fullName: "Ada Lovelace", emailVerified: false, isAdmin: false });
     expect(result.refreshToken.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
     expect(jar.get("access_token")).toBe(result.accessToken);
