@@ -14,3 +14,4 @@ export * from "./generated/prisma/enums.js";
 export { Prisma, type PrismaClient } from "./generated/prisma/client.js";
 export { DEMO_EMAIL, seedDemoIfEmpty, type DemoLogin } from "./seed.js";
 export { scopedDb, TENANT_MODELS, type ScopedDb } from "./scope.js";
+export { isUniqueViolation } from "./errors.js";

@@ -1,4 +1,4 @@
-import { okOutput } from "../auth/schemas.js";
+import { okOutput } from "../shared/schemas.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
 import {
   actionItemIdInput,

@@ -1,4 +1,4 @@
-import { okOutput } from "../auth/schemas.js";
+import { okOutput } from "../shared/schemas.js";
 import { adminProcedure, createTRPCRouter } from "../trpc.js";
 import { publicUser } from "../users/schemas.js";
 import { createUserInput, listUsersInput, listUsersOutput, setActiveInput, userIdInput } from "./schemas.js";

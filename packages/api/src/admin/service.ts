@@ -1,4 +1,4 @@
-import type { Db } from "@meetmind/db";
+import { isUniqueViolation, type Db } from "@meetmind/db";
 import { revokeAllSessions } from "../auth/sessions.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { passwordSchema } from "../passwords/policy.js";
@@ -43,7 +43,7 @@ export async function createUser(
     });
     return toPublicUser(user);
   } catch (error) {
-    if ((error as { code?: unknown }).code === "P2002") throw new ConflictError("An account with this email already exists", "email_taken");
+    if (isUniqueViolation(error)) throw new ConflictError("An account with this email already exists", "email_taken");
     throw error;
   }
 }

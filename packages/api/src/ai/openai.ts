@@ -5,6 +5,7 @@
 // held to the transcript's positions.
 import { z } from "zod";
 import { silentLogger, type Logger } from "../logger.js";
+import { backoffDelay } from "../shared/backoff.js";
 import {
   AiProviderError,
   groundSummary,
@@ -397,8 +398,7 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
   }
 
   function retryDelay(retry: number, error: AiProviderError): number {
-    const exponential = settings.retryBaseDelayMs * 2 ** retry;
-    const jittered = exponential / 2 + Math.random() * (exponential / 2);
+    const jittered = backoffDelay({ baseMs: settings.retryBaseDelayMs, capMs: settings.maxRetryDelayMs }, retry);
     return Math.min(settings.maxRetryDelayMs, Math.max(jittered, error.retryAfterMs ?? 0));
   }
 

@@ -1,4 +1,4 @@
-import { okOutput } from "../auth/schemas.js";
+import { okOutput } from "../shared/schemas.js";
 import type { Context } from "../context.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
 import { ask, retry, streamAnswer, type AskDeps } from "./ask.js";

@@ -1,11 +1,11 @@
 import { UnauthorizedError } from "../errors.js";
+import { okOutput } from "../shared/schemas.js";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc.js";
 import { clearAuthCookies, setAuthCookies } from "./cookies.js";
 import {
   authResult,
   emailOnlyInput,
   loginInput,
-  okOutput,
   refreshInput,
   resetPasswordInput,
   revokeSessionInput,

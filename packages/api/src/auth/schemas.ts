@@ -31,7 +31,6 @@ export const authResult = z.object({
   refreshTokenExpiresAt: z.date(),
 });
 
-export const okOutput = z.object({ ok: z.literal(true) });
 
 export const sessionOutput = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 // Sign-up, sign-in, sessions and password recovery. Plain functions over the database; the router
 // turns their results into cookies and responses.
-import type { Db } from "@meetmind/db";
+import { isUniqueViolation, type Db } from "@meetmind/db";
 import { ConflictError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 import type { AppServices } from "../services.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
@@ -46,10 +46,6 @@ function linkTerms(deps: AuthDeps, kind: AuthEmailKind): LinkTerms {
   const { settings } = deps;
   const ttlMs = kind === "verify_email" ? settings.verificationTtlHours * HOUR_MS : settings.resetTtlMinutes * 60_000;
   return { appUrl: settings.appUrl, ttlMs };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 export async function signup(

@@ -5,6 +5,7 @@
 import { createTransport } from "nodemailer";
 import type { Db } from "@meetmind/db";
 import type { Logger } from "../logger.js";
+import { backoffDelay } from "../shared/backoff.js";
 
 export interface EmailDeliveryOptions {
   db: Db;
@@ -42,10 +43,7 @@ const MAX_ERROR_LENGTH = 2_000;
 
 /** Exponential from 30 s, capped at an hour. */
 export function defaultBackoff(attempt: number): number {
-  const ceiling = Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 60 * MINUTE_MS);
-  // "Equal jitter": instances that failed together (an SMTP outage) spread their retries,
-  // yet no retry comes sooner than half the nominal delay.
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return backoffDelay({ baseMs: 30_000, capMs: 60 * MINUTE_MS }, attempt - 1);
 }
 
 interface ClaimedEmail {

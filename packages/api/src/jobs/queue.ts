@@ -6,6 +6,7 @@
 // (a crash between a handler finishing and the job being recorded as done runs it again).
 import type { Db, Prisma } from "@meetmind/db";
 import type { Logger } from "../logger.js";
+import { backoffDelay } from "../shared/backoff.js";
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;
@@ -120,8 +121,7 @@ export interface JobWorker {
 
 /** Exponential from 10 s, capped at an hour, with equal jitter so failures that came together spread out. */
 export function defaultJobBackoff(attempt: number): number {
-  const ceiling = Math.min(10 * SECOND_MS * 2 ** Math.max(0, attempt - 1), 60 * MINUTE_MS);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return backoffDelay({ baseMs: 10 * SECOND_MS, capMs: 60 * MINUTE_MS }, attempt - 1);
 }
 
 interface ClaimedJob {

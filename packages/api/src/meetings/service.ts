@@ -1,6 +1,6 @@
 // Meetings, their participants and comments. Every function takes a WorkspaceScope: its client
 // cannot see other workspaces, so a foreign id is simply "not found".
-import { Prisma } from "@meetmind/db";
+import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
 import { requireMember, requireMembers } from "../workspaces/members.js";
@@ -43,10 +43,6 @@ function present({ _count, summaries, ...meeting }: MeetingRow) {
     hasTranscript: _count.transcripts > 0,
     summaryStatus: summaries[0]?.status ?? null,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 const duplicateExternal = () => new ConflictError("A meeting with this platform and external id already exists", "duplicate_external_id");

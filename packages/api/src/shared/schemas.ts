@@ -47,3 +47,6 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): { it
 export function pageArgs(input: { cursor?: string | undefined; limit: number }) {
   return { take: input.limit + 1, ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}) };
 }
+
+/** The output of a mutation that returns nothing else: `{ ok: true }`. */
+export const okOutput = z.object({ ok: z.literal(true) });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clearAuthCookies } from "../auth/cookies.js";
-import { okOutput } from "../auth/schemas.js";
+import { okOutput } from "../shared/schemas.js";
 import { passwordSchema } from "../passwords/policy.js";
 import { createTRPCRouter, protectedProcedure } from "../trpc.js";
 import { preferencesOutput, publicUser, updatePreferencesInput, updateProfileInput } from "./schemas.js";

@@ -1,5 +1,5 @@
 import { listAudit } from "../audit/service.js";
-import { okOutput } from "../auth/schemas.js";
+import { okOutput } from "../shared/schemas.js";
 import { requestMeta } from "../context.js";
 import { createTRPCRouter, protectedProcedure, publicProcedure, workspaceProcedure } from "../trpc.js";
 import {

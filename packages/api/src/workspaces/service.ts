@@ -1,7 +1,7 @@
 // Workspaces, their members and invitations. Workspace-level functions take a WorkspaceScope (its
 // client cannot leave the workspace); invitation answers (accept/decline) find the workspace by token.
 import { randomBytes } from "node:crypto";
-import type { Db, WorkspaceRole } from "@meetmind/db";
+import { isUniqueViolation, type Db, type WorkspaceRole } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
 import { generateOpaqueToken, hashToken } from "../auth/tokens.js";
 import { enqueueEmail } from "../email/outbox.js";
@@ -21,10 +21,6 @@ const workspaceSelect = { id: true, name: true, slug: true, settings: true, crea
 function present<W extends { settings: unknown }>(workspace: W, role: WorkspaceRole) {
   const settings = settingsSchema.safeParse(workspace.settings);
   return { ...workspace, settings: settings.success ? settings.data : {}, role };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 function slugFrom(name: string): string {
