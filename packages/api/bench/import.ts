@@ -21,7 +21,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { applyMigrations, createPrismaClient, scopedDb, type Db } from "@meetmind/db";
 import { createExtractiveProvider } from "../src/ai/extractive.js";
-import { createJobHandlers } from "../src/jobs/handlers.js";
+import { createJobHandlers } from "../src/app/jobs.js";
 import { startJobWorker } from "../src/jobs/queue.js";
 import { silentLogger } from "../src/logger.js";
 import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
@@ -29,7 +29,7 @@ import { parseTranscript } from "../src/transcripts/parsers/index.js";
 import { importTranscript } from "../src/transcripts/service.js";
 import type { ParsedSegment, TranscriptFormatName } from "../src/transcripts/types.js";
 import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv } from "../src/testing/scratch-database.js";
-import type { WorkspaceScope } from "../src/workspaces/scope.js";
+import type { WorkspaceScope } from "../src/tenancy/scope.js";
 
 const TARGET_MS = 1000;
 

@@ -36,7 +36,7 @@ import {
 import type { ParsedSegment } from "../src/transcripts/types.js";
 import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "../src/testing/scratch-database.js";
 import { uuidv7 } from "../src/shared/uuidv7.js";
-import type { WorkspaceScope } from "../src/workspaces/scope.js";
+import type { WorkspaceScope } from "../src/tenancy/scope.js";
 
 const TARGET_P95_MS = 50;
 const MAIN_SLUG = "bench-search-main";

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "./context.js";
-import { appRouter } from "./root.js";
-import type { AppServices } from "./services.js";
+import { appRouter } from "./app/router.js";
+import type { AppServices } from "./ports.js";
 import { databaseFingerprint, type DatabaseFingerprint } from "./testing/fingerprint.js";
 import { createTestServices } from "./testing/services.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "./testing/world.js";

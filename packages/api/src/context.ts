@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@meetmind/db";
 import { silentLogger, type Logger } from "./logger.js";
-import type { AppServices } from "./services.js";
+import type { AppServices } from "./ports.js";
 
 /** The signed-in user, as resolved from a verified access token and a live session. */
 export interface AuthUser {

@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "./context.js";
-import { appRouter } from "./root.js";
-import type { AppServices } from "./services.js";
+import { appRouter } from "./app/router.js";
+import type { AppServices } from "./ports.js";
 import { databaseFingerprint, type DatabaseFingerprint } from "./testing/fingerprint.js";
 import { createTestServices } from "./testing/services.js";
 import { notWorkspaceScoped, tenantFixtures } from "./testing/tenant-fixtures.js";
 import { createWorld, type World } from "./testing/world.js";
 import { createCallerFactory, type Meta } from "./trpc.js";
-import { can } from "./workspaces/permissions.js";
+import { can } from "./tenancy/permissions.js";
 
 let database: TestDatabase;
 let services: AppServices & { close(): Promise<void> };

@@ -6,8 +6,8 @@ import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "./context.js";
 import { ConflictError, NotFoundError, RateLimitedError } from "./errors.js";
-import { appRouter } from "./root.js";
-import type { AppServices } from "./services.js";
+import { appRouter } from "./app/router.js";
+import type { AppServices } from "./ports.js";
 import { createTestServices } from "./testing/services.js";
 import { adminProcedure, createCallerFactory, createTRPCRouter, protectedProcedure, publicProcedure } from "./trpc.js";
 

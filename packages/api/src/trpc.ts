@@ -7,8 +7,8 @@ import type { AuthUser, Context } from "./context.js";
 import { scopedDb } from "@meetmind/db";
 import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, type DomainErrorKind } from "./errors.js";
 import { databaseUnavailableError, isDatabaseUnavailable } from "./health/database-errors.js";
-import { can, type Permission } from "./workspaces/permissions.js";
-import type { WorkspaceScope } from "./workspaces/scope.js";
+import { can, type Permission } from "./tenancy/permissions.js";
+import type { WorkspaceScope } from "./tenancy/scope.js";
 
 const codeForKind: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
   not_found: "NOT_FOUND",

@@ -4,8 +4,8 @@ import type { Prisma } from "@meetmind/db";
 import { NotFoundError } from "../errors.js";
 import { requireMeeting } from "../meetings/service.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
-import { requireMember } from "../workspaces/members.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import { requireMember } from "../tenancy/members.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 
 export const actionItemSelect = {
   id: true,

@@ -1,8 +1,8 @@
 import { isUniqueViolation, type Db } from "@meetmind/db";
-import { revokeAllSessions } from "../auth/sessions.js";
+import { revokeAllSessions } from "../identity/sessions.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { passwordSchema } from "../passwords/policy.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../ports.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
 import { deleteUser } from "../users/service.js";

@@ -6,7 +6,7 @@ import type { AiProvider } from "../ai/provider.js";
 import { NotFoundError, RateLimitedError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { RateLimiter } from "../ratelimit/limits.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 import { HISTORY_TURNS, startAnswer, type AnswerRun } from "./answer.js";
 import type { AskEvent, MessageOutput } from "./schemas.js";
 import { messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";

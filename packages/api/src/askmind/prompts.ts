@@ -2,7 +2,7 @@
 // topics of the scope's most recent summarized meetings.
 import type { Prisma } from "@meetmind/db";
 import { ConflictError, NotFoundError } from "../errors.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 import { meetingFilter } from "./scope.js";
 import { checkScope } from "./service.js";
 import type { AskMindScope } from "./schemas.js";

@@ -3,8 +3,8 @@
 import type { Prisma } from "@meetmind/db";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
-import { can } from "../workspaces/permissions.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import { can } from "../tenancy/permissions.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 import { askMindScope, type AskMindScope, type Citation, type MessageOutput } from "./schemas.js";
 
 const personSelect = { select: { id: true, fullName: true, email: true } } as const;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, type Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
-import { createJobHandlers } from "../jobs/handlers.js";
+import { createJobHandlers } from "../app/jobs.js";
 import { startJobWorker } from "../jobs/queue.js";
 import { silentLogger } from "../logger.js";
 import { createTestServices } from "../testing/services.js";

@@ -8,7 +8,7 @@ import type { Db, Prisma } from "@meetmind/db";
 import { passwordReset, verifyEmail as verifyEmailTemplate } from "../email/templates.js";
 import { enqueueEmail } from "../email/outbox.js";
 import { enqueueJob, PermanentJobError, type JobContext, type JobWriter } from "../jobs/queue.js";
-import { generateOpaqueToken, hashToken } from "./tokens.js";
+import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 
 type Tx = Prisma.TransactionClient;
 

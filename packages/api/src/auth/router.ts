@@ -1,7 +1,7 @@
 import { UnauthorizedError } from "../errors.js";
 import { okOutput } from "../shared/schemas.js";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../trpc.js";
-import { clearAuthCookies, setAuthCookies } from "./cookies.js";
+import { clearAuthCookies, setAuthCookies } from "../cookies.js";
 import {
   authResult,
   emailOnlyInput,
@@ -14,7 +14,7 @@ import {
   tokenInput,
 } from "./schemas.js";
 import * as auth from "./service.js";
-import { listSessions } from "./sessions.js";
+import { listSessions } from "../identity/sessions.js";
 
 const ok = { ok: true as const };
 

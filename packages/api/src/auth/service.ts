@@ -2,12 +2,12 @@
 // turns their results into cookies and responses.
 import { isUniqueViolation, type Db } from "@meetmind/db";
 import { ConflictError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../ports.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
 import { queueAuthEmail, sendVerification, type AuthEmailKind, type LinkTerms } from "./emails.js";
-import { createSession, revokeAllSessions, revokeSession, rotateRefreshToken, type IssuedSession } from "./sessions.js";
-import { hashToken } from "./tokens.js";
+import { createSession, revokeAllSessions, revokeSession, rotateRefreshToken, type IssuedSession } from "../identity/sessions.js";
+import { hashToken } from "../identity/tokens.js";
 
 export type AuthDeps = Pick<AppServices, "settings" | "tokens" | "passwords" | "limits" | "sessions" | "emailQueued" | "jobsQueued">;
 

@@ -3,8 +3,8 @@
 import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
-import { requireMember, requireMembers } from "../workspaces/members.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import { requireMember, requireMembers } from "../tenancy/members.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 
 const RESTORE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** meetings.list's `query` considers at most this many matches (then filters and pages them). */

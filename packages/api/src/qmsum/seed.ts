@@ -2,7 +2,7 @@
 import type { Db } from "@meetmind/db";
 import { scopedDb } from "@meetmind/db";
 import { storeTranscript } from "../transcripts/service.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting, type QmsumSplit } from "./corpus.js";
 
 export interface SeededMeeting {

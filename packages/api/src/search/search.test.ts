@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "../context.js";
 import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting } from "../qmsum/corpus.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../ports.js";
 import { insertMeetingFixture } from "../testing/meeting-fixtures.js";
 import { codeOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { Prisma } from "@meetmind/db";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../errors.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { SearchHit, SearchPage } from "./schemas.js";
 
 export interface SearchTranscriptsParams {

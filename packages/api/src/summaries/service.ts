@@ -6,7 +6,7 @@ import { actionItemSelect, presentActionItem } from "../action-items/service.js"
 import { NotFoundError, ValidationError } from "../errors.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { requireMeeting } from "../meetings/service.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { SummaryOutput, SummaryTopic } from "./schemas.js";
 
 export const SUMMARY_QUEUE = "summaries.generate";

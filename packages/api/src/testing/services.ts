@@ -5,12 +5,10 @@ import type { Db } from "@meetmind/db";
 import { createExtractiveProvider } from "../ai/extractive.js";
 import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import type { AiProvider } from "../ai/provider.js";
-import { createAccessTokens } from "../auth/tokens.js";
-import { SessionValidator } from "../auth/sessions.js";
+import { createServices } from "../app/services.js";
 import { silentLogger } from "../logger.js";
-import { createPasswordHasher } from "../passwords/hasher.js";
-import { createRateLimiter, type LimitOverrides } from "../ratelimit/limits.js";
-import { settingsFromEnv, type AppServices } from "../services.js";
+import type { AppServices } from "../ports.js";
+import type { LimitOverrides } from "../ratelimit/limits.js";
 
 export interface TestServicesOptions {
   settings?: Record<string, string>;
@@ -25,26 +23,20 @@ export interface TestServicesOptions {
 }
 
 export async function createTestServices(db: Db, options: TestServicesOptions = {}): Promise<AppServices & { close(): Promise<void> }> {
+  // The same composition as the server's, from a test env: only the providers and limits differ.
   const env = parseEnv({ NODE_ENV: "test", BCRYPT_COST: "4", PASSWORD_WORKERS: "2", ...options.settings });
-  const passwords = createPasswordHasher({ cost: env.BCRYPT_COST, workers: env.PASSWORD_WORKERS });
-  const limits = createRateLimiter({
+  return createServices({
+    env,
+    db,
     log: silentLogger,
-    keyPrefix: `test-${randomBytes(6).toString("hex")}`,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-  });
-  return {
-    settings: settingsFromEnv(env),
-    tokens: await createAccessTokens(env),
-    passwords,
-    limits,
-    sessions: new SessionValidator(db),
     ai: options.ai ?? createExtractiveProvider(),
     embeddings: options.embeddings ?? null,
-    emailQueued: options.emailQueued ?? (() => {}),
-    jobsQueued: options.jobsQueued ?? (() => {}),
-    async close() {
-      await Promise.all([passwords.close(), limits.close()]);
+    limits: {
+      keyPrefix: `test-${randomBytes(6).toString("hex")}`,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     },
-  };
+    ...(options.emailQueued ? { emailQueued: options.emailQueued } : {}),
+    ...(options.jobsQueued ? { jobsQueued: options.jobsQueued } : {}),
+  });
 }

@@ -2,7 +2,7 @@
 // later domains add: the fixtures the cross-tenant sweep and domain tests build on.
 import { randomUUID } from "node:crypto";
 import type { Db, WorkspaceRole } from "@meetmind/db";
-import { generateOpaqueToken, hashToken } from "../auth/tokens.js";
+import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AuthUser } from "../context.js";
 
 export interface WorkspaceWorld {

@@ -12,11 +12,10 @@
 // its partial segments.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Db, Prisma } from "@meetmind/db";
-import type { EmbeddingsProvider } from "../ai/embeddings.js";
-import { queueEmbeddings } from "../askmind/vector.js";
 import { DomainError } from "../errors.js";
 import { PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
+import type { AppServices } from "../ports.js";
 import { parseColumns, segmentsOf } from "./parse-pool.js";
 import { FORMAT_NAME, insertSegmentsSql, lockMeeting, speakerMappings, type SpeakerMapping } from "./service.js";
 
@@ -31,7 +30,8 @@ const DELETE_BATCH_ROWS = 2_000;
 export interface TranscriptImportJobDeps {
   db: Db;
   log: Logger;
-  embeddings: EmbeddingsProvider | null;
+  /** Called once the version is current. */
+  transcriptCurrent: AppServices["transcriptCurrent"];
 }
 
 function transcriptIdOf(payload: Prisma.JsonValue): string {
@@ -133,7 +133,7 @@ export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, payl
     { timeout: 15_000, maxWait: 10_000 },
   );
   deps.log.info({ transcriptId, segments: parsed.count, current: becameCurrent }, "transcript import finished");
-  if (becameCurrent && deps.embeddings) await queueEmbeddings(db, transcriptId);
+  if (becameCurrent && deps.transcriptCurrent) await deps.transcriptCurrent(db, transcriptId);
 }
 
 /** Sets the person of one speaker label across a version, a window of positions at a time. */

@@ -1,4 +1,3 @@
-import { queueEmbeddings } from "../askmind/vector.js";
 import type { Context } from "../context.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
 import {
@@ -15,11 +14,12 @@ import {
 } from "./schemas.js";
 import * as transcripts from "./service.js";
 
-/** With embeddings configured, (re)embeds the transcript's new or edited segments in the background. */
-async function embedLater(ctx: Context, transcriptId: string): Promise<void> {
-  if (!ctx.services.embeddings) return;
+/** Tells whoever indexes transcripts (Ask Mind's embeddings, when configured) that this one changed. */
+async function announceCurrent(ctx: Context, transcriptId: string): Promise<void> {
+  const listener = ctx.services.transcriptCurrent;
+  if (!listener) return;
   try {
-    await queueEmbeddings(ctx.db, transcriptId);
+    await listener(ctx.db, transcriptId);
     ctx.services.jobsQueued();
   } catch (error) {
     // The import itself succeeded; the next server start queues whatever is missing.
@@ -37,7 +37,7 @@ export const transcriptsRouter = createTRPCRouter({
         // The import job writes the segments (and queues embeddings once the version is current).
         ctx.services.jobsQueued();
       } else {
-        await embedLater(ctx, transcript.id);
+        await announceCurrent(ctx, transcript.id);
       }
       return transcript;
     }),
@@ -58,7 +58,7 @@ export const transcriptsRouter = createTRPCRouter({
       .output(segmentOutput)
       .mutation(async ({ ctx, input }) => {
         const segment = await transcripts.updateSegment(ctx.scope, input);
-        await embedLater(ctx, segment.transcriptId);
+        await announceCurrent(ctx, segment.transcriptId);
         return segment;
       }),
   }),

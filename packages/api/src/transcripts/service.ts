@@ -4,7 +4,7 @@ import { NotFoundError, PayloadTooLargeError } from "../errors.js";
 import { enqueueJob } from "../jobs/queue.js";
 import { requireMeeting } from "../meetings/service.js";
 import { uuidv7 } from "../shared/uuidv7.js";
-import type { WorkspaceScope } from "../workspaces/scope.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 import { parseUpload } from "./parse-pool.js";
 import type { ParsedSegment, TranscriptFormatName } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clearAuthCookies } from "../auth/cookies.js";
+import { clearAuthCookies } from "../cookies.js";
 import { okOutput } from "../shared/schemas.js";
 import { passwordSchema } from "../passwords/policy.js";
 import { createTRPCRouter, protectedProcedure } from "../trpc.js";

@@ -1,7 +1,7 @@
 import type { Db } from "@meetmind/db";
-import { revokeAllSessions } from "../auth/sessions.js";
+import { revokeAllSessions } from "../identity/sessions.js";
 import { ConflictError, NotFoundError, UnauthorizedError } from "../errors.js";
-import type { AppServices } from "../services.js";
+import type { AppServices } from "../ports.js";
 import { publicUserSelect, toPublicUser } from "./select.js";
 import type { PublicUser } from "./schemas.js";
 

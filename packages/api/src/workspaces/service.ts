@@ -3,14 +3,14 @@
 import { randomBytes } from "node:crypto";
 import { isUniqueViolation, type Db, type WorkspaceRole } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
-import { generateOpaqueToken, hashToken } from "../auth/tokens.js";
+import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import { enqueueEmail } from "../email/outbox.js";
 import { workspaceInvite } from "../email/templates.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
-import type { AppServices } from "../services.js";
-import { ROLE_RANK } from "./permissions.js";
+import type { AppServices } from "../ports.js";
+import { ROLE_RANK } from "../tenancy/permissions.js";
 import { settingsSchema } from "./schemas.js";
-import type { WorkspaceScope } from "./scope.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
 
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_LISTED_WORKSPACES = 500;

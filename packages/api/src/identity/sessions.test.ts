@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { DomainError } from "../errors.js";
 import { createTestServices } from "../testing/services.js";
-import { refresh, type AuthResult } from "./service.js";
+import { refresh, type AuthResult } from "../auth/service.js";
 import { createSession, REFRESH_REUSE_GRACE_MS, revokeSession, SESSION_CACHE_TTL_MS, SessionValidator } from "./sessions.js";
 import { generateOpaqueToken, hashToken, openSealedToken } from "./tokens.js";
 

@@ -9,7 +9,8 @@ import { runSummaryJob } from "../summaries/job.js";
 import { SUMMARY_QUEUE } from "../summaries/service.js";
 import { failTranscriptImport, runTranscriptImportJob } from "../transcripts/import-job.js";
 import { TRANSCRIPT_IMPORT_QUEUE } from "../transcripts/service.js";
-import type { JobContext, JobHandler } from "./queue.js";
+import type { JobContext, JobHandler } from "../jobs/queue.js";
+import { transcriptListener } from "./services.js";
 
 export interface JobDeps {
   db: Db;
@@ -23,7 +24,7 @@ export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
   return {
     [SUMMARY_QUEUE]: (payload, context) => runSummaryJob(deps, payload, context),
     [AUTH_EMAIL_QUEUE]: (payload, context) => runAuthEmailJob(deps.db, payload, context),
-    [TRANSCRIPT_IMPORT_QUEUE]: Object.assign((payload: Prisma.JsonValue, context: JobContext) => runTranscriptImportJob(deps, payload, context), {
+    [TRANSCRIPT_IMPORT_QUEUE]: Object.assign((payload: Prisma.JsonValue, context: JobContext) => runTranscriptImportJob({ ...deps, transcriptCurrent: transcriptListener(deps.embeddings) }, payload, context), {
       onFailed: (payload: Prisma.JsonValue, reason: string) => failTranscriptImport(deps.db, payload, reason),
     }),
     ...(embeddings ? { [EMBEDDINGS_QUEUE]: (payload, context) => runEmbeddingsJob({ ...deps, embeddings }, payload, context) } : {}),

@@ -1,47 +1,18 @@
-// The long-lived collaborators procedures use, built once per process from the configuration.
+// The composition root's services: builds, once per process from the configuration, the
+// collaborators (ports.ts) that procedures and services receive.
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
-import { createOpenAiEmbeddings, type EmbeddingsProvider } from "./ai/embeddings.js";
-import { createExtractiveProvider } from "./ai/extractive.js";
-import { createOpenAiProvider } from "./ai/openai.js";
-import type { AiProvider } from "./ai/provider.js";
-import { createAccessTokens, type AccessTokens } from "./auth/tokens.js";
-import { SessionValidator, type SessionSettings } from "./auth/sessions.js";
-import type { Logger } from "./logger.js";
-import { createPasswordHasher, type PasswordHasher } from "./passwords/hasher.js";
-import { createRateLimiter, type RateLimiter } from "./ratelimit/limits.js";
-
-export interface AppSettings {
-  /** Base URL of the web app, for links in emails. */
-  appUrl: string;
-  /** Origins allowed to make cookie-authenticated mutations (CSRF). */
-  allowedOrigins: string[];
-  secureCookies: boolean;
-  session: SessionSettings;
-  accessTokenTtlSeconds: number;
-  verificationTtlHours: number;
-  resetTtlMinutes: number;
-  /** Model tokens per workspace per calendar month (UTC) for Ask Mind; 0 = no limit. */
-  askMindMonthlyTokenBudget: number;
-  /** Cosine similarity below which a vector match is not relevant. */
-  embeddingsMinSimilarity: number;
-}
-
-export interface AppServices {
-  settings: AppSettings;
-  tokens: AccessTokens;
-  passwords: PasswordHasher;
-  limits: RateLimiter;
-  sessions: SessionValidator;
-  /** Summaries and Ask Mind answers: an OpenAI-compatible model, or the extractive fallback. */
-  ai: AiProvider;
-  /** Embeddings for Ask Mind's vector retrieval; null when not configured (full text only). */
-  embeddings: EmbeddingsProvider | null;
-  /** Called after an email is queued, so delivery need not wait for its next poll. */
-  emailQueued(): void;
-  /** Called after a background job is queued, so this instance's worker picks it up at once. */
-  jobsQueued(): void;
-}
+import { createOpenAiEmbeddings, type EmbeddingsProvider } from "../ai/embeddings.js";
+import { createExtractiveProvider } from "../ai/extractive.js";
+import { createOpenAiProvider } from "../ai/openai.js";
+import type { AiProvider } from "../ai/provider.js";
+import { queueEmbeddings } from "../askmind/vector.js";
+import { SessionValidator } from "../identity/sessions.js";
+import { createAccessTokens } from "../identity/tokens.js";
+import type { Logger } from "../logger.js";
+import { createPasswordHasher } from "../passwords/hasher.js";
+import type { AppServices, AppSettings } from "../ports.js";
+import { createRateLimiter, type RateLimiterOptions } from "../ratelimit/limits.js";
 
 export function settingsFromEnv(env: Env): AppSettings {
   return {
@@ -70,29 +41,42 @@ export function embeddingsFromEnv(env: Env, log: Logger): EmbeddingsProvider | n
   return createOpenAiEmbeddings({ baseUrl, apiKey: env.EMBEDDINGS_API_KEY ?? env.LLM_API_KEY, model: env.EMBEDDINGS_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, log });
 }
 
+/** What a transcript becoming current sets off: (re)embedding its segments, when embeddings are on. */
+export function transcriptListener(embeddings: EmbeddingsProvider | null): AppServices["transcriptCurrent"] {
+  return embeddings ? (db, transcriptId) => queueEmbeddings(db, transcriptId) : null;
+}
+
 export interface CreateServicesOptions {
   env: Env;
   db: Db;
   log: Logger;
   emailQueued?: () => void;
   jobsQueued?: () => void;
+  /** Instead of the model the env configures (tests: the loopback fake, or the extractive provider). */
+  ai?: AiProvider;
+  /** Instead of the embeddings the env configures; null turns them off. */
+  embeddings?: EmbeddingsProvider | null;
+  /** Rate-limiter options beyond the env's Redis URL (tests: a key prefix, tighter limits). */
+  limits?: Omit<RateLimiterOptions, "log">;
 }
 
 export async function createServices(options: CreateServicesOptions): Promise<AppServices & { close(): Promise<void> }> {
   const { env, db, log } = options;
   const passwords = createPasswordHasher({ cost: env.BCRYPT_COST, workers: env.PASSWORD_WORKERS });
-  const limits = createRateLimiter({ log, ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
+  const limits = createRateLimiter({ log, ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}), ...options.limits });
   if (!(await limits.ready())) log.warn("Redis is unreachable: rate limits are per instance until it is back");
+  const embeddings = options.embeddings !== undefined ? options.embeddings : embeddingsFromEnv(env, log);
   return {
     settings: settingsFromEnv(env),
     tokens: await createAccessTokens(env),
     passwords,
     limits,
     sessions: new SessionValidator(db),
-    ai: aiProviderFromEnv(env, log),
-    embeddings: embeddingsFromEnv(env, log),
+    ai: options.ai ?? aiProviderFromEnv(env, log),
+    embeddings,
     emailQueued: options.emailQueued ?? (() => {}),
     jobsQueued: options.jobsQueued ?? (() => {}),
+    transcriptCurrent: transcriptListener(embeddings),
     async close() {
       await Promise.all([passwords.close(), limits.close()]);
     },
