@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { applyMigrations, createPrismaClient, scopedDb, type Db } from "@meetmind/db";
 import { createExtractiveProvider } from "../src/ai/extractive.js";
 import { createJobHandlers } from "../src/app/jobs.js";
-import { startJobWorker } from "../src/jobs/queue.js";
+import { startJobWorker } from "../src/jobs/worker.js";
 import { silentLogger } from "../src/logger.js";
 import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { parseTranscript } from "../src/transcripts/parsers/index.js";

@@ -14,7 +14,7 @@ export { startEmailDelivery } from "./email/delivery.js";
 export { createJobHandlers } from "./app/jobs.js";
 export { failInterruptedAnswers, settleRunningAnswers } from "./askmind/answer.js";
 export { queueMissingEmbeddings } from "./askmind/vector.js";
-export { startJobWorker, type JobWorker } from "./jobs/queue.js";
+export { startJobWorker, type JobWorker } from "./jobs/worker.js";
 export { fullNameSchema, passwordSchema } from "./passwords/policy.js";
 export { seedQmsum, type SeededMeeting } from "./qmsum/seed.js";
 export * from "./qmsum/corpus.js";

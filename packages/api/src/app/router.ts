@@ -5,8 +5,9 @@ import { authRouter } from "../auth/router.js";
 import { healthRouter } from "../health/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { searchRouter } from "../search/router.js";
+import { summaryRouter } from "../summaries/router.js";
 import { transcriptsRouter } from "../transcripts/router.js";
-import { createTRPCRouter } from "../trpc.js";
+import { createTRPCRouter, mergeRouters } from "../trpc.js";
 import { usersRouter } from "../users/router.js";
 import { workspacesRouter } from "../workspaces/router.js";
 
@@ -16,7 +17,9 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   admin: adminRouter,
   workspaces: workspacesRouter,
-  meetings: meetingsRouter,
+  // A meeting's summary is served under meetings.summary, but summaries build on meetings, not the
+  // reverse: the root nests one into the other, so neither imports the other's router.
+  meetings: mergeRouters(meetingsRouter, createTRPCRouter({ summary: summaryRouter })),
   transcripts: transcriptsRouter,
   actionItems: actionItemsRouter,
   search: searchRouter,

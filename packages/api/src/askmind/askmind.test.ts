@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createOpenAiEmbeddings } from "../ai/embeddings.js";
 import { createOpenAiProvider } from "../ai/openai.js";
 import { createJobHandlers } from "../app/jobs.js";
-import { startJobWorker } from "../jobs/queue.js";
+import { startJobWorker } from "../jobs/worker.js";
 import { silentLogger } from "../logger.js";
 import { createContextInner, type AuthUser } from "../context.js";
 import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createOpenAiEmbeddings } from "../ai/embeddings.js";
 import { createContextInner, type AuthUser } from "../context.js";
 import { createJobHandlers } from "../app/jobs.js";
-import { startJobWorker, type JobWorker } from "../jobs/queue.js";
+import { startJobWorker, type JobWorker } from "../jobs/worker.js";
 import { silentLogger } from "../logger.js";
 import { appRouter } from "../app/router.js";
 import type { AppServices } from "../ports.js";

@@ -1,13 +1,16 @@
 // The vector half of Ask Mind's hybrid retrieval: segment embeddings written by a background job
 // after each transcript import, and nearest-segment search with pgvector. Both are optional: with
 // no embeddings model, or a database without pgvector, retrieval is full text alone.
+import { z } from "zod";
 import { Prisma, type Db } from "@meetmind/db";
 import type { EmbeddingsProvider } from "../ai/embeddings.js";
-import { enqueueJob, PermanentJobError, type JobContext } from "../jobs/queue.js";
+import { defineJob, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
 import type { RetrievalScope } from "./retrieval.js";
 
-export const EMBEDDINGS_QUEUE = "embeddings.index";
+/** Embeds a current transcript's segments that have no embedding from the configured model. */
+export const embeddingsJob = defineJob("embeddings.index", z.object({ transcriptId: z.uuid() }));
+export const EMBEDDINGS_QUEUE = embeddingsJob.queue;
 /** Segments embedded and stored per round trip. */
 const INDEX_BATCH = 256;
 
@@ -18,9 +21,14 @@ export interface EmbeddingsJobDeps {
 }
 
 /** Embeds every segment of a current transcript that has no embedding for the model yet. Idempotent. */
-export async function runEmbeddingsJob(deps: EmbeddingsJobDeps, payload: Prisma.JsonValue, context: JobContext): Promise<void> {
-  const transcriptId = payload && typeof payload === "object" && !Array.isArray(payload) ? payload.transcriptId : undefined;
-  if (typeof transcriptId !== "string") throw new PermanentJobError("embeddings job payload has no transcriptId");
+/** The job's handler, for the composition root to give the worker. */
+export const embeddingsJobHandler = (deps: EmbeddingsJobDeps) => embeddingsJob.handle((payload, context) => runEmbeddingsJob(deps, payload, context));
+
+export async function runEmbeddingsJob(
+  deps: EmbeddingsJobDeps,
+  { transcriptId }: z.infer<typeof embeddingsJob.payload>,
+  context: JobContext,
+): Promise<void> {
   const transcript = await deps.db.transcript.findUnique({ where: { id: transcriptId }, select: { isCurrent: true } });
   if (!transcript?.isCurrent) return; // replaced since: its successor has its own job
   const model = deps.embeddings.model;
@@ -66,7 +74,7 @@ export async function runEmbeddingsJob(deps: EmbeddingsJobDeps, payload: Prisma.
 
 /** Queues embedding of the transcript's segments that have none (new, or edited since). */
 export async function queueEmbeddings(db: Db, transcriptId: string): Promise<void> {
-  await enqueueJob(db, { queue: EMBEDDINGS_QUEUE, payload: { transcriptId } });
+  await embeddingsJob.enqueue(db, { transcriptId });
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, type Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createJobHandlers } from "../app/jobs.js";
-import { startJobWorker } from "../jobs/queue.js";
+import { startJobWorker } from "../jobs/worker.js";
 import { silentLogger } from "../logger.js";
 import { createTestServices } from "../testing/services.js";
 import { AUTH_EMAIL_QUEUE } from "./emails.js";

@@ -7,12 +7,10 @@ import { z } from "zod";
 import type { Db, Prisma } from "@meetmind/db";
 import { passwordReset, verifyEmail as verifyEmailTemplate } from "../email/templates.js";
 import { enqueueEmail } from "../email/outbox.js";
-import { enqueueJob, PermanentJobError, type JobContext, type JobWriter } from "../jobs/queue.js";
+import { defineJob, type JobContext, type JobWriter } from "../jobs/queue.js";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 
 type Tx = Prisma.TransactionClient;
-
-export const AUTH_EMAIL_QUEUE = "auth.email";
 
 export type AuthEmailKind = "verify_email" | "password_reset";
 
@@ -24,17 +22,21 @@ export interface LinkTerms {
   ttlMs: number;
 }
 
-const payloadSchema = z.object({
-  kind: z.enum(["verify_email", "password_reset"]),
-  email: z.string().min(1),
-  appUrl: z.string().min(1),
-  ttlMs: z.number().int().positive(),
-});
+/** Sends (or, for an address with no account, silently skips) one verification or reset email. */
+export const authEmailJob = defineJob(
+  "auth.email",
+  z.object({
+    kind: z.enum(["verify_email", "password_reset"]),
+    email: z.string().min(1),
+    appUrl: z.string().min(1),
+    ttlMs: z.number().int().positive(),
+  }),
+);
+export const AUTH_EMAIL_QUEUE = authEmailJob.queue;
 
 /** The request half: one INSERT, whether or not the address has an account. */
 export async function queueAuthEmail(db: JobWriter, input: { kind: AuthEmailKind; email: string } & LinkTerms): Promise<void> {
-  const payload: z.infer<typeof payloadSchema> = { kind: input.kind, email: input.email, appUrl: input.appUrl, ttlMs: input.ttlMs };
-  await enqueueJob(db, { queue: AUTH_EMAIL_QUEUE, payload });
+  await authEmailJob.enqueue(db, { kind: input.kind, email: input.email, appUrl: input.appUrl, ttlMs: input.ttlMs });
 }
 
 /** Replaces any outstanding verification links with a new one, and queues the email. */
@@ -63,11 +65,15 @@ async function sendPasswordReset(tx: Tx, terms: LinkTerms, user: { id: string; e
   await enqueueEmail(tx, { to: user.email, template: "password_reset", ...passwordReset({ name: user.fullName, link }) });
 }
 
+/** The job's handler, for the composition root to give the worker. */
+export const authEmailJobHandler = (db: Db) => authEmailJob.handle((payload, context) => runAuthEmailJob(db, payload, context));
+
 /** The job half: sends the email if the address has an account that should get it, else nothing. */
-export async function runAuthEmailJob(db: Db, rawPayload: Prisma.JsonValue, context: JobContext): Promise<void> {
-  const parsed = payloadSchema.safeParse(rawPayload);
-  if (!parsed.success) throw new PermanentJobError(`Invalid ${AUTH_EMAIL_QUEUE} payload: ${parsed.error.message}`);
-  const { kind, email, ...terms } = parsed.data;
+export async function runAuthEmailJob(
+  db: Db,
+  { kind, email, ...terms }: z.infer<typeof authEmailJob.payload>,
+  context: JobContext,
+): Promise<void> {
   const user = await db.user.findUnique({
     where: { email },
     select: { id: true, email: true, fullName: true, emailVerifiedAt: true, isActive: true },

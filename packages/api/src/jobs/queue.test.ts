@@ -2,16 +2,9 @@ import { createPrismaClient, type Db, type Prisma } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../logger.js";
-import {
-  enqueueJob,
-  JobAbortedError,
-  PermanentJobError,
-  startJobWorker,
-  type JobContext,
-  type JobHandler,
-  type JobWorker,
-  type JobWorkerOptions,
-} from "./queue.js";
+import { z } from "zod";
+import { defineJob, enqueueJob, handlersByQueue, JobAbortedError, PermanentJobError, type JobContext, type JobHandler } from "./queue.js";
+import { startJobWorker, type JobWorker, type JobWorkerOptions } from "./worker.js";
 
 let database: TestDatabase;
 let db: Db;
@@ -70,6 +63,61 @@ describe("enqueueJob", () => {
 
   it("rejects a bad maxAttempts", async () => {
     await expect(enqueueJob(db, { queue: "q", payload: {}, maxAttempts: 0 })).rejects.toThrow(/maxAttempts/);
+  });
+});
+
+describe("defineJob", () => {
+  const greeting = defineJob("greetings", z.object({ name: z.string().min(1) }));
+
+  it("queues a payload that fits its schema and hands the handler the parsed payload", async () => {
+    const seen: { name: string }[] = [];
+    const { queue, handler } = greeting.handle(async (payload) => void seen.push(payload));
+    const w = worker({ [queue]: handler });
+    const { id } = await greeting.enqueue(db, { name: "Ada" }, { maxAttempts: 2 });
+    expect(await row(id)).toMatchObject({ queue: "greetings", payload: { name: "Ada" }, maxAttempts: 2 });
+
+    expect(await w.runDue()).toBe(1);
+    expect(seen).toEqual([{ name: "Ada" }]);
+    expect((await row(id)).status).toBe("done");
+  });
+
+  it("refuses to queue a payload that does not fit, writing nothing", async () => {
+    await expect(greeting.enqueue(db, { name: "" })).rejects.toThrow();
+    expect(await db.job.count()).toBe(0);
+  });
+
+  it("fails a stored payload that does not parse at once, without retries or onFailed", async () => {
+    const run = vi.fn(async () => {});
+    const onFailed = vi.fn(async () => {});
+    const { queue, handler } = greeting.handle(run, onFailed);
+    const w = worker({ [queue]: handler });
+    const { id } = await enqueueJob(db, { queue: "greetings", payload: { name: 42 } });
+
+    await w.runDue();
+    const job = await row(id);
+    expect(job).toMatchObject({ status: "failed", attempts: 1 });
+    expect(job.lastError).toMatch(/Invalid greetings payload/);
+    expect(run).not.toHaveBeenCalled();
+    expect(onFailed).not.toHaveBeenCalled();
+  });
+
+  it("passes the parsed payload to onFailed when a job fails for good", async () => {
+    const failures: { payload: { name: string }; reason: string }[] = [];
+    const { queue, handler } = greeting.handle(
+      async () => {
+        throw new PermanentJobError("no");
+      },
+      async (payload, reason) => void failures.push({ payload, reason }),
+    );
+    const w = worker({ [queue]: handler });
+    await greeting.enqueue(db, { name: "Grace" });
+    await w.runDue();
+    expect(failures).toEqual([{ payload: { name: "Grace" }, reason: "no" }]);
+  });
+
+  it("refuses two handlers for one queue", () => {
+    const run = async () => {};
+    expect(() => handlersByQueue([greeting.handle(run), greeting.handle(run)])).toThrow(/two handlers for the job queue greetings/);
   });
 });
 

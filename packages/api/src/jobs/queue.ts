@@ -1,16 +1,35 @@
-// A durable job queue on the `jobs` table. Several server instances may run workers against one
-// database: jobs are claimed with FOR UPDATE SKIP LOCKED, so each attempt goes to exactly one of
-// them, and everything lives in the table, so jobs survive restarts. A claim is a lease that the
-// worker renews while the handler runs; a worker that dies leaves its lease to lapse and another
-// worker takes the job over. Execution is therefore at least once: handlers must be idempotent
-// (a crash between a handler finishing and the job being recorded as done runs it again).
-import type { Db, Prisma } from "@meetmind/db";
-import type { Logger } from "../logger.js";
+// A durable job queue on the `jobs` table: what a job is, how one is declared and queued, and the
+// worker's policy. The worker itself (claiming, leases, retries) is worker.ts.
+//
+// The queue knows job names and payload schemas only. A domain declares its kind of job with
+// defineJob (a queue name and a zod schema), queues it with `.enqueue`, and turns its run function
+// into a handler with `.handle`; the composition root (app/jobs.ts) gives the worker the handlers.
+// Execution is at least once (see worker.ts): handlers must be idempotent.
+import { z } from "zod";
+import type { Prisma } from "@meetmind/db";
 import { backoffDelay } from "../shared/backoff.js";
 
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;
-const MAX_ERROR_LENGTH = 2_000;
+
+/** The worker's policy where nothing else is said: every value can be overridden per worker. */
+export const JOB_DEFAULTS = {
+  /** How often a worker looks for due jobs. */
+  pollIntervalMs: SECOND_MS,
+  /** Handlers running at once in one worker. */
+  concurrency: 2,
+  /** How long a claim lasts without renewal (renewed every leaseMs/3 while the handler runs). */
+  leaseMs: MINUTE_MS,
+  /** A handler running longer has its signal aborted and its lease left to lapse. */
+  handlerTimeoutMs: 15 * MINUTE_MS,
+  /** On stop: how long handlers may finish before their signal is aborted, and again after that. */
+  stopGraceMs: 10 * SECOND_MS,
+} as const;
+
+/** Exponential from 10 s, capped at an hour, with equal jitter so failures that came together spread out. */
+export function defaultJobBackoff(attempt: number): number {
+  return backoffDelay({ baseMs: 10 * SECOND_MS, capMs: 60 * MINUTE_MS }, attempt - 1);
+}
 
 /** Throw from a handler to fail the job at once, without the remaining attempts. */
 export class PermanentJobError extends Error {
@@ -86,330 +105,59 @@ export async function enqueueJob(db: JobWriter, input: EnqueueJobInput): Promise
   });
 }
 
-export interface JobWorkerOptions {
-  db: Db;
-  log: Logger;
-  /** One handler per queue. The worker only claims jobs of these queues. */
-  handlers: Record<string, JobHandler>;
-  /** How often to look for due jobs; 0 = never by itself (the caller calls runDue()). Default 1 s. */
-  pollIntervalMs?: number;
-  /** Handlers running at once in this worker. Default 2. */
-  concurrency?: number;
-  /**
-   * How long a claim lasts without renewal. The worker renews it every leaseMs/3 while the handler
-   * runs, so this only bounds how soon a dead worker's job is taken over. Default 60 s.
-   */
-  leaseMs?: number;
-  /** Delay in ms before retrying after the given failed attempt (1 = the first). */
-  backoff?: (attempt: number) => number;
-  /** A handler running longer than this has its signal aborted and its lease left to lapse. Default 15 min. */
-  handlerTimeoutMs?: number;
-  /** stop(): how long handlers may finish before their signal is aborted, and again after that. Default 10 s. */
-  stopGraceMs?: number;
-}
-
-export interface JobWorker {
-  /**
-   * Claims and runs every job due now (at most `concurrency` at once) and resolves, once they have
-   * finished, with how many jobs this worker finished meanwhile (done, retried or failed). Never
-   * rejects (errors are logged), so callers may fire and forget it, e.g. right after enqueueing.
-   */
-  runDue(): Promise<number>;
-  /** Stops claiming, waits for running handlers (aborting their signal after the grace period). */
-  stop(): Promise<void>;
-}
-
-/** Exponential from 10 s, capped at an hour, with equal jitter so failures that came together spread out. */
-export function defaultJobBackoff(attempt: number): number {
-  return backoffDelay({ baseMs: 10 * SECOND_MS, capMs: 60 * MINUTE_MS }, attempt - 1);
-}
-
-interface ClaimedJob {
-  id: string;
+/** A handler bound to its queue, as a domain hands it to the composition root. */
+export interface JobRegistration {
   queue: string;
-  payload: Prisma.JsonValue;
-  attempts: number;
-  maxAttempts: number;
+  handler: JobHandler;
 }
 
-type Outcome =
-  | { kind: "done" }
-  | { kind: "retry"; error: string; delayMs: number }
-  | { kind: "failed"; error: string }
-  /** Interrupted by shutdown: back to pending at once, the attempt not counted. */
-  | { kind: "released"; error: string };
-
-function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
+/** A kind of job: its queue name and payload schema, declared by the domain that runs it. */
+export interface JobType<Payload extends Prisma.InputJsonObject> {
+  readonly queue: string;
+  readonly payload: z.ZodType<Payload>;
+  /** Queues one; pass a transaction client to queue it atomically with the change that causes it. */
+  enqueue(db: JobWriter, payload: Payload, options?: Omit<EnqueueJobInput, "queue" | "payload">): Promise<{ id: string }>;
+  /**
+   * The worker's handler: parses the stored payload first (a payload that does not parse fails
+   * the job at once, since retrying cannot fix it), then runs.
+   */
+  handle(
+    run: (payload: Payload, context: JobContext) => Promise<void>,
+    onFailed?: (payload: Payload, reason: string) => Promise<void>,
+  ): JobRegistration;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-export function startJobWorker(options: JobWorkerOptions): JobWorker {
-  const { db, handlers } = options;
-  const log = options.log.child({ component: "jobs" });
-  const pollIntervalMs = options.pollIntervalMs ?? SECOND_MS;
-  const concurrency = options.concurrency ?? 2;
-  const leaseMs = options.leaseMs ?? MINUTE_MS;
-  const backoff = options.backoff ?? defaultJobBackoff;
-  const handlerTimeoutMs = options.handlerTimeoutMs ?? 15 * MINUTE_MS;
-  const stopGraceMs = options.stopGraceMs ?? 10 * SECOND_MS;
-  const queues = Object.keys(handlers);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error("concurrency must be a positive integer");
-  if (leaseMs < 100) throw new Error("leaseMs must be at least 100");
-  if (queues.length === 0) throw new Error("at least one handler is required");
-
-  let stopped = false;
-  let processed = 0;
-  /** Claim-and-run loops under way; at most `concurrency`. */
-  const lanes = new Set<Promise<void>>();
-  /** Handlers under way, to abort on shutdown. */
-  const running = new Map<string, { controller: AbortController; stopHeartbeat(): void }>();
-
-  async function claim(): Promise<ClaimedJob | undefined> {
-    // Claiming counts the attempt and leases the job; a 'running' job whose lease lapsed belonged
-    // to a worker that died. The attempt number is the lease's fencing token in record().
-    const rows = await db.$queryRaw<ClaimedJob[]>`
-      UPDATE jobs
-      SET status = 'running',
-          attempts = attempts + 1,
-          locked_until = now() + ${leaseMs}::double precision * interval '1 millisecond',
-          updated_at = now()
-      WHERE id IN (
-        SELECT id FROM jobs
-        WHERE queue = ANY(${queues}::text[])
-          AND ((status = 'pending' AND run_at <= now()) OR (status = 'running' AND locked_until < now()))
-        ORDER BY run_at
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING id, queue, payload, attempts, max_attempts AS "maxAttempts"`;
-    return rows[0];
-  }
-
-  /** Records the outcome; false when the lease was lost (another worker owns the job now). */
-  async function record(job: ClaimedJob, outcome: Outcome): Promise<boolean> {
-    // Times come from the database clock, the one every worker compares run_at and locked_until with.
-    let updated: number;
-    switch (outcome.kind) {
-      case "done":
-        updated = await db.$executeRaw`
-          UPDATE jobs SET status = 'done', completed_at = now(), locked_until = NULL, updated_at = now()
-          WHERE id = ${job.id}::uuid AND status = 'running' AND attempts = ${job.attempts}::int`;
-        break;
-      case "retry":
-        updated = await db.$executeRaw`
-          UPDATE jobs
-          SET status = 'pending', locked_until = NULL, last_error = ${outcome.error},
-              run_at = now() + ${outcome.delayMs}::double precision * interval '1 millisecond', updated_at = now()
-          WHERE id = ${job.id}::uuid AND status = 'running' AND attempts = ${job.attempts}::int`;
-        break;
-      case "failed":
-        updated = await db.$executeRaw`
-          UPDATE jobs SET status = 'failed', locked_until = NULL, last_error = ${outcome.error}, updated_at = now()
-          WHERE id = ${job.id}::uuid AND status = 'running' AND attempts = ${job.attempts}::int`;
-        break;
-      case "released":
-        updated = await db.$executeRaw`
-          UPDATE jobs
-          SET status = 'pending', locked_until = NULL, last_error = ${outcome.error},
-              attempts = GREATEST(attempts - 1, 0), run_at = now(), updated_at = now()
-          WHERE id = ${job.id}::uuid AND status = 'running' AND attempts = ${job.attempts}::int`;
-        break;
-    }
-    if (updated === 0) {
-      log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts }, "job lease was lost before its outcome was recorded; it may run again");
-    }
-    return updated > 0;
-  }
-
-  /** The job failed for good: its handler's onFailed, if any, records that for users. */
-  async function failedForGood(job: ClaimedJob, reason: string): Promise<void> {
-    const onFailed = handlers[job.queue]?.onFailed;
-    if (!onFailed) return;
-    try {
-      await onFailed(job.payload, reason);
-    } catch (error) {
-      log.error({ jobId: job.id, queue: job.queue, err: error }, "could not record a failed job's failure");
-    }
-  }
-
-  /** Renews the lease; false when another worker has taken the job over. */
-  async function renew(job: ClaimedJob): Promise<boolean> {
-    const updated = await db.$executeRaw`
-      UPDATE jobs SET locked_until = now() + ${leaseMs}::double precision * interval '1 millisecond', updated_at = now()
-      WHERE id = ${job.id}::uuid AND status = 'running' AND attempts = ${job.attempts}::int`;
-    return updated > 0;
-  }
-
-  async function execute(job: ClaimedJob): Promise<void> {
-    const context = { jobId: job.id, queue: job.queue, attempt: job.attempts };
-    if (job.attempts > job.maxAttempts) {
-      // Only reachable through a lease that lapsed on the last attempt: the worker died mid-job.
-      const error = "the job did not finish on its last attempt";
-      if (await record(job, { kind: "failed", error })) await failedForGood(job, error);
-      log.error(context, "job abandoned");
-      return;
-    }
-    const handler = handlers[job.queue];
-    if (!handler) return; // unreachable: only our queues are claimed
-
-    const controller = new AbortController();
-    let leaseLost = false;
-    let heartbeat: NodeJS.Timeout | undefined = setInterval(() => {
-      renew(job)
-        .then((held) => {
-          if (held || leaseLost) return;
-          leaseLost = true;
-          stopHeartbeat();
-          log.warn(context, "job lease was taken over by another worker; aborting this run");
-          controller.abort(new JobAbortedError("lease_lost", "the job's lease was taken over by another worker"));
-        })
-        .catch((error: unknown) => log.warn({ ...context, err: error }, "could not renew job lease"));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
-    heartbeat.unref();
-    const stopHeartbeat = () => {
-      clearInterval(heartbeat);
-      heartbeat = undefined;
-    };
-    running.set(job.id, { controller, stopHeartbeat });
-    const timeout = setTimeout(() => {
-      // Stop renewing too: if the handler ignores its signal, the lease lapses and the job is
-      // retaken (that attempt counted) instead of being held forever.
-      stopHeartbeat();
-      log.error(context, "job handler overran its timeout; aborting it");
-      controller.abort(new JobAbortedError("timeout", `the job handler did not finish within ${handlerTimeoutMs} ms`));
-    }, handlerTimeoutMs);
-    timeout.unref();
-
-    let outcome: Outcome;
-    /** What users are told if this attempt fails the job for good. */
-    let failureReason = "";
-    try {
-      await handler(job.payload, {
-        jobId: job.id,
-        attempt: job.attempts,
-        maxAttempts: job.maxAttempts,
-        signal: controller.signal,
-      });
-      outcome = { kind: "done" };
-    } catch (error) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-      if (reason instanceof JobAbortedError && reason.reason === "shutdown") {
-        outcome = { kind: "released", error: errorMessage(reason) };
-      } else if (error instanceof PermanentJobError || job.attempts >= job.maxAttempts) {
-        outcome = { kind: "failed", error: errorMessage(error) };
-        failureReason = error instanceof Error ? error.message : String(error);
-      } else {
-        outcome = { kind: "retry", error: errorMessage(error), delayMs: Math.max(0, backoff(job.attempts)) };
-      }
-    } finally {
-      clearTimeout(timeout);
-      stopHeartbeat();
-      running.delete(job.id);
-    }
-
-    if (leaseLost) return; // another worker owns the job now; record() would match nothing anyway
-    try {
-      const recorded = await record(job, outcome);
-      if (recorded && outcome.kind === "failed") await failedForGood(job, failureReason);
-    } catch (error) {
-      // The database is unreachable: the job keeps its lease and is retried once it lapses.
-      log.error({ ...context, err: error }, "could not record job outcome");
-      return;
-    }
-    switch (outcome.kind) {
-      case "done":
-        log.debug(context, "job done");
-        break;
-      case "retry":
-        log.warn({ ...context, error: outcome.error, retryInMs: Math.round(outcome.delayMs) }, "job failed; will retry");
-        break;
-      case "failed":
-        log.error({ ...context, error: outcome.error }, "job failed for good");
-        break;
-      case "released":
-        log.info(context, "job interrupted by shutdown; released for another run");
-        break;
-    }
-  }
-
-  async function lane(): Promise<void> {
-    while (!stopped) {
-      let job: ClaimedJob | undefined;
-      try {
-        job = await claim();
-      } catch (error) {
-        log.error({ err: error }, "could not claim jobs");
-        return;
-      }
-      if (!job) return;
-      try {
-        await execute(job);
-      } catch (error) {
-        log.error({ jobId: job.id, err: error }, "job execution failed unexpectedly");
-      }
-      processed += 1;
-    }
-  }
-
-  /** Starts claim-and-run loops up to the concurrency. */
-  function fill(): void {
-    while (!stopped && lanes.size < concurrency) {
-      const started: Promise<void> = lane().finally(() => {
-        lanes.delete(started);
-      });
-      lanes.add(started);
-    }
-  }
-
-  async function runDue(): Promise<number> {
-    if (stopped) return 0;
-    const before = processed;
-    // Lanes already under way may have looked for jobs before the caller's job was committed and
-    // be about to finish: wait for them, then go round once more with fresh lanes.
-    const hadLanes = lanes.size > 0;
-    fill();
-    await Promise.all([...lanes]);
-    if (hadLanes && !stopped) {
-      fill();
-      await Promise.all([...lanes]);
-    }
-    return processed - before;
-  }
-
-  let timer: NodeJS.Timeout | undefined;
-  function schedule(): void {
-    if (stopped || pollIntervalMs <= 0) return;
-    timer = setTimeout(() => {
-      // Tops lanes up without waiting for them: a long job must not hold up polling.
-      fill();
-      schedule();
-    }, pollIntervalMs);
-    // Polling alone must not keep a process (a script, a test) alive.
-    timer.unref();
-  }
-  schedule();
-
+export function defineJob<Payload extends Prisma.InputJsonObject>(queue: string, payload: z.ZodType<Payload>): JobType<Payload> {
+  const parse = (raw: Prisma.JsonValue): Payload => {
+    const parsed = payload.safeParse(raw);
+    if (!parsed.success) throw new PermanentJobError(`Invalid ${queue} payload: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  };
   return {
-    runDue,
-    async stop() {
-      if (stopped && lanes.size === 0) return;
-      stopped = true;
-      clearTimeout(timer);
-      const settled = Promise.all([...lanes]).then(() => true);
-      if (await Promise.race([settled, delay(stopGraceMs).then(() => false)])) return;
-      log.warn({ jobs: [...running.keys()] }, "job handlers still running after the grace period; aborting them");
-      for (const { controller } of running.values()) {
-        controller.abort(new JobAbortedError("shutdown", "the worker is shutting down"));
+    queue,
+    payload,
+    // A payload the schema refuses is a programming error: it throws before anything is written.
+    enqueue: async (db, value, options = {}) => enqueueJob(db, { ...options, queue, payload: payload.parse(value) }),
+    handle(run, onFailed) {
+      const handler: JobHandler = (raw, context) => run(parse(raw), context);
+      if (onFailed) {
+        // A payload that never parsed has nothing to record a failure against.
+        handler.onFailed = async (raw, reason) => {
+          const parsed = payload.safeParse(raw);
+          if (parsed.success) await onFailed(parsed.data, reason);
+        };
       }
-      if (await Promise.race([settled, delay(stopGraceMs).then(() => false)])) return;
-      // Stop renewing their leases: they lapse and another worker takes the jobs over.
-      for (const { stopHeartbeat } of running.values()) stopHeartbeat();
-      log.error({ jobs: [...running.keys()] }, "job handlers ignored their abort signal; leaving them behind");
+      return { queue, handler };
     },
   };
+}
+
+/** The worker's handler table; two registrations for one queue are a programming error. */
+export function handlersByQueue(registrations: readonly JobRegistration[]): Record<string, JobHandler> {
+  const handlers: Record<string, JobHandler> = {};
+  for (const { queue, handler } of registrations) {
+    if (handlers[queue]) throw new Error(`two handlers for the job queue ${queue}`);
+    handlers[queue] = handler;
+  }
+  return handlers;
 }

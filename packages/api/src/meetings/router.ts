@@ -1,5 +1,4 @@
 import { okOutput } from "../shared/schemas.js";
-import { summaryRouter } from "../summaries/router.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
 import {
   addParticipantInput,
@@ -74,7 +73,6 @@ export const meetingsRouter = createTRPCRouter({
       }),
   }),
 
-  summary: summaryRouter,
 
   comments: createTRPCRouter({
     create: workspaceProcedure("meetings:write")

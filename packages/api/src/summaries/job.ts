@@ -1,23 +1,17 @@
 // The background half of summaries: generate one requested version with the AI provider, store
 // it with its action items, and make it the meeting's current summary. Runs at least once per
-// request (see jobs/queue.ts), so a version already done is left alone.
+// request (see jobs/worker.ts), so a version already done is left alone.
 import { scopedDb, type Db, type Prisma, type ScopedDb } from "@meetmind/db";
 import { AiProviderError, type AiProvider, type MeetingSummaryResult, type SummarySegment } from "../ai/provider.js";
 import { JobAbortedError, PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
 import type { SummaryTopic } from "./schemas.js";
-import type { SummaryJobPayload } from "./service.js";
+import { summaryJob, type SummaryJobPayload } from "./service.js";
 
 export interface SummaryJobDeps {
   db: Db;
   ai: AiProvider;
   log: Logger;
-}
-
-function payloadOf(payload: Prisma.JsonValue): SummaryJobPayload {
-  const summaryId = payload && typeof payload === "object" && !Array.isArray(payload) ? payload.summaryId : undefined;
-  if (typeof summaryId !== "string") throw new PermanentJobError("summary job payload has no summaryId");
-  return { summaryId };
 }
 
 /** What users see as the failure reason: the provider's message, without internals. */
@@ -91,8 +85,10 @@ function isShutdown(context: JobContext): boolean {
   return reason instanceof JobAbortedError && reason.reason === "shutdown";
 }
 
-export async function runSummaryJob(deps: SummaryJobDeps, rawPayload: Prisma.JsonValue, context: JobContext): Promise<void> {
-  const { summaryId } = payloadOf(rawPayload);
+/** The summary job's handler, for the composition root to give the worker. */
+export const summaryJobHandler = (deps: SummaryJobDeps) => summaryJob.handle((payload, context) => runSummaryJob(deps, payload, context));
+
+export async function runSummaryJob(deps: SummaryJobDeps, { summaryId }: SummaryJobPayload, context: JobContext): Promise<void> {
   const log = deps.log.child({ summaryId, jobId: context.jobId });
   const found = await deps.db.meetingSummary.findUnique({
     where: { id: summaryId },

@@ -11,13 +11,14 @@
 // recorded. A job that fails for good marks the version failed, with the reason, and removes
 // its partial segments.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Db, Prisma } from "@meetmind/db";
+import type { z } from "zod";
+import type { Db } from "@meetmind/db";
 import { DomainError } from "../errors.js";
 import { PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
 import type { AppServices } from "../ports.js";
 import { parseColumns, segmentsOf } from "./parse-pool.js";
-import { FORMAT_NAME, insertSegmentsSql, lockMeeting, speakerMappings, type SpeakerMapping } from "./service.js";
+import { FORMAT_NAME, insertSegmentsSql, lockMeeting, speakerMappings, transcriptImportJob, type SpeakerMapping } from "./service.js";
 
 /** Each batch should hold the connection (and, on PGlite, the event loop) about this long. */
 const BATCH_TARGET_MS = 100;
@@ -34,12 +35,6 @@ export interface TranscriptImportJobDeps {
   transcriptCurrent: AppServices["transcriptCurrent"];
 }
 
-function transcriptIdOf(payload: Prisma.JsonValue): string {
-  const transcriptId = payload && typeof payload === "object" && !Array.isArray(payload) ? payload.transcriptId : undefined;
-  if (typeof transcriptId !== "string") throw new PermanentJobError("transcript import job payload has no transcriptId");
-  return transcriptId;
-}
-
 /** Rows for the next batch: scaled towards BATCH_TARGET_MS, at most doubling at a time. */
 function nextBatchRows(rows: number, elapsedMs: number): number {
   const scaled = Math.round((rows * BATCH_TARGET_MS) / Math.max(elapsedMs, 1));
@@ -50,9 +45,17 @@ const sameMapping = (a: SpeakerMapping | undefined, b: SpeakerMapping | undefine
   (a?.speakerMemberId ?? null) === (b?.speakerMemberId ?? null) && (a?.speakerParticipantId ?? null) === (b?.speakerParticipantId ?? null);
 
 /** Writes a background import's segments, then makes it current. Idempotent and resumable. */
-export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, payload: Prisma.JsonValue, context: JobContext): Promise<void> {
+type Payload = z.infer<typeof transcriptImportJob.payload>;
+
+/** The job's handler, for the composition root to give the worker. */
+export const transcriptImportJobHandler = (deps: TranscriptImportJobDeps) =>
+  transcriptImportJob.handle(
+    (payload, context) => runTranscriptImportJob(deps, payload, context),
+    (payload, reason) => failTranscriptImport(deps.db, payload, reason),
+  );
+
+export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, { transcriptId }: Payload, context: JobContext): Promise<void> {
   const { db } = deps;
-  const transcriptId = transcriptIdOf(payload);
   const transcript = await db.transcript.findUnique({
     where: { id: transcriptId },
     select: { status: true, meetingId: true, workspaceId: true, version: true, format: true, importSource: true, importedCount: true, segmentCount: true },
@@ -153,8 +156,7 @@ async function remapLabel(db: Db, transcriptId: string, count: number, label: st
  * The job failed for good: the version is marked failed with the reason (never current), its file
  * is dropped, and its partial segments are deleted in bounded batches.
  */
-export async function failTranscriptImport(db: Db, payload: Prisma.JsonValue, reason: string): Promise<void> {
-  const transcriptId = transcriptIdOf(payload);
+export async function failTranscriptImport(db: Db, { transcriptId }: Payload, reason: string): Promise<void> {
   const failed = await db.transcript.updateMany({
     where: { id: transcriptId, status: "importing" },
     data: { status: "failed", isCurrent: false, importSource: null, failureReason: reason.slice(0, 2_000) },

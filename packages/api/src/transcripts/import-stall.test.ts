@@ -8,7 +8,7 @@ import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { createContextInner, type AuthUser } from "../context.js";
 import { createJobHandlers } from "../app/jobs.js";
-import { startJobWorker, type JobWorker } from "../jobs/queue.js";
+import { startJobWorker, type JobWorker } from "../jobs/worker.js";
 import { silentLogger } from "../logger.js";
 import { appRouter } from "../app/router.js";
 import type { AppServices } from "../ports.js";

@@ -1,7 +1,8 @@
 // Transcripts: versioned imports of speaker segments, reading, editing and speaker mapping.
+import { z } from "zod";
 import { Prisma } from "@meetmind/db";
 import { NotFoundError, PayloadTooLargeError } from "../errors.js";
-import { enqueueJob } from "../jobs/queue.js";
+import { defineJob } from "../jobs/queue.js";
 import { requireMeeting } from "../meetings/service.js";
 import { uuidv7 } from "../shared/uuidv7.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
@@ -23,11 +24,8 @@ export const IMPORT_IN_REQUEST_MAX_SEGMENTS = 2_000;
 const INSERT_BATCH = 5_000;
 /** Attempts for a background import; each resumes where the previous one stopped. */
 export const IMPORT_MAX_ATTEMPTS = 5;
-export const TRANSCRIPT_IMPORT_QUEUE = "transcripts.import";
-
-export interface TranscriptImportJobPayload {
-  transcriptId: string;
-}
+/** Writes a large import's segments in the background (import-job.ts runs it). */
+export const transcriptImportJob = defineJob("transcripts.import", z.object({ transcriptId: z.uuid() }));
 
 const FORMAT_COLUMN: Record<TranscriptFormatName, "vtt" | "srt" | "json" | "plain_text"> = {
   webvtt: "vtt",
@@ -220,11 +218,7 @@ async function beginBackgroundImport(
         },
         select: importedSelect,
       });
-      await enqueueJob(tx, {
-        queue: TRANSCRIPT_IMPORT_QUEUE,
-        payload: { transcriptId: transcript.id } satisfies TranscriptImportJobPayload,
-        maxAttempts: IMPORT_MAX_ATTEMPTS,
-      });
+      await transcriptImportJob.enqueue(tx, { transcriptId: transcript.id }, { maxAttempts: IMPORT_MAX_ATTEMPTS });
       return presentImported(transcript);
     },
     { timeout: 30_000, maxWait: 10_000 },
