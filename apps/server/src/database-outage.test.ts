@@ -2,12 +2,9 @@
 // PGlite's socket) through a TCP relay the test can cut and restore, as a crashed, restarting or
 // unreachable database server would be.
 import net from "node:net";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEnv } from "@meetmind/config";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
-import { createLogger } from "./logger.js";
-import { startServer, type RunningServer } from "./server.js";
+import { startTestServer, type TestServer } from "./testing.js";
 
 /**
  * Forwards loopback connections to the database. down() refuses new connections and drops the open
@@ -63,31 +60,12 @@ type Relay = Awaited<ReturnType<typeof startRelay>>;
 
 let database: TestDatabase;
 let relay: Relay;
-let server: RunningServer;
-const logs: Record<string, unknown>[] = [];
+let server: TestServer;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   relay = await startRelay(new URL(database.url));
-  const env = parseEnv({
-    NODE_ENV: "test",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: "info",
-    SEED_DEMO: "false",
-    BCRYPT_COST: "4",
-    PASSWORD_WORKERS: "1",
-    DATABASE_URL: relay.url(database.url),
-    // One connection on PGlite, as the server uses there (see server.ts).
-    ...(database.mode === "embedded" ? { DATABASE_POOL_SIZE: "1" } : {}),
-  });
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  server = await startServer(env, createLogger(env.LOG_LEVEL, sink));
+  server = await startTestServer({ DATABASE_URL: relay.url(database.url), PASSWORD_WORKERS: "1" }, { database });
 });
 afterAll(async () => {
   await relay?.up();
@@ -165,7 +143,7 @@ describe("database outage", () => {
     expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
 
     // An outage is logged as a warning, not as an unexpected error.
-    expect(logs.filter((line) => line.msg === "unexpected error")).toEqual([]);
-    expect(logs.filter((line) => line.msg === "request failed: service unavailable").length).toBeGreaterThanOrEqual(8);
+    expect(server.logs.filter((line) => line.msg === "unexpected error")).toEqual([]);
+    expect(server.logs.filter((line) => line.msg === "request failed: service unavailable").length).toBeGreaterThanOrEqual(8);
   });
 });

@@ -11,8 +11,17 @@ export interface TestServer extends RunningServer {
   logs: Record<string, unknown>[];
 }
 
-export async function startTestServer(settings: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+export interface TestServerOptions {
+  /**
+   * A database the caller made (and closes): for tests that put something between the server and
+   * it, with DATABASE_URL in the settings. Default: a new one, closed with the server.
+   */
+  database?: TestDatabase;
+}
+
+export async function startTestServer(settings: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await createTestDatabase());
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -41,11 +50,11 @@ export async function startTestServer(settings: Record<string, string> = {}): Pr
       logs,
       async close() {
         await server.close();
-        await database.close();
+        if (ownsDatabase) await database.close();
       },
     };
   } catch (error) {
-    await database.close();
+    if (ownsDatabase) await database.close();
     throw error;
   }
 }

@@ -2,19 +2,11 @@
 // DATA_DIR (through the running server's socket if one is serving it).
 // `pnpm db:migrate --rolled-back <name>` marks a failed migration as rolled back first.
 import { parseArgs } from "node:util";
-import { loadEnv } from "@meetmind/config";
-import { openDatabase } from "../database.js";
 import { applyMigrations, markRolledBack } from "../migrations/apply.js";
+import { openConfiguredDatabase } from "./open.js";
 
 const { values } = parseArgs({ options: { "rolled-back": { type: "string" } } });
-const env = loadEnv();
-const target = await openDatabase({
-  databaseUrl: env.DATABASE_URL,
-  dataDir: env.DATA_DIR,
-  migrate: false,
-  reuseRunningEmbedded: true,
-  log: (message) => console.log(message),
-});
+const target = await openConfiguredDatabase({ migrate: false });
 try {
   if (values["rolled-back"]) {
     await markRolledBack(target.url, values["rolled-back"]);

@@ -4,16 +4,11 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { loadEnv } from "@meetmind/config";
-import { openDatabase } from "../database.js";
 import { paths } from "../paths.js";
+import { openConfiguredDatabase } from "./open.js";
 
 const env = loadEnv();
-const target = await openDatabase({
-  databaseUrl: env.DATABASE_URL,
-  dataDir: env.DATA_DIR,
-  reuseRunningEmbedded: true,
-  log: (message) => console.log(message),
-});
+const target = await openConfiguredDatabase();
 let url = target.url;
 if (target.mode === "embedded") {
   // The embedded socket runs every connection in one Postgres session; Studio's prepared
