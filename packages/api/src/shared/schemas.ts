@@ -33,7 +33,9 @@ export const int4Input = (min = 0) => z.number().int().min(min).max(INT4_MAX, { 
  * A workspace procedure's input as its service takes it: without `workspaceId`, which the service
  * reads from its WorkspaceScope (checked against the caller's membership) instead.
  */
-export type ScopedInput<S extends z.ZodType> = Omit<z.infer<S>, "workspaceId">;
+export type ScopedInput<S extends z.ZodType> = WithoutWorkspaceId<z.infer<S>>;
+// Distributes over unions, so each variant of a union input keeps its own fields.
+type WithoutWorkspaceId<T> = T extends unknown ? Omit<T, "workspaceId"> : never;
 
 /** Every list is paginated: an opaque cursor (the last row's id) and a bounded page size. */
 export const pageInput = {
