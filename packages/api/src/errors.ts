@@ -1,4 +1,112 @@
 // The domain errors services throw. They know nothing of tRPC or HTTP; trpc.ts maps them.
+//
+// Each error carries an `appCode`, a stable snake_case code that clients branch on (tRPC puts it in
+// `error.data.appCode`). The codes are listed below, grouped by the kind of error (and so the HTTP
+// status) they come with; `AppCode` is their union, published by @meetmind/contracts so a client
+// can switch over it exhaustively. A code an error constructor does not list fails the typecheck.
+
+export type NotFoundCode = "not_found";
+
+export type ForbiddenCode =
+  | "forbidden"
+  // A member whose workspace role lacks the permission.
+  | "insufficient_role"
+  // A cookie-authenticated mutation from an origin that is not allowed.
+  | "csrf_rejected"
+  | "invite_email_mismatch"
+  | "email_not_verified"
+  // Editing or deleting someone else's comment.
+  | "not_author";
+
+export type ConflictCode =
+  | "conflict"
+  | "email_taken"
+  | "slug_taken"
+  // The last owner of a workspace cannot leave, be demoted or delete their account.
+  | "last_owner"
+  | "already_member"
+  | "invite_pending"
+  | "already_participant"
+  | "duplicate_external_id"
+  | "too_many_prompts";
+
+export type ValidationCode =
+  | "validation_failed"
+  // A verification, reset or invitation token that does not exist.
+  | "invalid_token"
+  | "token_used"
+  | "token_expired"
+  // Acting on oneself where that is not allowed (deactivate, delete, transfer, remove).
+  | "cannot_target_self"
+  | "weak_password"
+  | "password_too_long"
+  | "malformed_transcript"
+  | "transcript_missing"
+  | "invalid_time_range"
+  | "invalid_cursor"
+  // Retrying an Ask Mind answer that did not fail.
+  | "not_failed";
+
+export type UnauthorizedCode =
+  | "unauthorized"
+  | "invalid_credentials"
+  | "account_deactivated"
+  // An access token that does not verify (bad signature, expired).
+  | "invalid_token"
+  | "session_expired"
+  | "invalid_refresh_token"
+  // A refresh token presented twice: the session is revoked.
+  | "refresh_token_reused";
+
+export type RateLimitedCode = "rate_limited" | "askmind_budget_exceeded";
+
+export type PayloadTooLargeCode = "payload_too_large" | "transcript_too_large";
+
+export type UnavailableCode = "service_unavailable" | "database_unavailable";
+
+/**
+ * Codes with no domain error behind them. `invalid_input`: the input failed its zod schema (with
+ * `data.zodError`). The others are tRPC's own error codes lower-cased, as the formatter reports an
+ * error tRPC raised itself (e.g. `parse_error`, `method_not_supported`, `internal_server_error`);
+ * trpc.ts checks at compile time that every tRPC code is here. `invalid_json` is sent by the HTTP
+ * server outside tRPC (with `not_found`, `payload_too_large` and `internal_server_error`).
+ */
+export type GenericCode =
+  | "invalid_input"
+  | "invalid_json"
+  | "parse_error"
+  | "bad_request"
+  | "internal_server_error"
+  | "not_implemented"
+  | "bad_gateway"
+  | "service_unavailable"
+  | "gateway_timeout"
+  | "unauthorized"
+  | "payment_required"
+  | "forbidden"
+  | "not_found"
+  | "method_not_supported"
+  | "timeout"
+  | "conflict"
+  | "precondition_failed"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "unprocessable_content"
+  | "precondition_required"
+  | "too_many_requests"
+  | "client_closed_request";
+
+/** Every `appCode` the API sends. */
+export type AppCode =
+  | NotFoundCode
+  | ForbiddenCode
+  | ConflictCode
+  | ValidationCode
+  | UnauthorizedCode
+  | RateLimitedCode
+  | PayloadTooLargeCode
+  | UnavailableCode
+  | GenericCode;
 
 export type DomainErrorKind =
   | "not_found"
@@ -15,7 +123,7 @@ export class DomainError extends Error {
     readonly kind: DomainErrorKind,
     message: string,
     /** Stable snake_case code for clients to branch on, e.g. `email_taken`. */
-    readonly appCode: string = kind,
+    readonly appCode: AppCode,
   ) {
     super(message);
     this.name = "DomainError";
@@ -23,63 +131,71 @@ export class DomainError extends Error {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(what = "Resource", appCode = "not_found") {
+  constructor(what = "Resource", appCode: NotFoundCode = "not_found") {
     super("not_found", `${what} not found`, appCode);
   }
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = "You do not have permission to do this", appCode = "forbidden") {
+  constructor(message = "You do not have permission to do this", appCode: ForbiddenCode = "forbidden") {
     super("forbidden", message, appCode);
   }
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string, appCode = "conflict") {
+  constructor(message: string, appCode: ConflictCode = "conflict") {
     super("conflict", message, appCode);
   }
 }
 
 export class ValidationError extends DomainError {
-  constructor(message: string, appCode = "validation_failed") {
+  constructor(message: string, appCode: ValidationCode = "validation_failed") {
     super("validation", message, appCode);
   }
 }
 
 export class UnauthorizedError extends DomainError {
-  constructor(message = "Not signed in", appCode = "unauthorized") {
+  constructor(message = "Not signed in", appCode: UnauthorizedCode = "unauthorized") {
     super("unauthorized", message, appCode);
   }
 }
 
-export class RateLimitedError extends DomainError {
-  constructor(
-    readonly retryAfterSeconds: number,
-    message = "Too many requests, try again later",
-    appCode = "rate_limited",
-  ) {
-    super("rate_limited", message, appCode);
-  }
-}
-
 export class PayloadTooLargeError extends DomainError {
-  constructor(message: string, appCode = "payload_too_large") {
+  constructor(message: string, appCode: PayloadTooLargeCode = "payload_too_large") {
     super("payload_too_large", message, appCode);
   }
 }
 
-/** Something the service depends on (the database) is down for now; worth retrying later. */
-export class ServiceUnavailableError extends DomainError {
+/** A refusal that says when to ask again (a rate limit, an outage): the server sends `Retry-After`. */
+export abstract class RetryLaterError extends DomainError {
   constructor(
+    kind: "rate_limited" | "unavailable",
+    message: string,
+    appCode: RateLimitedCode | UnavailableCode,
     readonly retryAfterSeconds: number,
-    message = "The service is temporarily unavailable, try again shortly",
-    appCode = "service_unavailable",
   ) {
-    super("unavailable", message, appCode);
+    super(kind, message, appCode);
+  }
+}
+
+export class RateLimitedError extends RetryLaterError {
+  constructor(retryAfterSeconds: number, message = "Too many requests, try again later", appCode: RateLimitedCode = "rate_limited") {
+    super("rate_limited", message, appCode, retryAfterSeconds);
+  }
+}
+
+/** Something the service depends on (the database) is down for now; worth retrying later. */
+export class ServiceUnavailableError extends RetryLaterError {
+  constructor(
+    retryAfterSeconds: number,
+    message = "The service is temporarily unavailable, try again shortly",
+    appCode: UnavailableCode = "service_unavailable",
+  ) {
+    super("unavailable", message, appCode, retryAfterSeconds);
   }
 }
 
 /** The retry hint a domain error carries (rate limits, outages), for a `Retry-After` header. */
 export function retryAfterSecondsOf(error: unknown): number | null {
-  return error instanceof RateLimitedError || error instanceof ServiceUnavailableError ? error.retryAfterSeconds : null;
+  return error instanceof RetryLaterError ? error.retryAfterSeconds : null;
 }

@@ -5,7 +5,15 @@ import superjson from "superjson";
 import { z } from "zod";
 import type { AuthUser, Context } from "./context.js";
 import { scopedDb } from "@meetmind/db";
-import { DomainError, ForbiddenError, NotFoundError, UnauthorizedError, type DomainErrorKind } from "./errors.js";
+import {
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  retryAfterSecondsOf,
+  UnauthorizedError,
+  type AppCode,
+  type DomainErrorKind,
+} from "./errors.js";
 import { databaseUnavailableError, isDatabaseUnavailable } from "./health/database-errors.js";
 import { can, type Permission } from "./tenancy/permissions.js";
 import type { WorkspaceScope } from "./tenancy/scope.js";
@@ -28,10 +36,38 @@ class MappedDomainError extends TRPCError {
   }
 }
 
-function appCodeOf(error: TRPCError): string {
+/**
+ * The appCode of an error tRPC raised itself: its code lower-cased. A table rather than
+ * `toLowerCase()` so that a code tRPC adds, and AppCode does not list, fails the typecheck.
+ */
+const appCodeForTrpcCode: Record<TRPC_ERROR_CODE_KEY, AppCode> = {
+  PARSE_ERROR: "parse_error",
+  BAD_REQUEST: "bad_request",
+  INTERNAL_SERVER_ERROR: "internal_server_error",
+  NOT_IMPLEMENTED: "not_implemented",
+  BAD_GATEWAY: "bad_gateway",
+  SERVICE_UNAVAILABLE: "service_unavailable",
+  GATEWAY_TIMEOUT: "gateway_timeout",
+  UNAUTHORIZED: "unauthorized",
+  PAYMENT_REQUIRED: "payment_required",
+  FORBIDDEN: "forbidden",
+  NOT_FOUND: "not_found",
+  METHOD_NOT_SUPPORTED: "method_not_supported",
+  TIMEOUT: "timeout",
+  CONFLICT: "conflict",
+  PRECONDITION_FAILED: "precondition_failed",
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+  UNPROCESSABLE_CONTENT: "unprocessable_content",
+  PRECONDITION_REQUIRED: "precondition_required",
+  TOO_MANY_REQUESTS: "too_many_requests",
+  CLIENT_CLOSED_REQUEST: "client_closed_request",
+};
+
+function appCodeOf(error: TRPCError): AppCode {
   if (error instanceof MappedDomainError) return error.domain.appCode;
   if (error.cause instanceof z.ZodError) return "invalid_input";
-  return error.code.toLowerCase();
+  return appCodeForTrpcCode[error.code];
 }
 
 /** Issues by field (`fieldErrors.email`) plus those about the input as a whole (`formErrors`). */
@@ -65,10 +101,7 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
         path: shape.data.path,
         appCode: appCodeOf(error),
         zodError: error.cause instanceof z.ZodError ? flattenIssues(error.cause) : null,
-        retryAfterSeconds:
-          error instanceof MappedDomainError && "retryAfterSeconds" in error.domain
-            ? (error.domain.retryAfterSeconds as number)
-            : null,
+        retryAfterSeconds: error instanceof MappedDomainError ? retryAfterSecondsOf(error.domain) : null,
       },
     };
   },

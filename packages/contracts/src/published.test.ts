@@ -35,7 +35,7 @@ export const client = createTRPCClient<AppRouter>({
 // Must compile, with types precise enough to be useful (literal status, Date through superjson).
 const CORRECT = `
 import { TRPCClientError } from "@trpc/client";
-import type { AppRouter, RouterInputs, RouterOutputs } from "@meetmind/contracts";
+import type { AppCode, AppRouter, RouterInputs, RouterOutputs } from "@meetmind/contracts";
 import { client } from "./client.js";
 
 export async function signIn(email: string, password: string): Promise<Date> {
@@ -48,13 +48,53 @@ export async function signIn(email: string, password: string): Promise<Date> {
   return session.accessTokenExpiresAt;
 }
 
-export function appCodeOf(error: unknown): string | undefined {
+export function appCodeOf(error: unknown): AppCode | undefined {
   return error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data?.appCode : undefined;
+}
+
+// Every code handled, or the never check below does not compile: a code the API adds breaks this build.
+export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "denied" | "conflict" | "missing" | "bug" {
+  switch (code) {
+    case "rate_limited": case "askmind_budget_exceeded": case "too_many_requests": case "service_unavailable":
+    case "database_unavailable": case "timeout": case "gateway_timeout": case "bad_gateway": case "client_closed_request":
+      return "retry";
+    case "unauthorized": case "invalid_credentials": case "account_deactivated": case "session_expired":
+    case "invalid_refresh_token": case "refresh_token_reused":
+      return "sign in";
+    case "invalid_input": case "invalid_json": case "parse_error": case "bad_request": case "validation_failed":
+    case "invalid_token": case "token_used": case "token_expired": case "cannot_target_self": case "weak_password":
+    case "password_too_long": case "malformed_transcript": case "transcript_missing": case "invalid_time_range":
+    case "invalid_cursor": case "not_failed": case "payload_too_large": case "transcript_too_large":
+    case "unsupported_media_type": case "unprocessable_content": case "precondition_failed":
+    case "precondition_required": case "payment_required":
+      return "fix input";
+    case "forbidden": case "insufficient_role": case "csrf_rejected": case "invite_email_mismatch":
+    case "email_not_verified": case "not_author":
+      return "denied";
+    case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
+    case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts":
+      return "conflict";
+    case "not_found": case "method_not_supported": case "not_implemented":
+      return "missing";
+    case "internal_server_error":
+      return "bug";
+    default: {
+      const unhandled: never = code;
+      return unhandled;
+    }
+  }
+}
+
+export function reactionToFailure(error: unknown): string {
+  const code = appCodeOf(error);
+  return code === undefined ? "offline" : reactionTo(code);
 }
 `;
 
 // Every line marked "fails" must be an error, and nothing else may be.
 const WRONG = `
+import { TRPCClientError } from "@trpc/client";
+import type { AppCode, AppRouter } from "@meetmind/contracts";
 import { client } from "./client.js";
 
 export async function mistakes(): Promise<void> {
@@ -64,6 +104,25 @@ export async function mistakes(): Promise<void> {
   const live = await client.health.live.query();
   const uptime: string = live.uptimeSeconds; // fails: the output field is a number
   console.log(uptime);
+}
+
+export function codes(error: TRPCClientError<AppRouter>): void {
+  const code = error.data?.appCode;
+  if (code === "email_taekn") return; // fails: a misspelt appCode
+  const typo: AppCode = "emailTaken"; // fails: not an appCode
+  console.log(typo);
+}
+
+export function partly(code: AppCode): string {
+  switch (code) {
+    case "email_taken":
+    case "rate_limited":
+      return code;
+    default: {
+      const unhandled: never = code; // fails: the switch misses codes
+      return unhandled;
+    }
+  }
 }
 `;
 
@@ -136,9 +195,9 @@ describe("the published contract, installed outside the workspace", () => {
     expect(diagnostics.filter((diagnostic) => diagnostic.file !== "wrong.ts")).toEqual([]);
   });
 
-  it("rejects wrong procedures, inputs and uses of outputs at compile time", () => {
+  it("rejects wrong procedures, inputs, uses of outputs and appCodes at compile time", () => {
     const marked = WRONG.split("\n").flatMap((text, index) => (text.includes("// fails:") ? [index + 1] : []));
-    expect(marked).toHaveLength(4);
+    expect(marked).toHaveLength(7);
     const failing = new Set(diagnostics.filter((diagnostic) => diagnostic.file === "wrong.ts").map((diagnostic) => diagnostic.line));
     expect([...failing]).toEqual(marked);
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dayInput, pageInput, pageOf } from "../shared/schemas.js";
+import { dayInput, pageInput, pageOf, type ScopedInput } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const text = z.string().trim().min(1).max(2_000);
@@ -54,3 +54,8 @@ export const actionItemOutput = z.object({
   createdAt: z.date(),
 });
 export const actionItemPage = pageOf(actionItemOutput);
+
+export type ListActionItemsInput = ScopedInput<typeof listActionItemsInput>;
+export type CreateActionItemInput = ScopedInput<typeof createActionItemInput>;
+export type UpdateActionItemInput = ScopedInput<typeof updateActionItemInput>;
+export type ActionItemIdInput = ScopedInput<typeof actionItemIdInput>;

@@ -6,6 +6,7 @@ import { requireMeeting } from "../meetings/service.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
 import { requireMember } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
+import type { ActionItemIdInput, CreateActionItemInput, ListActionItemsInput, UpdateActionItemInput } from "./schemas.js";
 
 export const actionItemSelect = {
   id: true,
@@ -35,10 +36,7 @@ async function requireSegment(scope: WorkspaceScope, segmentId: string, meetingI
   if (!segment) throw new NotFoundError("Segment");
 }
 
-export async function listActionItems(
-  scope: WorkspaceScope,
-  input: { cursor?: string | undefined; limit: number; meetingId?: string | undefined; assigneeId?: string | undefined; status?: "open" | "done" | undefined },
-) {
+export async function listActionItems(scope: WorkspaceScope, input: ListActionItemsInput) {
   // A filter naming something the caller cannot see is NOT_FOUND, not an empty page.
   if (input.meetingId) await requireMeeting(scope, input.meetingId);
   if (input.assigneeId) await requireMember(scope, input.assigneeId);
@@ -58,10 +56,7 @@ export async function listActionItems(
   return { items: page.items.map(presentActionItem), nextCursor: page.nextCursor };
 }
 
-export async function createActionItem(
-  scope: WorkspaceScope,
-  input: { meetingId?: string | undefined; text: string; assigneeId?: string | undefined; assigneeName?: string | undefined; dueDate?: Date | undefined; sourceSegmentId?: string | undefined },
-) {
+export async function createActionItem(scope: WorkspaceScope, input: CreateActionItemInput) {
   if (input.meetingId) await requireMeeting(scope, input.meetingId);
   if (input.assigneeId) await requireMember(scope, input.assigneeId);
   if (input.sourceSegmentId) await requireSegment(scope, input.sourceSegmentId, input.meetingId);
@@ -90,17 +85,7 @@ async function requireItem(scope: WorkspaceScope, actionItemId: string) {
   return item;
 }
 
-export async function updateActionItem(
-  scope: WorkspaceScope,
-  input: {
-    actionItemId: string;
-    text?: string | undefined;
-    assigneeId?: string | null | undefined;
-    assigneeName?: string | null | undefined;
-    dueDate?: Date | null | undefined;
-    status?: "open" | "done" | undefined;
-  },
-) {
+export async function updateActionItem(scope: WorkspaceScope, input: UpdateActionItemInput) {
   const { actionItemId, status, ...changes } = input;
   const item = await requireItem(scope, actionItemId);
   if (changes.assigneeId) await requireMember(scope, changes.assigneeId);
@@ -114,11 +99,11 @@ export async function updateActionItem(
   return presentActionItem(updated);
 }
 
-export async function completeActionItem(scope: WorkspaceScope, input: { actionItemId: string }) {
+export async function completeActionItem(scope: WorkspaceScope, input: ActionItemIdInput) {
   return updateActionItem(scope, { actionItemId: input.actionItemId, status: "done" });
 }
 
-export async function deleteActionItem(scope: WorkspaceScope, input: { actionItemId: string }): Promise<void> {
+export async function deleteActionItem(scope: WorkspaceScope, input: ActionItemIdInput): Promise<void> {
   const item = await requireItem(scope, input.actionItemId);
   await scope.db.actionItem.delete({ where: { id: item.id } });
 }

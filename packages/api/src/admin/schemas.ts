@@ -19,3 +19,8 @@ export const createUserInput = z.object({
 
 export const setActiveInput = z.object({ userId: z.uuid(), active: z.boolean() });
 export const userIdInput = z.object({ userId: z.uuid() });
+
+export type ListUsersInput = z.infer<typeof listUsersInput>;
+export type CreateUserInput = z.infer<typeof createUserInput>;
+export type SetActiveInput = z.infer<typeof setActiveInput>;
+export type UserIdInput = z.infer<typeof userIdInput>;

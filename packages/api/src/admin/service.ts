@@ -6,10 +6,11 @@ import type { AppServices } from "../ports.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
 import { deleteUser } from "../users/service.js";
+import type { CreateUserInput, ListUsersInput, SetActiveInput, UserIdInput } from "./schemas.js";
 
 type Deps = Pick<AppServices, "passwords" | "sessions">;
 
-export async function listUsers(db: Db, input: { query?: string | undefined; cursor?: string | undefined; limit: number }) {
+export async function listUsers(db: Db, input: ListUsersInput) {
   const rows = await db.user.findMany({
     where: input.query
       ? {
@@ -33,7 +34,7 @@ export async function listUsers(db: Db, input: { query?: string | undefined; cur
 export async function createUser(
   db: Db,
   deps: Deps,
-  input: { email: string; password: string; fullName?: string | null | undefined; isAdmin: boolean },
+  input: CreateUserInput,
 ): Promise<PublicUser> {
   const passwordHash = await deps.passwords.hash(input.password);
   try {
@@ -48,7 +49,7 @@ export async function createUser(
   }
 }
 
-export async function setActive(db: Db, deps: Deps, input: { actorId: string; userId: string; active: boolean }): Promise<PublicUser> {
+export async function setActive(db: Db, deps: Deps, input: SetActiveInput & { actorId: string }): Promise<PublicUser> {
   if (input.userId === input.actorId && !input.active) throw new ValidationError("You cannot deactivate yourself", "cannot_target_self");
   const existing = await db.user.findUnique({ where: { id: input.userId }, select: { id: true } });
   if (!existing) throw new NotFoundError("User");
@@ -65,7 +66,7 @@ export async function setActive(db: Db, deps: Deps, input: { actorId: string; us
   return toPublicUser(user);
 }
 
-export async function removeUser(db: Db, deps: Deps, input: { actorId: string; userId: string }): Promise<void> {
+export async function removeUser(db: Db, deps: Deps, input: UserIdInput & { actorId: string }): Promise<void> {
   if (input.userId === input.actorId) throw new ValidationError("Use users.deleteAccount to delete yourself", "cannot_target_self");
   const existing = await db.user.findUnique({ where: { id: input.userId }, select: { id: true } });
   if (!existing) throw new NotFoundError("User");

@@ -23,6 +23,13 @@ export const resetPasswordInput = z.object({ token: opaqueToken, newPassword: pa
 export const refreshInput = z.object({ refreshToken: opaqueToken.optional() }).optional();
 export const revokeSessionInput = z.object({ sessionId: z.uuid() });
 
+export type SignupInput = z.infer<typeof signupInput>;
+export type LoginInput = z.infer<typeof loginInput>;
+export type EmailOnlyInput = z.infer<typeof emailOnlyInput>;
+export type TokenInput = z.infer<typeof tokenInput>;
+export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
+export type RevokeSessionInput = z.infer<typeof revokeSessionInput>;
+
 export const authResult = z.object({
   user: publicUser,
   accessToken: z.string(),
@@ -30,7 +37,6 @@ export const authResult = z.object({
   refreshToken: z.string(),
   refreshTokenExpiresAt: z.date(),
 });
-
 
 export const sessionOutput = z.object({
   id: z.string(),

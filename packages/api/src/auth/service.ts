@@ -5,12 +5,14 @@ import { ConflictError, NotFoundError, RateLimitedError, UnauthorizedError, Vali
 import type { AppServices } from "../ports.js";
 import { publicUserSelect, toPublicUser } from "../users/select.js";
 import type { PublicUser } from "../users/schemas.js";
+import type { EmailOnlyInput, LoginInput, ResetPasswordInput, RevokeSessionInput, SignupInput, TokenInput } from "./schemas.js";
 import { queueAuthEmail, sendVerification, type AuthEmailKind, type LinkTerms } from "./emails.js";
 import { createSession, revokeAllSessions, revokeSession, rotateRefreshToken, type IssuedSession } from "../identity/sessions.js";
 import { hashToken } from "../identity/tokens.js";
 
 export type AuthDeps = Pick<AppServices, "settings" | "tokens" | "passwords" | "limits" | "sessions" | "emailQueued" | "jobsQueued">;
 
+/** What the request tells beside its input: the service records it and limits by it. */
 export interface RequestInfo {
   ip: string | null;
   userAgent: string | null;
@@ -51,7 +53,7 @@ function linkTerms(deps: AuthDeps, kind: AuthEmailKind): LinkTerms {
 export async function signup(
   db: Db,
   deps: AuthDeps,
-  input: { email: string; password: string; fullName?: string | null | undefined } & RequestInfo,
+  input: SignupInput & RequestInfo,
 ): Promise<AuthResult> {
   if (input.ip) await deps.limits.consume("signupIp", input.ip);
   // Hashed before the existence check, so a taken address answers no faster than a free one.
@@ -77,7 +79,7 @@ export async function signup(
   return authResult(db, deps, session);
 }
 
-export async function verifyEmail(db: Db, input: { token: string }): Promise<{ email: string }> {
+export async function verifyEmail(db: Db, input: TokenInput): Promise<{ email: string }> {
   const token = await db.emailVerificationToken.findUnique({
     where: { tokenHash: hashToken(input.token) },
     select: { id: true, userId: true, email: true, usedAt: true, expiresAt: true },
@@ -98,7 +100,7 @@ export async function verifyEmail(db: Db, input: { token: string }): Promise<{ e
  * Same answer, after the same work, whether or not the address has an account: nothing to learn
  * from it. The job (auth/emails.ts) decides whether anything is sent.
  */
-export async function resendVerification(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
+export async function resendVerification(db: Db, deps: AuthDeps, input: EmailOnlyInput & RequestInfo): Promise<void> {
   if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
   await deps.limits.consume("emailAction", `verify:${input.email}`);
   await queueAuthEmail(db, { kind: "verify_email", email: input.email, ...linkTerms(deps, "verify_email") });
@@ -131,7 +133,7 @@ async function reserveLoginAttempt(deps: AuthDeps, accountKey: string, ip: strin
 export async function login(
   db: Db,
   deps: AuthDeps,
-  input: { email: string; password: string } & RequestInfo,
+  input: LoginInput & RequestInfo,
 ): Promise<AuthResult> {
   const accountKey = input.email;
   await reserveLoginAttempt(deps, accountKey, input.ip);
@@ -190,7 +192,7 @@ export async function logout(
 }
 
 /** Signs one of my own devices out; someone else's session looks like no session at all. */
-export async function revokeOwnSession(db: Db, deps: AuthDeps, input: { userId: string; sessionId: string }): Promise<void> {
+export async function revokeOwnSession(db: Db, deps: AuthDeps, input: RevokeSessionInput & { userId: string }): Promise<void> {
   const revoked = await revokeSession(db, { sessionId: input.sessionId, userId: input.userId, reason: "revoked_by_user" });
   if (!revoked) throw new NotFoundError("Session");
   deps.sessions.forget([input.sessionId]);
@@ -201,14 +203,14 @@ export async function logoutAll(db: Db, deps: AuthDeps, input: { userId: string 
 }
 
 /** As resendVerification: the same work for every address, the account's part in a job. */
-export async function requestPasswordReset(db: Db, deps: AuthDeps, input: { email: string } & RequestInfo): Promise<void> {
+export async function requestPasswordReset(db: Db, deps: AuthDeps, input: EmailOnlyInput & RequestInfo): Promise<void> {
   if (input.ip) await deps.limits.consume("emailActionIp", input.ip);
   await deps.limits.consume("emailAction", `reset:${input.email}`);
   await queueAuthEmail(db, { kind: "password_reset", email: input.email, ...linkTerms(deps, "password_reset") });
   deps.jobsQueued();
 }
 
-export async function resetPassword(db: Db, deps: AuthDeps, input: { token: string; newPassword: string }): Promise<void> {
+export async function resetPassword(db: Db, deps: AuthDeps, input: ResetPasswordInput): Promise<void> {
   const token = await db.passwordResetToken.findUnique({
     where: { tokenHash: hashToken(input.token) },
     select: { id: true, userId: true, usedAt: true, expiresAt: true },

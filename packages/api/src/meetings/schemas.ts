@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dateInput, pageInput, pageOf } from "../shared/schemas.js";
+import { dateInput, pageInput, pageOf, type ScopedInput } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const meetingId = z.uuid();
@@ -162,3 +162,14 @@ export const commentOutput = z.object({
   createdAt: z.date(),
 });
 export const commentPage = pageOf(commentOutput);
+
+export type CreateMeetingInput = ScopedInput<typeof createMeetingInput>;
+export type UpdateMeetingInput = ScopedInput<typeof updateMeetingInput>;
+export type MeetingIdInput = ScopedInput<typeof meetingIdInput>;
+export type ListMeetingsInput = ScopedInput<typeof listMeetingsInput>;
+export type AddParticipantInput = ScopedInput<typeof addParticipantInput>;
+export type RemoveParticipantInput = ScopedInput<typeof removeParticipantInput>;
+export type CreateCommentInput = ScopedInput<typeof createCommentInput>;
+export type ListCommentsInput = ScopedInput<typeof listCommentsInput>;
+export type UpdateCommentInput = ScopedInput<typeof updateCommentInput>;
+export type CommentIdInput = ScopedInput<typeof commentIdInput>;

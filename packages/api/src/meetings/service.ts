@@ -5,6 +5,18 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { pageArgs, toPage } from "../shared/schemas.js";
 import { requireMember, requireMembers } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
+import type {
+  AddParticipantInput,
+  CommentIdInput,
+  CreateCommentInput,
+  CreateMeetingInput,
+  ListCommentsInput,
+  ListMeetingsInput,
+  MeetingIdInput,
+  RemoveParticipantInput,
+  UpdateCommentInput,
+  UpdateMeetingInput,
+} from "./schemas.js";
 
 const RESTORE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 /** meetings.list's `query` considers at most this many matches (then filters and pages them). */
@@ -54,21 +66,7 @@ export async function requireMeeting(scope: WorkspaceScope, meetingId: string) {
   return meeting;
 }
 
-export interface MeetingFields {
-  title?: string | undefined;
-  description?: string | null | undefined;
-  platform?: "zoom" | "google_meet" | "teams" | "in_person" | "other" | undefined;
-  status?: "scheduled" | "in_progress" | "completed" | "cancelled" | undefined;
-  scheduledStart?: Date | null | undefined;
-  scheduledEnd?: Date | null | undefined;
-  actualStart?: Date | null | undefined;
-  actualEnd?: Date | null | undefined;
-  externalId?: string | null | undefined;
-  externalUrl?: string | null | undefined;
-  tags?: string[] | undefined;
-}
-
-export async function createMeeting(scope: WorkspaceScope, input: MeetingFields & { title: string }) {
+export async function createMeeting(scope: WorkspaceScope, input: CreateMeetingInput) {
   try {
     const meeting = await scope.db.meeting.create({
       data: { ...input, workspaceId: scope.workspaceId, createdById: scope.userId },
@@ -81,13 +79,13 @@ export async function createMeeting(scope: WorkspaceScope, input: MeetingFields 
   }
 }
 
-export async function getMeeting(scope: WorkspaceScope, input: { meetingId: string }) {
+export async function getMeeting(scope: WorkspaceScope, input: MeetingIdInput) {
   const meeting = await scope.db.meeting.findFirst({ where: { id: input.meetingId, deletedAt: null }, select: meetingSelect });
   if (!meeting) throw new NotFoundError("Meeting");
   return present(meeting);
 }
 
-export async function updateMeeting(scope: WorkspaceScope, input: MeetingFields & { meetingId: string }) {
+export async function updateMeeting(scope: WorkspaceScope, input: UpdateMeetingInput) {
   const { meetingId, ...changes } = input;
   const current = await scope.db.meeting.findFirst({
     where: { id: meetingId, deletedAt: null },
@@ -107,30 +105,19 @@ export async function updateMeeting(scope: WorkspaceScope, input: MeetingFields 
   }
 }
 
-export async function deleteMeeting(scope: WorkspaceScope, input: { meetingId: string }): Promise<void> {
+export async function deleteMeeting(scope: WorkspaceScope, input: MeetingIdInput): Promise<void> {
   const result = await scope.db.meeting.updateMany({ where: { id: input.meetingId, deletedAt: null }, data: { deletedAt: new Date() } });
   if (result.count === 0) throw new NotFoundError("Meeting");
 }
 
 /** Undoes a delete within 30 days; after that the meeting is as good as gone. */
-export async function restoreMeeting(scope: WorkspaceScope, input: { meetingId: string }) {
+export async function restoreMeeting(scope: WorkspaceScope, input: MeetingIdInput) {
   const result = await scope.db.meeting.updateMany({
     where: { id: input.meetingId, deletedAt: { not: null, gt: new Date(Date.now() - RESTORE_WINDOW_MS) } },
     data: { deletedAt: null },
   });
   if (result.count === 0) throw new NotFoundError("Deleted meeting");
   return getMeeting(scope, input);
-}
-
-export interface ListMeetingsInput {
-  cursor?: string | undefined;
-  limit: number;
-  status?: "scheduled" | "in_progress" | "completed" | "cancelled" | undefined;
-  from?: Date | undefined;
-  to?: Date | undefined;
-  participantId?: string | undefined;
-  tag?: string | undefined;
-  query?: string | undefined;
 }
 
 export async function listMeetings(scope: WorkspaceScope, input: ListMeetingsInput) {
@@ -179,7 +166,7 @@ function presentParticipant({ member, ...participant }: Prisma.MeetingParticipan
   return { ...participant, userId: member?.userId ?? null, external: participant.memberId === null };
 }
 
-export async function listParticipants(scope: WorkspaceScope, input: { meetingId: string }) {
+export async function listParticipants(scope: WorkspaceScope, input: MeetingIdInput) {
   await requireMeeting(scope, input.meetingId);
   const rows = await scope.db.meetingParticipant.findMany({
     where: { meetingId: input.meetingId },
@@ -192,7 +179,7 @@ export async function listParticipants(scope: WorkspaceScope, input: { meetingId
 
 export async function addParticipant(
   scope: WorkspaceScope,
-  input: { meetingId: string; role: "host" | "attendee" } & ({ memberId: string } | { name: string; email?: string | undefined }),
+  input: AddParticipantInput,
 ) {
   await requireMeeting(scope, input.meetingId);
   let data: Prisma.MeetingParticipantUncheckedCreateInput;
@@ -214,7 +201,7 @@ export async function addParticipant(
   }
 }
 
-export async function removeParticipant(scope: WorkspaceScope, input: { meetingId: string; participantId: string }): Promise<void> {
+export async function removeParticipant(scope: WorkspaceScope, input: RemoveParticipantInput): Promise<void> {
   await requireMeeting(scope, input.meetingId);
   const result = await scope.db.meetingParticipant.deleteMany({ where: { id: input.participantId, meetingId: input.meetingId } });
   if (result.count === 0) throw new NotFoundError("Participant");
@@ -240,7 +227,7 @@ async function mentionedUsers(scope: WorkspaceScope, memberIds: string[]): Promi
 
 export async function createComment(
   scope: WorkspaceScope,
-  input: { meetingId: string; body: string; segmentId?: string | undefined; mentionMemberIds: string[] },
+  input: CreateCommentInput,
 ) {
   await requireMeeting(scope, input.meetingId);
   if (input.segmentId) {
@@ -260,7 +247,7 @@ export async function createComment(
   });
 }
 
-export async function listComments(scope: WorkspaceScope, input: { meetingId: string; cursor?: string | undefined; limit: number }) {
+export async function listComments(scope: WorkspaceScope, input: ListCommentsInput) {
   await requireMeeting(scope, input.meetingId);
   const rows = await scope.db.meetingComment.findMany({
     where: { meetingId: input.meetingId, deletedAt: null },
@@ -280,7 +267,7 @@ async function requireComment(scope: WorkspaceScope, commentId: string) {
   return comment;
 }
 
-export async function updateComment(scope: WorkspaceScope, input: { commentId: string; body: string; mentionMemberIds?: string[] | undefined }) {
+export async function updateComment(scope: WorkspaceScope, input: UpdateCommentInput) {
   const comment = await requireComment(scope, input.commentId);
   // Every id in the input is resolved before acting on it: one the caller cannot see is NOT_FOUND.
   const mentionedUserIds = input.mentionMemberIds ? await mentionedUsers(scope, input.mentionMemberIds) : undefined;
@@ -293,7 +280,7 @@ export async function updateComment(scope: WorkspaceScope, input: { commentId: s
 }
 
 /** Authors delete their own comments; admins and owners delete any. */
-export async function deleteComment(scope: WorkspaceScope, input: { commentId: string }): Promise<void> {
+export async function deleteComment(scope: WorkspaceScope, input: CommentIdInput): Promise<void> {
   const comment = await requireComment(scope, input.commentId);
   if (comment.authorId !== scope.userId && scope.role !== "owner" && scope.role !== "admin") {
     throw new ForbiddenError("Only its author or an admin can delete a comment", "not_author");

@@ -1,11 +1,2 @@
-export {
-  createRateLimiter,
-  DEFAULT_LIMITS,
-  LIMIT_NAMES,
-  type LimitName,
-  type LimitOverrides,
-  type LimitSpec,
-  type RateLimiter,
-  type RateLimiterOptions,
-  type RateLimitStatus,
-} from "./limits.js";
+export { DEFAULT_LIMITS, LIMIT_NAMES, type LimitName, type LimitOverrides, type LimitSpec } from "./policies.js";
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions, type RateLimitStatus } from "./limits.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dateInput, pageOf } from "../shared/schemas.js";
+import { dateInput, pageOf, type ScopedInput } from "../shared/schemas.js";
 
 /** Longest accepted query, in characters (after trimming). */
 export const SEARCH_QUERY_MAX_CHARS = 500;
@@ -59,6 +59,7 @@ export const searchHitOutput = z.object({
 
 export const searchPageOutput = pageOf(searchHitOutput);
 
-export type SearchTranscriptsInput = z.output<typeof searchTranscriptsInput>;
+/** A search as the service takes it: the procedure's input without workspaceId. */
+export type SearchTranscriptsParams = ScopedInput<typeof searchTranscriptsInput>;
 export type SearchHit = z.output<typeof searchHitOutput>;
 export type SearchPage = z.output<typeof searchPageOutput>;

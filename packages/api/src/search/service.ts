@@ -10,17 +10,10 @@ import { Prisma } from "@meetmind/db";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
-import type { SearchHit, SearchPage } from "./schemas.js";
+import type { SearchHit, SearchPage, SearchTranscriptsParams } from "./schemas.js";
 
-export interface SearchTranscriptsParams {
-  query: string;
-  meetingIds?: string[] | undefined;
-  from?: Date | undefined;
-  to?: Date | undefined;
-  speaker?: string | undefined;
-  cursor?: string | undefined;
-  limit: number;
-}
+// Offered here too: callers of the functions below (the search bench) name their parameters.
+export type { SearchTranscriptsParams };
 
 /**
  * ts_rank_cd normalisation 1: the cover-density rank divided by 1 + log(document length), so a

@@ -29,6 +29,14 @@ export const INT4_MAX = 2_147_483_647;
 /** A whole number stored in an int4 column (versions, positions). */
 export const int4Input = (min = 0) => z.number().int().min(min).max(INT4_MAX, { error: `must be at most ${INT4_MAX}` });
 
+/**
+ * A workspace procedure's input as its service takes it: without `workspaceId`, which the service
+ * reads from its WorkspaceScope (checked against the caller's membership) instead.
+ */
+export type ScopedInput<S extends z.ZodType> = WithoutWorkspaceId<z.infer<S>>;
+// Distributes over unions, so each variant of a union input keeps its own fields.
+type WithoutWorkspaceId<T> = T extends unknown ? Omit<T, "workspaceId"> : never;
+
 /** Every list is paginated: an opaque cursor (the last row's id) and a bounded page size. */
 export const pageInput = {
   cursor: z.uuid().optional(),

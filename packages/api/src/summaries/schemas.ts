@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { actionItemOutput } from "../action-items/schemas.js";
-import { int4Input } from "../shared/schemas.js";
+import { int4Input, type ScopedInput } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const meetingId = z.uuid();
@@ -54,5 +54,7 @@ export const summaryOutput = z.object({
   completedAt: z.date().nullable(),
 });
 
+export type GenerateSummaryInput = ScopedInput<typeof generateSummaryInput>;
+export type GetSummaryInput = ScopedInput<typeof getSummaryInput>;
 export type SummaryTopic = z.infer<typeof summaryTopic>;
 export type SummaryOutput = z.infer<typeof summaryOutput>;

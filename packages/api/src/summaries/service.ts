@@ -8,7 +8,7 @@ import { NotFoundError, ValidationError } from "../errors.js";
 import { defineJob } from "../jobs/queue.js";
 import { requireMeeting } from "../meetings/service.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
-import type { SummaryOutput, SummaryTopic } from "./schemas.js";
+import type { GenerateSummaryInput, GetSummaryInput, SummaryOutput, SummaryTopic } from "./schemas.js";
 
 /** Generates one requested version (job.ts runs it). */
 export const summaryJob = defineJob("summaries.generate", z.object({ summaryId: z.uuid() }));
@@ -66,7 +66,7 @@ async function currentTranscriptId(scope: WorkspaceScope, meetingId: string): Pr
 }
 
 /** The latest version, or the one asked for; null when none was ever requested. */
-export async function getSummary(scope: WorkspaceScope, input: { meetingId: string; version?: number | undefined }): Promise<SummaryOutput | null> {
+export async function getSummary(scope: WorkspaceScope, input: GetSummaryInput): Promise<SummaryOutput | null> {
   await requireMeeting(scope, input.meetingId);
   const [versions, transcriptId] = await Promise.all([
     scope.db.meetingSummary.findMany({ where: { meetingId: input.meetingId }, orderBy: { version: "desc" }, select: { version: true } }),
@@ -87,7 +87,7 @@ export async function getSummary(scope: WorkspaceScope, input: { meetingId: stri
  * Queues a new version from the current transcript. While one is still pending or running, asking
  * again returns that one instead of queueing a duplicate (double clicks, retrying clients).
  */
-export async function requestSummary(scope: WorkspaceScope, input: { meetingId: string }): Promise<SummaryOutput> {
+export async function requestSummary(scope: WorkspaceScope, input: GenerateSummaryInput): Promise<SummaryOutput> {
   await requireMeeting(scope, input.meetingId);
   const transcriptId = await currentTranscriptId(scope, input.meetingId);
   if (!transcriptId) throw new ValidationError("This meeting has no transcript yet: import one before generating a summary", "transcript_missing");

@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import { ValidationError } from "../errors.js";
+import { ValidationError, type ValidationCode } from "../errors.js";
 import { parseTranscript, TranscriptParseError } from "./parsers/index.js";
 import type { ParsedSegment, TranscriptFormatName } from "./types.js";
 
@@ -37,7 +37,7 @@ export interface ParseSummary {
 
 type WorkerError =
   | { kind: "parse"; line: number; column: number | undefined; path: string | undefined; message: string }
-  | { kind: "validation"; message: string; appCode: string };
+  | { kind: "validation"; message: string; appCode: ValidationCode };
 type WorkerResult = { error: WorkerError } | (ParseSummary & { columns?: SegmentColumns });
 
 let pool: Piscina<{ format: TranscriptFormatName; content: string; maxSegments: number }, unknown> | undefined;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { int4Input } from "../shared/schemas.js";
+import { int4Input, type ScopedInput } from "../shared/schemas.js";
 import { TRANSCRIPT_FORMATS } from "./types.js";
 
 const workspaceId = z.uuid();
@@ -104,3 +104,9 @@ export const assignSpeakerInput = z.union([
   z.object({ workspaceId, meetingId, speakerLabel: z.string().min(1).max(200), participantId: z.uuid() }),
 ]);
 export const assignSpeakerOutput = z.object({ updatedSegments: z.number().int() });
+
+export type ImportInput = ScopedInput<typeof importInput>;
+export type ImportStatusInput = ScopedInput<typeof importStatusInput>;
+export type GetTranscriptInput = ScopedInput<typeof getTranscriptInput>;
+export type UpdateSegmentInput = ScopedInput<typeof updateSegmentInput>;
+export type AssignSpeakerInput = ScopedInput<typeof assignSpeakerInput>;

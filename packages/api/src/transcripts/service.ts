@@ -7,6 +7,7 @@ import { requireMeeting } from "../meetings/service.js";
 import { uuidv7 } from "../shared/uuidv7.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { parseUpload } from "./parse-pool.js";
+import type { AssignSpeakerInput, GetTranscriptInput, ImportInput, ImportStatusInput, UpdateSegmentInput } from "./schemas.js";
 import type { ParsedSegment, TranscriptFormatName } from "./types.js";
 
 export const MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024;
@@ -53,13 +54,6 @@ const importedSelect = {
 
 function presentImported({ format, segmentCount, importedCount, ...transcript }: Prisma.TranscriptGetPayload<{ select: typeof importedSelect }>) {
   return { ...transcript, format: FORMAT_NAME[format], segmentCount: segmentCount ?? 0, importedSegments: importedCount };
-}
-
-export interface ImportInput {
-  meetingId: string;
-  format: TranscriptFormatName;
-  content: string;
-  language?: string | undefined;
 }
 
 /**
@@ -255,10 +249,7 @@ async function countSegments(scope: WorkspaceScope, transcriptId: string): Promi
   return scope.db.transcriptSegment.count({ where: { transcriptId } });
 }
 
-export async function getTranscript(
-  scope: WorkspaceScope,
-  input: { meetingId: string; version?: number | undefined; cursor?: number | undefined; limit: number },
-) {
+export async function getTranscript(scope: WorkspaceScope, input: GetTranscriptInput) {
   await requireMeeting(scope, input.meetingId);
   const versions = await scope.db.transcript.findMany({
     where: { meetingId: input.meetingId },
@@ -300,7 +291,7 @@ export async function getTranscript(
  * Where an import stands: a version's status, how many of its segments are written, and why it
  * failed. The latest version when none is given (the one an import just created).
  */
-export async function getImportStatus(scope: WorkspaceScope, input: { meetingId: string; version?: number | undefined }) {
+export async function getImportStatus(scope: WorkspaceScope, input: ImportStatusInput) {
   await requireMeeting(scope, input.meetingId);
   const transcript = await scope.db.transcript.findFirst({
     where: { meetingId: input.meetingId, ...(input.version !== undefined ? { version: input.version } : {}) },
@@ -314,7 +305,7 @@ export async function getImportStatus(scope: WorkspaceScope, input: { meetingId:
 }
 
 /** Corrects a segment's text; the text as imported is kept the first time it changes. */
-export async function updateSegment(scope: WorkspaceScope, input: { segmentId: string; text: string }) {
+export async function updateSegment(scope: WorkspaceScope, input: UpdateSegmentInput) {
   const segment = await scope.db.transcriptSegment.findFirst({
     where: { id: input.segmentId, meeting: { deletedAt: null } },
     select: { id: true, text: true, originalText: true, transcriptId: true },
@@ -333,10 +324,7 @@ export async function updateSegment(scope: WorkspaceScope, input: { segmentId: s
 }
 
 /** Maps a speaker label to a person across the meeting's current transcript. */
-export async function assignSpeaker(
-  scope: WorkspaceScope,
-  input: { meetingId: string; speakerLabel: string } & ({ memberId: string } | { participantId: string }),
-) {
+export async function assignSpeaker(scope: WorkspaceScope, input: AssignSpeakerInput) {
   await requireMeeting(scope, input.meetingId);
   let person: { speakerMemberId: string | null; speakerParticipantId: string | null };
   if ("memberId" in input) {

@@ -1,9 +1,14 @@
-import { z } from "zod";
 import { clearAuthCookies } from "../cookies.js";
 import { okOutput } from "../shared/schemas.js";
-import { passwordSchema } from "../passwords/policy.js";
 import { createTRPCRouter, protectedProcedure } from "../trpc.js";
-import { preferencesOutput, publicUser, updatePreferencesInput, updateProfileInput } from "./schemas.js";
+import {
+  changePasswordInput,
+  deleteAccountInput,
+  preferencesOutput,
+  publicUser,
+  updatePreferencesInput,
+  updateProfileInput,
+} from "./schemas.js";
 import * as users from "./service.js";
 
 const ok = { ok: true as const };
@@ -25,7 +30,7 @@ export const usersRouter = createTRPCRouter({
   }),
 
   changePassword: protectedProcedure
-    .input(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema }))
+    .input(changePasswordInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
       await users.changePassword(ctx.db, ctx.services, { userId: ctx.user.id, sessionId: ctx.sessionId, ...input });
@@ -33,7 +38,7 @@ export const usersRouter = createTRPCRouter({
     }),
 
   deleteAccount: protectedProcedure
-    .input(z.object({ password: z.string().min(1).max(1024) }))
+    .input(deleteAccountInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
       await users.deleteAccount(ctx.db, ctx.services, { userId: ctx.user.id, password: input.password });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fullNameSchema } from "../passwords/policy.js";
+import { fullNameSchema, passwordSchema } from "../passwords/policy.js";
 
 /** Emails are compared and stored trimmed and lowercased. */
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address").max(254));
@@ -57,3 +57,14 @@ export const updatePreferencesInput = z.object({
     .max(50, "At most 50 pinned items")
     .optional(),
 });
+
+// The current password is checked, not held to the policy: only a sane size limit.
+const currentPassword = z.string().min(1).max(1024);
+
+export const changePasswordInput = z.object({ currentPassword, newPassword: passwordSchema });
+export const deleteAccountInput = z.object({ password: currentPassword });
+
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;
+export type UpdatePreferencesInput = z.infer<typeof updatePreferencesInput>;
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;

@@ -3,7 +3,7 @@ import { revokeAllSessions } from "../identity/sessions.js";
 import { ConflictError, NotFoundError, UnauthorizedError } from "../errors.js";
 import type { AppServices } from "../ports.js";
 import { publicUserSelect, toPublicUser } from "./select.js";
-import type { PublicUser } from "./schemas.js";
+import type { ChangePasswordInput, DeleteAccountInput, PublicUser, UpdatePreferencesInput, UpdateProfileInput } from "./schemas.js";
 
 type Deps = Pick<AppServices, "passwords" | "sessions" | "limits">;
 
@@ -15,13 +15,7 @@ export async function getMe(db: Db, input: { userId: string }): Promise<PublicUs
 
 export async function updateProfile(
   db: Db,
-  input: {
-    userId: string;
-    fullName?: string | null | undefined;
-    timezone?: string | null | undefined;
-    locale?: string | null | undefined;
-    avatarUrl?: string | null | undefined;
-  },
+  input: UpdateProfileInput & { userId: string },
 ): Promise<PublicUser> {
   const { userId, ...changes } = input;
   const user = await db.user.update({ where: { id: userId }, data: changes, select: publicUserSelect });
@@ -37,7 +31,7 @@ export async function getPreferences(db: Db, input: { userId: string }) {
 
 export async function updatePreferences(
   db: Db,
-  input: { userId: string; colorMode?: "light" | "dark" | "system" | null | undefined; pinnedItemIds?: string[] | undefined },
+  input: UpdatePreferencesInput & { userId: string },
 ) {
   const { userId, ...changes } = input;
   return db.userPreferences.upsert({
@@ -61,7 +55,7 @@ async function checkPassword(db: Db, deps: Deps, userId: string, password: strin
 export async function changePassword(
   db: Db,
   deps: Deps,
-  input: { userId: string; sessionId: string | null; currentPassword: string; newPassword: string },
+  input: ChangePasswordInput & { userId: string; sessionId: string | null },
 ): Promise<void> {
   await checkPassword(db, deps, input.userId, input.currentPassword);
   const passwordHash = await deps.passwords.hash(input.newPassword);
@@ -106,7 +100,7 @@ export async function deleteUser(db: Db, deps: Pick<AppServices, "sessions">, in
   deps.sessions.forget(revoked);
 }
 
-export async function deleteAccount(db: Db, deps: Deps, input: { userId: string; password: string }): Promise<void> {
+export async function deleteAccount(db: Db, deps: Deps, input: DeleteAccountInput & { userId: string }): Promise<void> {
   await checkPassword(db, deps, input.userId, input.password);
   await deleteUser(db, deps, { userId: input.userId });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageInput, type ScopedInput } from "../shared/schemas.js";
 import { emailSchema } from "../users/schemas.js";
 
 export const roleSchema = z.enum(["owner", "admin", "member", "viewer"]);
@@ -15,7 +16,6 @@ export const slugSchema = z
 const workspaceId = z.uuid();
 /** Free-form workspace settings: flat keys with scalar values. */
 export const settingsSchema = z.record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]));
-const pageInput = { cursor: z.uuid().optional(), limit: z.number().int().min(1).max(100).default(50) };
 
 export const createWorkspaceInput = z.object({ name: nameSchema, slug: slugSchema.optional() });
 export const updateWorkspaceInput = z.object({
@@ -33,6 +33,16 @@ export const inviteListInput = z.object({ workspaceId });
 export const revokeInviteInput = z.object({ workspaceId, inviteId: z.uuid() });
 export const inviteTokenInput = z.object({ token: z.string().min(16).max(256) });
 export const auditListInput = z.object({ workspaceId, ...pageInput });
+
+export type CreateWorkspaceInput = z.infer<typeof createWorkspaceInput>;
+export type UpdateWorkspaceInput = ScopedInput<typeof updateWorkspaceInput>;
+export type TransferOwnershipInput = ScopedInput<typeof transferOwnershipInput>;
+export type MemberListInput = ScopedInput<typeof memberListInput>;
+export type UpdateRoleInput = ScopedInput<typeof updateRoleInput>;
+export type RemoveMemberInput = ScopedInput<typeof removeMemberInput>;
+export type CreateInviteInput = ScopedInput<typeof createInviteInput>;
+export type RevokeInviteInput = ScopedInput<typeof revokeInviteInput>;
+export type InviteTokenInput = z.infer<typeof inviteTokenInput>;
 
 export const workspaceOutput = z.object({
   id: z.string(),

@@ -9,7 +9,18 @@ import { workspaceInvite } from "../email/templates.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { AppServices } from "../ports.js";
 import { ROLE_RANK } from "../tenancy/permissions.js";
-import { settingsSchema } from "./schemas.js";
+import {
+  settingsSchema,
+  type CreateInviteInput,
+  type CreateWorkspaceInput,
+  type InviteTokenInput,
+  type MemberListInput,
+  type RemoveMemberInput,
+  type RevokeInviteInput,
+  type TransferOwnershipInput,
+  type UpdateRoleInput,
+  type UpdateWorkspaceInput,
+} from "./schemas.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -34,7 +45,7 @@ function slugFrom(name: string): string {
   return (base.length >= 3 ? base : `workspace-${base}`).replace(/-+$/, "");
 }
 
-export async function createWorkspace(db: Db, meta: RequestMeta, input: { userId: string; name: string; slug?: string | undefined }) {
+export async function createWorkspace(db: Db, meta: RequestMeta, input: CreateWorkspaceInput & { userId: string }) {
   const explicit = input.slug !== undefined;
   // A generated slug that collides gets a random suffix; an explicit one is the caller's to change.
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -73,7 +84,7 @@ export async function getWorkspace(scope: WorkspaceScope) {
 export async function updateWorkspace(
   scope: WorkspaceScope,
   meta: RequestMeta,
-  input: { name?: string | undefined; slug?: string | undefined; settings?: Record<string, string | number | boolean | null> | undefined },
+  input: UpdateWorkspaceInput,
 ) {
   const { name, slug, settings } = input;
   try {
@@ -115,7 +126,7 @@ async function findMember(scope: WorkspaceScope, userId: string) {
 const lastOwner = () =>
   new ConflictError("A workspace always keeps an owner: transfer ownership first", "last_owner");
 
-export async function transferOwnership(scope: WorkspaceScope, meta: RequestMeta, input: { userId: string }): Promise<void> {
+export async function transferOwnership(scope: WorkspaceScope, meta: RequestMeta, input: TransferOwnershipInput): Promise<void> {
   if (input.userId === scope.userId) throw new ValidationError("You already own this workspace", "cannot_target_self");
   const target = await findMember(scope, input.userId);
   await scope.db.$transaction(async (tx) => {
@@ -139,7 +150,7 @@ export async function leaveWorkspace(scope: WorkspaceScope, meta: RequestMeta): 
   });
 }
 
-export async function listMembers(scope: WorkspaceScope, input: { cursor?: string | undefined; limit: number }) {
+export async function listMembers(scope: WorkspaceScope, input: MemberListInput) {
   const rows = await scope.db.workspaceMember.findMany({
     orderBy: { id: "asc" },
     take: input.limit + 1,
@@ -160,7 +171,7 @@ function ensureMayManage(scope: WorkspaceScope, targetRole: WorkspaceRole): void
   }
 }
 
-export async function updateMemberRole(scope: WorkspaceScope, meta: RequestMeta, input: { userId: string; role: "admin" | "member" | "viewer" }) {
+export async function updateMemberRole(scope: WorkspaceScope, meta: RequestMeta, input: UpdateRoleInput) {
   const target = await findMember(scope, input.userId);
   ensureMayManage(scope, target.role);
   await scope.db.$transaction(async (tx) => {
@@ -175,7 +186,7 @@ export async function updateMemberRole(scope: WorkspaceScope, meta: RequestMeta,
   });
 }
 
-export async function removeMember(scope: WorkspaceScope, meta: RequestMeta, input: { userId: string }): Promise<void> {
+export async function removeMember(scope: WorkspaceScope, meta: RequestMeta, input: RemoveMemberInput): Promise<void> {
   if (input.userId === scope.userId) throw new ValidationError("Use workspaces.leave to leave a workspace", "cannot_target_self");
   const target = await findMember(scope, input.userId);
   ensureMayManage(scope, target.role);
@@ -201,7 +212,7 @@ export async function createInvite(
   scope: WorkspaceScope,
   meta: RequestMeta,
   deps: Pick<AppServices, "limits" | "settings" | "emailQueued">,
-  input: { email: string; role: "admin" | "member" | "viewer" },
+  input: CreateInviteInput,
 ) {
   await deps.limits.consume("invite", scope.workspaceId);
   if (await scope.db.workspaceMember.findFirst({ where: { user: { email: input.email } }, select: { id: true } })) {
@@ -246,7 +257,7 @@ export async function listInvites(scope: WorkspaceScope) {
   return scope.db.workspaceInvite.findMany({ where: pendingInvite(), orderBy: { id: "desc" }, take: 200, select: inviteSelect });
 }
 
-export async function revokeInvite(scope: WorkspaceScope, meta: RequestMeta, input: { inviteId: string }): Promise<void> {
+export async function revokeInvite(scope: WorkspaceScope, meta: RequestMeta, input: RevokeInviteInput): Promise<void> {
   await scope.db.$transaction(async (tx) => {
     const revoked = await tx.workspaceInvite.updateMany({ where: { id: input.inviteId, ...pendingInvite() }, data: { revokedAt: new Date() } });
     if (revoked.count === 0) throw new NotFoundError("Invitation");
@@ -265,7 +276,7 @@ async function findPendingInvite(db: Db, token: string) {
   return invite;
 }
 
-export async function acceptInvite(db: Db, meta: RequestMeta, input: { userId: string; token: string }) {
+export async function acceptInvite(db: Db, meta: RequestMeta, input: InviteTokenInput & { userId: string }) {
   const invite = await findPendingInvite(db, input.token);
   const user = await db.user.findUniqueOrThrow({ where: { id: input.userId }, select: { email: true, emailVerifiedAt: true } });
   if (user.email !== invite.email) {
@@ -290,7 +301,7 @@ export async function acceptInvite(db: Db, meta: RequestMeta, input: { userId: s
   return { workspaceId: invite.workspaceId, role: invite.role };
 }
 
-export async function declineInvite(db: Db, meta: RequestMeta, input: { token: string }): Promise<void> {
+export async function declineInvite(db: Db, meta: RequestMeta, input: InviteTokenInput): Promise<void> {
   const invite = await findPendingInvite(db, input.token);
   await db.$transaction(async (tx) => {
     const claimed = await tx.workspaceInvite.updateMany({ where: { id: invite.id, acceptedAt: null, declinedAt: null }, data: { declinedAt: new Date() } });

@@ -8,7 +8,8 @@
 // (e.g. an existing migration fails to apply on the scratch database).
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { diffSql, isValidMigrationName, writeMigration } from "../migrations/engine.js";
+import { diffSql } from "../migrations/engine.js";
+import { isValidMigrationName, writeMigration } from "../migrations/files.js";
 import { paths } from "../paths.js";
 
 const USAGE = `Usage:

@@ -12,7 +12,8 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { paths } from "../paths.js";
 import { applyMigrations, markRolledBack, MigrationError } from "./apply.js";
-import { diagnoseMigrationHistory, listMigrationFolders, writeMigration } from "./engine.js";
+import { diagnoseMigrationHistory } from "./engine.js";
+import { listMigrationFolders, writeMigration } from "./files.js";
 
 // Each diagnosis starts the wasm engine; PGlite takes a second or two to start.
 const SLOW = 60_000;

@@ -4,17 +4,8 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { paths } from "../paths.js";
-import {
-  diffSql,
-  isEmptyMigration,
-  isValidMigrationName,
-  listMigrationFolders,
-  MIGRATION_LOCK_TOML,
-  migrationTimestamp,
-  readMigrationList,
-  SchemaEngineError,
-  writeMigration,
-} from "./engine.js";
+import { diffSql, isEmptyMigration, readMigrationList, SchemaEngineError } from "./engine.js";
+import { isValidMigrationName, listMigrationFolders, MIGRATION_LOCK_TOML, migrationTimestamp, writeMigration } from "./files.js";
 
 // Each diff starts the wasm engine and an in-memory PGlite: one to two seconds.
 const SLOW = 60_000;
