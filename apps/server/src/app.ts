@@ -5,7 +5,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import { appRouter, checkReadiness, DATABASE_RETRY_AFTER_SECONDS, retryAfterSecondsOf, type AppServices } from "@meetmind/api";
+import { appRouter, checkReadiness, DATABASE_RETRY_AFTER_SECONDS, retryAfterSecondsOf, type AppCode, type AppServices } from "@meetmind/api";
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createContextFactory } from "./context.js";
@@ -94,22 +94,22 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
   );
 
   app.use((_req, res) => {
-    res.status(404).json({ error: { message: "Not found", appCode: "not_found" } });
+    res.status(404).json({ error: { message: "Not found", appCode: "not_found" satisfies AppCode } });
   });
   const onError: ErrorRequestHandler = (error: { type?: string; status?: number }, req, res, _next) => {
     // body-parser's errors: the client's fault, answered plainly.
     if (error.type === "entity.too.large") {
       res.status(413).json({
-        error: { message: `Request body is larger than ${env.BODY_LIMIT}`, appCode: "payload_too_large" },
+        error: { message: `Request body is larger than ${env.BODY_LIMIT}`, appCode: "payload_too_large" satisfies AppCode },
       });
       return;
     }
     if (error.type === "entity.parse.failed") {
-      res.status(400).json({ error: { message: "Request body is not valid JSON", appCode: "invalid_json" } });
+      res.status(400).json({ error: { message: "Request body is not valid JSON", appCode: "invalid_json" satisfies AppCode } });
       return;
     }
     req.log.error({ err: error }, "unhandled error");
-    res.status(500).json({ error: { message: "Internal server error", appCode: "internal_server_error" } });
+    res.status(500).json({ error: { message: "Internal server error", appCode: "internal_server_error" satisfies AppCode } });
   };
   app.use(onError);
   return app;
