@@ -51,7 +51,7 @@ export interface SizeSpec {
  * default; checked against its bounds.
  */
 export function sizes<const K extends string>(
-  values: Partial<Record<K, unknown>> & { quick?: boolean | undefined },
+  values: Partial<Record<NoInfer<K>, unknown>> & { quick?: boolean | undefined },
   specs: Record<K, SizeSpec>,
 ): Record<K, number> {
   const result = {} as Record<K, number>;
