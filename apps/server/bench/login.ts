@@ -38,7 +38,6 @@ import {
   progress,
   request,
   runScript,
-  sizes,
   spread,
   startMeetMindServer,
   summarize,
@@ -60,8 +59,8 @@ const LOGINS_PER_USER = 4;
 
 // ---------------------------------------------------------------- options
 
-const args = parseOptions(
-  {
+const { args, size } = parseOptions({
+  options: {
     seconds: { type: "string" },
     rate: { type: "string" },
     users: { type: "string" },
@@ -75,17 +74,18 @@ const args = parseOptions(
     built: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
-  "usage: pnpm bench:login [--quick] [--seconds 20] [--rate 12] [--users N] [--probe-interval-ms 50] [--bcrypt-cost 12]\n" +
+  sizes: {
+    seconds: { default: 20, quick: 3, min: 1, max: 3600 },
+    rate: { default: 12, quick: 4, min: 0.1, max: 1000 },
+    users: { default: 0, min: 0, max: 10_000, integer: true },
+    "probe-interval-ms": { default: 50, min: 1, max: 10_000 },
+    "bcrypt-cost": { default: 12, quick: 10, min: 4, max: 15, integer: true },
+    workers: { default: 0, min: 0, max: 64, integer: true },
+    "drain-seconds": { default: 300, min: 0, max: 3600 },
+  },
+  usage:
+    "usage: pnpm bench:login [--quick] [--seconds 20] [--rate 12] [--users N] [--probe-interval-ms 50] [--bcrypt-cost 12]\n" +
     "  [--workers 0] [--log-level info] [--drain-seconds 300] [--postgres | --database-url postgresql://...] [--built] [--keep]",
-);
-const size = sizes(args, {
-  seconds: { default: 20, quick: 3, min: 1, max: 3600 },
-  rate: { default: 12, quick: 4, min: 0.1, max: 1000 },
-  users: { default: 0, min: 0, max: 10_000, integer: true },
-  "probe-interval-ms": { default: 50, min: 1, max: 10_000 },
-  "bcrypt-cost": { default: 12, quick: 10, min: 4, max: 15, integer: true },
-  workers: { default: 0, min: 0, max: 64, integer: true },
-  "drain-seconds": { default: 300, min: 0, max: 3600 },
 });
 const options = {
   seconds: size.seconds,

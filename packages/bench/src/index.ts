@@ -9,7 +9,7 @@ export { runLoad, type LoadOptions, type LoadResult } from "./load.js";
 export { loggedProblems, SERVER_DIR, startMeetMindServer, type MeetMindServer, type MeetMindServerOptions } from "./meetmind.js";
 export { errorCount, formatErrors, probeEvery, type ProbeOptions, type ProbeResult } from "./probe.js";
 export { freePort, startProcess, tailOf, type RunningProcess, type StartOptions, type StopReport } from "./process.js";
-export { interruption, parseOptions, progress, runScript, scriptArgv, sizes, UsageError, type SizeSpec } from "./script.js";
+export { interruption, parseOptions, progress, runScript, scriptArgv, sizes, usageError, UsageError, type SizeSpec } from "./script.js";
 export { count, duration, ms, percentile, sortedOf, spread, summarize, type Summary } from "./stats.js";
 export { keyValueTable, loadAverage, machine, table, type Align, type Cell } from "./table.js";
 export { trpcBody, trpcData, trpcErrorCode, trpcQueryUrl } from "./trpc.js";

@@ -17,25 +17,17 @@ export function scriptArgv(): string[] {
   return argv;
 }
 
-/** A bad option: the script prints its message and exits 1. */
+/** A bad option value. */
 export class UsageError extends Error {}
 
-/**
- * Parses the script's options (strict: an unknown flag is an error). `--help` prints the usage and
- * exits; `--quick` is always accepted, for `sizes()` below.
- */
+/** Says what is wrong with the command line and exits 1. */
+export function usageError(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
 const COMMON_OPTIONS = { quick: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } as const;
 type Parsed<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ options: O & typeof COMMON_OPTIONS; allowPositionals: false; strict: true }>>["values"];
-
-export function parseOptions<const O extends OptionsConfig>(options: O, usage: string): Parsed<O> {
-  const { values } = parseArgs({ args: scriptArgv(), options: { ...options, ...COMMON_OPTIONS }, allowPositionals: false, strict: true });
-  // Inside this generic function the parsed type is not resolved yet; at the call site it is.
-  if ((values as { help?: boolean }).help) {
-    console.error(usage);
-    process.exit(0);
-  }
-  return values as Parsed<O>;
-}
 
 export interface SizeSpec {
   default: number;
@@ -44,6 +36,32 @@ export interface SizeSpec {
   min: number;
   max: number;
   integer?: boolean;
+}
+
+/**
+ * Parses the script's options (strict: an unknown flag is an error) and its numeric sizes (declared
+ * as string options, read by `sizes()`). `--help` prints the usage and exits; `--quick` is always
+ * accepted: a smoke run's sizes. A bad command line prints what is wrong and exits 1.
+ */
+export function parseOptions<const O extends OptionsConfig, const K extends string>(spec: {
+  options: O;
+  sizes: Record<K, SizeSpec>;
+  usage: string;
+}): { args: Parsed<O>; size: Record<K, number> } {
+  try {
+    const { values } = parseArgs({ args: scriptArgv(), options: { ...spec.options, ...COMMON_OPTIONS }, allowPositionals: false, strict: true });
+    // Inside this generic function the parsed type is not resolved yet; at the call site it is.
+    const args = values as Parsed<O>;
+    if ((values as { help?: boolean }).help) {
+      console.error(spec.usage);
+      process.exit(0);
+    }
+    return { args, size: sizes(values as Partial<Record<K, unknown>> & { quick?: boolean }, spec.sizes) };
+  } catch (error) {
+    // parseArgs throws TypeErrors with a code (ERR_PARSE_ARGS_UNKNOWN_OPTION...), sizes() UsageErrors.
+    if (error instanceof UsageError || (error instanceof TypeError && "code" in error)) usageError(`${error.message}\n${spec.usage}`);
+    throw error;
+  }
 }
 
 /**
@@ -68,13 +86,12 @@ export function sizes<const K extends string>(
 }
 
 /**
- * Runs a bench's body. A usage error or a failure to run prints one message and sets exit code 1;
- * the bench's own verdict (PASS/FAIL in its report) never changes the exit code.
+ * Runs a bench's body. A failure to run prints one message and sets exit code 1; the bench's own
+ * verdict (PASS/FAIL in its report) never changes the exit code.
  */
 export function runScript(body: () => Promise<void>): void {
   body().catch((error: unknown) => {
-    if (error instanceof UsageError) console.error(error.message);
-    else progress(`could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    progress(`could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exitCode = 1;
   });
 }
