@@ -370,7 +370,8 @@ function report(window: Window, databaseLabel: string, server: MeetMindServer, s
     return s.count > 0 && errorCount(probe) === 0 && s.p99 < TARGET_P99_MS ? "PASS" : "FAIL";
   };
   const cpus = os.cpus().length;
-  const threads = options.workers === 0 ? os.availableParallelism() : options.workers;
+  // The server decides for PASSWORD_WORKERS=0 (one per core, less one on the embedded database).
+  const threads = typeof server.listening.passwordThreads === "number" ? server.listening.passwordThreads : options.workers || "?";
   const probeRow = (name: string, probe: ProbeResult) => {
     const s = summarize(probe.samples);
     return [name, s.count, errorCount(probe), ...spread(s).split(" / "), `**${verdict(probe)}**`];
@@ -385,7 +386,7 @@ function report(window: Window, databaseLabel: string, server: MeetMindServer, s
         ["machine", `${machine()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at the end`],
         ["server", `its own process (${server.how}), NODE_ENV=production, LOG_LEVEL=${options.logLevel}`],
         ["database", databaseLabel],
-        ["password hashing", `bcryptjs cost ${options.bcryptCost} on ${threads} worker thread${threads === 1 ? "" : "s"} (piscina)`],
+        ["password hashing", `bcryptjs cost ${options.bcryptCost} on ${threads} worker thread${threads === 1 ? "" : "s"} (piscina, PASSWORD_WORKERS=${options.workers})`],
         [
           "login stream",
           `${options.rate}/s open loop (sent on schedule, not after the previous answer) for ${options.seconds} s, ${options.users} users, one client IP each`,

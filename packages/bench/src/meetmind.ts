@@ -36,6 +36,8 @@ export interface MeetMindServer extends RunningProcess {
   env: Record<string, string>;
   /** How it runs, for a report: "`node dist/main.js`" or "`src/main.ts` via tsx". */
   how: string;
+  /** The fields of its "listening" log line (database mode, password threads...); empty below LOG_LEVEL=info. */
+  listening: Record<string, unknown>;
   /** SIGTERM; says how long it took, and (on stderr) whether it missed its deadline or logged problems. */
   shutdown(): Promise<StopReport>;
 }
@@ -71,6 +73,7 @@ export async function startMeetMindServer(options: MeetMindServerOptions): Promi
     url,
     env,
     how: options.built ? "`node dist/main.js`" : "`src/main.ts` via tsx",
+    listening: await listeningLine(server.logFile),
     async shutdown() {
       progress("stopping the server (SIGTERM)");
       const report = await server.stop(deadlineMs);
@@ -82,6 +85,17 @@ export async function startMeetMindServer(options: MeetMindServerOptions): Promi
       return report;
     },
   };
+}
+
+/** The fields of the server's "MeetMind listening on" log line (pino JSON), or {} when there is none. */
+async function listeningLine(logFile: string): Promise<Record<string, unknown>> {
+  const log = await readFile(logFile, "utf8").catch(() => "");
+  const line = log.split("\n").find((text) => text.includes("MeetMind listening on"));
+  try {
+    return line ? (JSON.parse(line) as Record<string, unknown>) : {};
+  } catch {
+    return {}; // pretty-printed logs: not JSON
+  }
 }
 
 /** Warning, error and fatal lines of a pino log, less the expected ones of a bench set-up. */
