@@ -112,7 +112,7 @@ runScript(async () => {
   try {
     database = options.adminUrl ? await openScratchDatabase({ adminUrl: options.adminUrl, purpose: "bench_login", progress }) : undefined;
     const databaseLabel = options.adminUrl
-      ? `PostgreSQL ${await postgresVersion(options.adminUrl)} at ${new URL(options.adminUrl).host}, ${database?.label ?? ""} (server pool: DATABASE_POOL_SIZE=10)`
+      ? `PostgreSQL ${await postgresVersion(options.adminUrl)} at ${new URL(options.adminUrl).host}, ${database?.label ?? ""}; server pool DATABASE_POOL_SIZE=10`
       : "embedded PGlite (WebAssembly, in the server process), fresh data dir";
     progress(`starting the server (${options.built ? "dist/main.js" : "src/main.ts via tsx"}, ${database ? "Postgres" : "embedded"} database)`);
     server = await startMeetMindServer({

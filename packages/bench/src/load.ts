@@ -12,6 +12,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** Sent as is: JSON.stringify it first. */
   body?: string;
+  /** Paths each connection requests in turn (say, one per meeting id); default: the url's own. */
+  paths?: readonly string[];
   /** Concurrent connections. */
   connections: number;
   /** Stop after this many requests (exactly one of amount and seconds). */
@@ -54,6 +56,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         method: options.method ?? "GET",
         ...(options.headers ? { headers: options.headers } : {}),
         ...(options.body !== undefined ? { body: options.body } : {}),
+        ...(options.paths ? { requests: options.paths.map((path) => ({ path })) } : {}),
         connections: options.connections,
         ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.seconds }),
         timeout: options.timeoutSeconds ?? 30,

@@ -10,10 +10,12 @@ import { freePort, startProcess, type StartOptions } from "./process.js";
 // to ignore it.
 const SERVER = `
 const http = require("node:http");
+const seen = {};
 const server = http.createServer((req, res) => {
   let x = 0;
   for (let i = 0; i < 20000; i++) x += Math.sqrt(i);
-  res.end(JSON.stringify({ ok: true, greeting: process.env.GREETING, x }));
+  seen[req.url] = (seen[req.url] ?? 0) + 1;
+  res.end(JSON.stringify({ ok: true, greeting: process.env.GREETING, x, seen: req.url === "/seen" ? seen : undefined }));
 });
 server.listen(Number(process.env.PORT), "127.0.0.1");
 process.on("SIGTERM", () => {
@@ -65,6 +67,12 @@ describe("a server process", () => {
       expect(result.perSecond).toBeGreaterThan(0);
       expect(result.cpu?.cpuMs).toBeGreaterThan(0);
       expect(result.cpu?.msPerRequest).toBeGreaterThan(0);
+
+      // Each connection takes the paths in turn.
+      await runLoad({ url, connections: 2, amount: 40, paths: ["/a", "/b"] });
+      const { seen } = (await (await fetch(new URL("/seen", url))).json()) as { seen: Record<string, number> };
+      expect(seen["/a"]).toBe(20);
+      expect(seen["/b"]).toBe(20);
     } finally {
       const stopped = await server.stop(10_000);
       expect(stopped).toMatchObject({ clean: true, code: 0 });
