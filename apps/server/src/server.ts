@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server, ServerResponse } from "node:http";
@@ -19,6 +20,17 @@ import { createPrismaClient, EMBEDDED_STATE_FILE, openDatabase, seedDemoIfEmpty,
 import { createApp } from "./app.js";
 
 const ANSWER_SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Threads hashing passwords: PASSWORD_WORKERS, or for 0 one per core, less one when the database
+ * runs in this process (embedded PGlite works on the event loop's thread): with every core hashing,
+ * a stream of logins would leave the event loop and the database a share of a core, and every
+ * other request would wait for it.
+ */
+function passwordThreads(configured: number, databaseMode: "embedded" | "postgres"): number {
+  if (configured > 0) return configured;
+  return databaseMode === "embedded" ? Math.max(1, availableParallelism() - 1) : availableParallelism();
+}
 
 export interface RunningServer {
   url: string;
@@ -79,7 +91,8 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       (count) => count > 0 && log.warn({ answers: count }, "marked interrupted Ask Mind answers as failed"),
       (error: unknown) => log.warn({ err: error }, "could not sweep interrupted Ask Mind answers"),
     );
-  const services = await createServices({ env, db, log, emailQueued: () => void email.deliverDue(), jobsQueued: () => void jobs?.runDue() });
+  const hashingThreads = passwordThreads(env.PASSWORD_WORKERS, database.mode);
+  const services = await createServices({ env: { ...env, PASSWORD_WORKERS: hashingThreads }, db, log, emailQueued: () => void email.deliverDue(), jobsQueued: () => void jobs?.runDue() });
 
   let server: Server | undefined;
   try {
@@ -137,6 +150,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     {
       url,
       database: database.mode,
+      passwordThreads: hashingThreads,
       // The URL with its password is in embedded.json (readable by this user only), not in logs.
       ...(database.dataDir
         ? { dataDir: database.dataDir, databaseUrl: withoutPassword(database.url), databaseUrlFile: path.join(database.dataDir, EMBEDDED_STATE_FILE) }

@@ -9,7 +9,8 @@
 //   pnpm bench:search --admin-url URL        a fresh database on another server (URL: any database there)
 //   pnpm bench:search --database-url URL     this database as it is: migrated, loaded unless it already
 //                                            holds the benchmark's data (then reused as is), never dropped
-//   pnpm bench:search --embedded             embedded PGlite (in memory); try --replicas 1 first
+//   pnpm bench:search --embedded             embedded PGlite (in memory); try --quick first
+//   pnpm bench:search --quick                a smoke run: one copy of the corpus, no other tenant, one round
 //   options: --replicas 10 (copies of the corpus in the searched workspace) --other-replicas 1
 //            --runs 7 (timed rounds: every search once per round, in a rotating order, after one
 //            warm-up round) --batch 20000 --concurrency 2 --explain N (EXPLAIN ANALYZE the N slowest
@@ -19,13 +20,23 @@
 // The searched workspace needs the index on transcript_segments (workspace_id, created_at, id)
 // that the capped search walks; a database without it gets it from the benchmark (said in the
 // report), so a missing migration shows.
-import { randomBytes } from "node:crypto";
-import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import pg from "pg";
+import {
+  count,
+  LOCAL_ADMIN_URL,
+  loadAverage,
+  machine,
+  ms,
+  openScratchDatabase,
+  parseOptions,
+  progress,
+  runScript,
+  summarize,
+  table,
+  type ScratchDatabase,
+} from "@meetmind/bench";
 import { applyMigrations, createPrismaClient, scopedDb, type Db } from "@meetmind/db";
-import { listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import {
   SEARCH_MAX_CANDIDATES,
   searchCursorOf,
@@ -33,71 +44,51 @@ import {
   searchTranscriptsSql,
   type SearchTranscriptsParams,
 } from "../src/search/service.js";
-import type { ParsedSegment } from "../src/transcripts/types.js";
-import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "../src/testing/scratch-database.js";
-import { uuidv7 } from "../src/shared/uuidv7.js";
 import type { WorkspaceScope } from "../src/tenancy/scope.js";
+import { DAY_MS, GIN_INDEX, loadData, MAIN_SLUG, OTHER_SLUG, readCorpus, type CorpusMeeting, type Loaded } from "./search-data.js";
 
 const TARGET_P95_MS = 50;
-const MAIN_SLUG = "bench-search-main";
-const OTHER_SLUG = "bench-search-other";
-const GIN_INDEX = "transcript_segments_search_vector_idx";
 /** The index the capped search walks for common terms (newest segments of a workspace first). */
 const RECENCY_INDEX = { name: "transcript_segments_workspace_id_created_at_id_idx", columns: '"workspace_id", "created_at", "id"' };
 
 // ---------------------------------------------------------------- options
 
-const { values: args } = parseArgs({
-  args: scriptArgv(),
+const { args, size } = parseOptions({
   options: {
     "database-url": { type: "string" },
     "admin-url": { type: "string", default: LOCAL_ADMIN_URL },
     embedded: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
-    replicas: { type: "string", default: "10" },
-    "other-replicas": { type: "string", default: "1" },
-    runs: { type: "string", default: "7" },
-    batch: { type: "string", default: "20000" },
-    concurrency: { type: "string", default: "2" },
-    explain: { type: "string", default: "0" },
+    replicas: { type: "string" },
+    "other-replicas": { type: "string" },
+    runs: { type: "string" },
+    batch: { type: "string" },
+    concurrency: { type: "string" },
+    explain: { type: "string" },
     compare: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
-  allowPositionals: false,
+  sizes: {
+    replicas: { default: 10, quick: 1, min: 1, max: 100, integer: true },
+    "other-replicas": { default: 1, quick: 0, min: 0, max: 10, integer: true },
+    runs: { default: 7, quick: 1, min: 1, max: 1000, integer: true },
+    batch: { default: 20_000, min: 100, max: 200_000, integer: true },
+    concurrency: { default: 2, min: 1, max: 16, integer: true },
+    explain: { default: 0, min: 0, max: 100, integer: true },
+  },
+  usage:
+    "usage: pnpm bench:search [--database-url URL | --admin-url URL | --embedded] [--quick]\n" +
+    "  [--replicas 10] [--other-replicas 1] [--runs 7] [--batch 20000] [--concurrency 2] [--explain N] [--compare] [--keep]",
 });
+const RUNS = size.runs;
+const EXPLAIN = size.explain;
+const COMPARE = args.compare;
+/** The embedded database serves one connection at a time. */
+const CONCURRENCY = args.embedded ? 1 : size.concurrency;
 
-if (args.help) {
-  console.error(
-    "usage: tsx --conditions=@meetmind/source bench/search.ts [--database-url URL | --admin-url URL | --embedded]\n" +
-      "  [--replicas 10] [--other-replicas 1] [--runs 7] [--batch 20000] [--concurrency 2] [--explain N] [--compare] [--keep]",
-  );
-  process.exit(0);
-}
+// ---------------------------------------------------------------- the run
 
-function intOption(name: "replicas" | "other-replicas" | "runs" | "batch" | "concurrency" | "explain", min: number, max: number): number {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    console.error(`--${name} must be an integer from ${min} to ${max}`);
-    process.exit(1);
-  }
-  return value;
-}
-
-const REPLICAS = intOption("replicas", 1, 100);
-const OTHER_REPLICAS = intOption("other-replicas", 0, 10);
-const RUNS = intOption("runs", 1, 1000);
-const BATCH = intOption("batch", 100, 200_000);
-const CONCURRENCY = args.embedded ? 1 : intOption("concurrency", 1, 16);
-const EXPLAIN = intOption("explain", 0, 100);
-
-const progress = (message: string) => process.stderr.write(`${message}\n`);
-
-// ---------------------------------------------------------------- the database
-
-type Target = ScratchDatabase;
-
-const openTarget = () =>
-  openScratchDatabase({
+runScript(async () => {
+  const target = await openScratchDatabase({
     databaseUrl: args["database-url"],
     embedded: args.embedded,
     adminUrl: args["admin-url"],
@@ -105,223 +96,41 @@ const openTarget = () =>
     keep: args.keep,
     progress,
   });
-
-// ---------------------------------------------------------------- the corpus
-
-interface CorpusMeeting {
-  id: string;
-  segments: ParsedSegment[];
-  firstQuery: string | null;
-}
-
-async function readCorpus(): Promise<CorpusMeeting[]> {
-  const meetings: CorpusMeeting[] = [];
-  for (const split of ["train", "val"] as QmsumSplit[]) {
-    for (const file of await listQmsumMeetings(split)) {
-      const meeting = await readQmsumMeeting(file, split);
-      meetings.push({ id: meeting.id, segments: qmsumSegments(meeting), firstQuery: meeting.specificQueries[0]?.query ?? null });
-    }
-  }
-  return meetings;
-}
-
-// ---------------------------------------------------------------- loading
-
-interface Workspace {
-  id: string;
-  userId: string;
-  memberId: string;
-}
-
-interface Loaded {
-  main: Workspace;
-  other: Workspace | null;
-  loadSeconds: number | null;
-  segmentsInserted: number;
-}
-
-const DAY_MS = 86_400_000;
-const EPOCH = Date.UTC(2023, 0, 2, 9);
-
-async function createWorkspace(db: Db, slug: string, label: string): Promise<Workspace> {
-  const user = await db.user.create({ data: { email: `${slug}-${randomBytes(4).toString("hex")}@example.com`, fullName: label }, select: { id: true } });
-  const workspace = await db.workspace.create({ data: { name: label, slug }, select: { id: true } });
-  const member = await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: user.id, role: "owner" }, select: { id: true } });
-  return { id: workspace.id, userId: user.id, memberId: member.id };
-}
-
-async function findWorkspace(db: Db, slug: string): Promise<Workspace | null> {
-  const workspace = await db.workspace.findUnique({ where: { slug }, select: { id: true, members: { select: { id: true, userId: true }, take: 1 } } });
-  const member = workspace?.members[0];
-  return workspace && member ? { id: workspace.id, userId: member.userId, memberId: member.id } : null;
-}
-
-class SegmentWriter {
-  private columns = this.empty();
-  private inFlight = new Set<Promise<void>>();
-  written = 0;
-  private readonly started = performance.now();
-
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly total: number,
-  ) {}
-
-  private empty() {
-    return {
-      id: [] as string[],
-      transcript: [] as string[],
-      workspace: [] as string[],
-      meeting: [] as string[],
-      position: [] as number[],
-      speaker: [] as (string | null)[],
-      start: [] as number[],
-      end: [] as number[],
-      text: [] as string[],
-    };
-  }
-
-  async add(workspaceId: string, meetingId: string, transcriptId: string, segments: ParsedSegment[]): Promise<void> {
-    for (const [position, segment] of segments.entries()) {
-      const c = this.columns;
-      c.id.push(uuidv7());
-      c.transcript.push(transcriptId);
-      c.workspace.push(workspaceId);
-      c.meeting.push(meetingId);
-      c.position.push(position);
-      c.speaker.push(segment.speaker);
-      c.start.push(segment.startMs);
-      c.end.push(segment.endMs);
-      c.text.push(segment.text);
-      if (c.id.length >= BATCH) await this.flush();
-    }
-  }
-
-  async flush(): Promise<void> {
-    const c = this.columns;
-    if (c.id.length === 0) return;
-    this.columns = this.empty();
-    while (this.inFlight.size >= CONCURRENCY) await Promise.race(this.inFlight);
-    const insert = this.pool
-      .query(
-        `INSERT INTO transcript_segments
-           (id, transcript_id, workspace_id, meeting_id, position, speaker_label, start_ms, end_ms, text, updated_at)
-         SELECT id, transcript_id, workspace_id, meeting_id, position, speaker_label, start_ms, end_ms, text, now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::int[], $8::int[], $9::text[])
-             AS u(id, transcript_id, workspace_id, meeting_id, position, speaker_label, start_ms, end_ms, text)`,
-        [c.id, c.transcript, c.workspace, c.meeting, c.position, c.speaker, c.start, c.end, c.text],
-      )
-      .then(() => {
-        this.written += c.id.length;
-        const seconds = (performance.now() - this.started) / 1000;
-        process.stderr.write(
-          `\r  segments ${this.written.toLocaleString("en-US")} / ${this.total.toLocaleString("en-US")}` +
-            `  (${Math.round(this.written / seconds).toLocaleString("en-US")}/s)   `,
-        );
-      });
-    const tracked = insert.finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
-  }
-
-  async finish(): Promise<void> {
-    await this.flush();
-    await Promise.all(this.inFlight);
-    process.stderr.write("\n");
-  }
-}
-
-interface MeetingRow {
-  id: string;
-  corpus: CorpusMeeting;
-  title: string;
-  scheduledStart: Date | null;
-  createdAt: Date;
-  deleted: boolean;
-  /** Also gets an older, non-current transcript version. */
-  oldVersion: boolean;
-}
-
-function planMeetings(corpus: CorpusMeeting[], replicas: number, offset: number): MeetingRow[] {
-  const rows: MeetingRow[] = [];
-  for (let replica = 0; replica < replicas; replica++) {
-    for (const [index, meeting] of corpus.entries()) {
-      const k = offset + replica * corpus.length + index;
-      // One meeting every 8 hours from 2023-01-02: ~2 years of meetings for 10 replicas.
-      const date = new Date(EPOCH + k * 8 * 3_600_000);
-      const unscheduled = k % 40 === 7;
-      rows.push({
-        id: uuidv7(),
-        corpus: meeting,
-        title: `${meeting.id} #${replica + 1}`,
-        scheduledStart: unscheduled ? null : date,
-        createdAt: unscheduled ? date : new Date(date.getTime() - DAY_MS),
-        deleted: k % 97 === 13,
-        oldVersion: k % 20 === 3,
-      });
-    }
-  }
-  return rows;
-}
-
-async function insertWorkspaceData(pool: pg.Pool, writer: SegmentWriter, workspaceId: string, rows: MeetingRow[]): Promise<void> {
-  await pool.query(
-    `INSERT INTO meetings (id, workspace_id, title, status, scheduled_start, created_at, deleted_at, updated_at)
-     SELECT id, $1::uuid, title, 'completed', scheduled_start, created_at, CASE WHEN deleted THEN now() END, now()
-       FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::boolean[])
-         AS u(id, title, scheduled_start, created_at, deleted)`,
-    [workspaceId, rows.map((r) => r.id), rows.map((r) => r.title), rows.map((r) => r.scheduledStart), rows.map((r) => r.createdAt), rows.map((r) => r.deleted)],
-  );
-  const transcripts: { id: string; meetingId: string; version: number; current: boolean; segments: ParsedSegment[] }[] = [];
-  for (const row of rows) {
-    if (row.oldVersion) transcripts.push({ id: uuidv7(), meetingId: row.id, version: 1, current: false, segments: row.corpus.segments });
-    transcripts.push({ id: uuidv7(), meetingId: row.id, version: row.oldVersion ? 2 : 1, current: true, segments: row.corpus.segments });
-  }
-  await pool.query(
-    `INSERT INTO transcripts (id, meeting_id, workspace_id, version, is_current, updated_at)
-     SELECT id, meeting_id, $1::uuid, version, is_current, now()
-       FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::boolean[]) AS u(id, meeting_id, version, is_current)`,
-    [workspaceId, transcripts.map((t) => t.id), transcripts.map((t) => t.meetingId), transcripts.map((t) => t.version), transcripts.map((t) => t.current)],
-  );
-  for (const transcript of transcripts) await writer.add(workspaceId, transcript.meetingId, transcript.id, transcript.segments);
-}
-
-async function loadData(db: Db, pool: pg.Pool, corpus: CorpusMeeting[]): Promise<Loaded> {
-  const existing = await findWorkspace(db, MAIN_SLUG);
-  if (existing) {
-    progress("the database already holds the benchmark's data: reusing it (no load)");
-    return { main: existing, other: await findWorkspace(db, OTHER_SLUG), loadSeconds: null, segmentsInserted: 0 };
-  }
-  const started = performance.now();
-  const main = await createWorkspace(db, MAIN_SLUG, "Search benchmark");
-  const other = OTHER_REPLICAS > 0 ? await createWorkspace(db, OTHER_SLUG, "Search benchmark (another tenant)") : null;
-  const mainRows = planMeetings(corpus, REPLICAS, 0);
-  const otherRows = planMeetings(corpus, OTHER_REPLICAS, 5);
-  const segmentsOf = (rows: MeetingRow[]) => rows.reduce((sum, row) => sum + row.corpus.segments.length * (row.oldVersion ? 2 : 1), 0);
-  const total = segmentsOf(mainRows) + segmentsOf(otherRows);
-  progress(`loading ${mainRows.length + otherRows.length} meetings, ${total.toLocaleString("en-US")} segments (batches of ${BATCH}, ${CONCURRENCY} at a time)`);
-
-  // Building the GIN index once at the end is much faster than maintaining it row by row; it is
-  // recreated exactly as the migration defines it, even if the load fails.
-  await pool.query(`DROP INDEX IF EXISTS "${GIN_INDEX}"`);
+  progress(`database: ${target.label}`);
+  let db: Db | undefined;
+  let pool: pg.Pool | undefined;
   try {
-    const writer = new SegmentWriter(pool, total);
-    await insertWorkspaceData(pool, writer, main.id, mainRows);
-    if (other) await insertWorkspaceData(pool, writer, other.id, otherRows);
-    await writer.finish();
+    await applyMigrations(target.url);
+    db = createPrismaClient(target.url, { poolSize: args.embedded ? 1 : 4 });
+    pool = new pg.Pool({ connectionString: target.url, max: CONCURRENCY });
+    progress("reading the QMSum corpus...");
+    const corpus = await readCorpus();
+    progress(`${corpus.length} meetings, ${count(corpus.reduce((sum, m) => sum + m.segments.length, 0))} turns`);
+    const loaded = await loadData(db, pool, corpus, {
+      replicas: size.replicas,
+      otherReplicas: size["other-replicas"],
+      batch: size.batch,
+      concurrency: CONCURRENCY,
+      embedded: args.embedded,
+    });
+    const scope: WorkspaceScope = { db: scopedDb(db, loaded.main.id), workspaceId: loaded.main.id, userId: loaded.main.userId, role: "owner", memberId: loaded.main.memberId };
+    const recencyIndex = await ensureRecencyIndex(pool);
+    const specs = await buildQueries(db, loaded.main.id, corpus);
+    progress(`running ${specs.length} searches × ${RUNS}...`);
+    const loadBefore = loadAverage();
+    const results = await runQueries(db, scope, specs);
+    const loadAfter = loadAverage();
+    const slowest = [...results].sort((x, y) => Math.max(...y.samples) - Math.max(...x.samples)).slice(0, EXPLAIN);
+    const plans: string[] = [];
+    for (const result of slowest) plans.push(`-- ${result.spec.label}\n${await explain(db, scope, result.spec)}`);
+    const load = `load average ${loadBefore} before the searches, ${loadAfter} after`;
+    console.log(report(target, loaded, await facts(pool), results, plans, { recencyIndex, load }));
   } finally {
-    progress("building the GIN index...");
-    const client = await pool.connect();
-    try {
-      if (!args.embedded) await client.query("SET maintenance_work_mem = '1GB'");
-      await client.query(`CREATE INDEX IF NOT EXISTS "${GIN_INDEX}" ON "transcript_segments" USING GIN ("search_vector")`);
-    } finally {
-      client.release();
-    }
+    await pool?.end();
+    await db?.$disconnect();
+    await target.close();
   }
-  progress("VACUUM ANALYZE...");
-  await pool.query("VACUUM ANALYZE meetings, transcripts, transcript_segments");
-  return { main, other, loadSeconds: (performance.now() - started) / 1000, segmentsInserted: total };
-}
+});
 
 // ---------------------------------------------------------------- the queries
 
@@ -419,10 +228,6 @@ interface Result {
   matches: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-const ms = (value: number) => value.toFixed(1);
-const sortedOf = (samples: number[]) => [...samples].sort((x, y) => x - y);
-
 async function cursorFor(scope: WorkspaceScope, spec: QuerySpec): Promise<string | undefined> {
   let cursor: string | undefined;
   for (let page = 1; page < (spec.page ?? 1); page++) {
@@ -453,7 +258,7 @@ async function runQueries(db: Db, scope: WorkspaceScope, specs: QuerySpec[]): Pr
     const warm = await searchTranscripts(scope, params);
     const matches = await countMatches(db, scope.workspaceId, spec.params);
     const uncappedSql = searchTranscriptsSql(scope.workspaceId, params, searchCursorOf(scope.workspaceId, params), null);
-    if (args.compare) await db.$queryRaw(uncappedSql);
+    if (COMPARE) await db.$queryRaw(uncappedSql);
     prepared.push({ spec, params, uncappedSql, result: { spec, samples: [], uncapped: [], hits: warm.items.length, matches } as Result });
   }
   for (let round = 0; round < RUNS; round++) {
@@ -463,16 +268,16 @@ async function runQueries(db: Db, scope: WorkspaceScope, specs: QuerySpec[]): Pr
       const started = performance.now();
       await searchTranscripts(scope, entry.params);
       entry.result.samples.push(performance.now() - started);
-      if (args.compare) {
+      if (COMPARE) {
         const uncappedStarted = performance.now();
         await db.$queryRaw(entry.uncappedSql);
         entry.result.uncapped.push(performance.now() - uncappedStarted);
       }
     }
-    progress(`  round ${round + 1}/${RUNS}: p95 so far ${ms(percentile(sortedOf(prepared.flatMap((e) => e.result.samples)), 95))} ms`);
+    progress(`  round ${round + 1}/${RUNS}: p95 so far ${ms(summarize(prepared.flatMap((e) => e.result.samples)).p95)} ms`);
   }
   for (const { result } of prepared) {
-    progress(`  ${result.spec.label.slice(0, 50).padEnd(50)} p50 ${ms(percentile(sortedOf(result.samples), 50)).padStart(7)} ms  (${result.matches} matches)`);
+    progress(`  ${result.spec.label.slice(0, 50).padEnd(50)} p50 ${ms(summarize(result.samples).p50).padStart(7)} ms  (${result.matches} matches)`);
   }
   return prepared.map((entry) => entry.result);
 }
@@ -525,38 +330,33 @@ async function facts(pool: pg.Pool) {
   return { version: version?.v ?? "?", settings: settings.rows, counts: counts.rows, sizes };
 }
 
-interface RunInfo {
-  recencyIndex: string;
-  loadBefore: number[];
-  loadAfter: number[];
-}
-
-function report(target: Target, loaded: Loaded, info: Awaited<ReturnType<typeof facts>>, results: Result[], plans: string[], run: RunInfo): string {
-  const all = sortedOf(results.flatMap((r) => r.samples));
-  const p95 = percentile(all, 95);
+function report(
+  target: ScratchDatabase,
+  loaded: Loaded,
+  info: Awaited<ReturnType<typeof facts>>,
+  results: Result[],
+  plans: string[],
+  run: { recencyIndex: string; load: string },
+): string {
+  const all = summarize(results.flatMap((r) => r.samples));
   const compare = results.some((r) => r.uncapped.length > 0);
-  const cpus = os.cpus();
   const lines: string[] = [];
   lines.push(`### Transcript search benchmark`, "");
-  lines.push(
-    `- Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
-      `load average ${run.loadBefore.map((l) => l.toFixed(2)).join(" ")} before the searches, ${run.loadAfter.map((l) => l.toFixed(2)).join(" ")} after`,
-  );
+  lines.push(`- Machine: ${machine()}; ${run.load}`);
   lines.push(`- Database: ${info.version.split(" on ")[0] ?? info.version} — ${target.label}`);
   lines.push(`- Settings: ${info.settings.map((s) => `${s.name}=${s.setting}${s.unit ?? ""}`).join(", ")}`);
   for (const row of info.counts) {
     lines.push(
-      `- Workspace \`${row.workspace}\`: ${row.meetings.toLocaleString("en-US")} meetings (${row.deleted} soft-deleted), ` +
-        `${row.transcripts.toLocaleString("en-US")} transcripts (${row.old} old versions), ${row.segments.toLocaleString("en-US")} segments ` +
-        `(${row.current_segments.toLocaleString("en-US")} searchable)`,
+      `- Workspace \`${row.workspace}\`: ${count(row.meetings)} meetings (${row.deleted} soft-deleted), ` +
+        `${count(row.transcripts)} transcripts (${row.old} old versions), ${count(row.segments)} segments (${count(row.current_segments)} searchable)`,
     );
   }
   lines.push(`- transcript_segments: ${info.sizes?.table ?? "?"} in all, GIN index ${info.sizes?.gin ?? "?"}; recency index ${run.recencyIndex}`);
   lines.push(
     loaded.loadSeconds === null
       ? "- Load: reused existing data"
-      : `- Load: ${loaded.segmentsInserted.toLocaleString("en-US")} segments in ${loaded.loadSeconds.toFixed(0)} s ` +
-          `(${Math.round(loaded.segmentsInserted / loaded.loadSeconds).toLocaleString("en-US")}/s, incl. GIN build and VACUUM ANALYZE)`,
+      : `- Load: ${count(loaded.segmentsInserted)} segments in ${loaded.loadSeconds.toFixed(0)} s ` +
+          `(${count(loaded.segmentsInserted / loaded.loadSeconds)}/s, incl. GIN build and VACUUM ANALYZE)`,
   );
   lines.push(
     `- ${results.length} distinct searches × ${RUNS} timed rounds (after a warm-up round; each round runs every search once, in a rotating order) ` +
@@ -564,86 +364,53 @@ function report(target: Target, loaded: Loaded, info: Awaited<ReturnType<typeof 
       (compare ? "; \"all ranked\" = the same statement ranking every match (no cap), as raw SQL" : ""),
     "",
   );
-  lines.push("| metric | value |", "| --- | --- |");
-  lines.push(`| samples | ${all.length} |`);
-  for (const p of [50, 95, 99]) lines.push(`| p${p} | ${ms(percentile(all, p))} ms |`);
-  lines.push(`| max | ${ms(all.at(-1) ?? NaN)} ms |`);
-  if (compare) {
-    const uncapped = sortedOf(results.flatMap((r) => r.uncapped));
-    lines.push(`| all ranked (no cap): p50 / p95 / max | ${ms(percentile(uncapped, 50))} / ${ms(percentile(uncapped, 95))} / ${ms(uncapped.at(-1) ?? NaN)} ms |`);
-  }
-  lines.push(`| target p95 < ${TARGET_P95_MS} ms | ${p95 < TARGET_P95_MS ? "PASS" : "FAIL"} |`, "");
+  const uncappedAll = summarize(results.flatMap((r) => r.uncapped));
+  lines.push(
+    table(
+      ["metric", "value"],
+      [
+        ["samples", all.count],
+        ["p50", `${ms(all.p50)} ms`],
+        ["p95", `${ms(all.p95)} ms`],
+        ["p99", `${ms(all.p99)} ms`],
+        ["max", `${ms(all.max)} ms`],
+        ...(compare ? [["all ranked (no cap): p50 / p95 / max", `${ms(uncappedAll.p50)} / ${ms(uncappedAll.p95)} / ${ms(uncappedAll.max)} ms`]] : []),
+        [`target p95 < ${TARGET_P95_MS} ms`, all.p95 < TARGET_P95_MS ? "PASS" : "FAIL"],
+      ],
+      ["l", "r"],
+    ),
+    "",
+  );
 
   const kinds = [...new Set(results.map((r) => r.spec.kind))];
   lines.push(
-    `| kind | searches | samples | p50 ms | p95 ms | max ms${compare ? " | all ranked p95 ms" : ""} |`,
-    `| --- | ---: | ---: | ---: | ---: | ---:${compare ? " | ---:" : ""} |`,
+    table(
+      ["kind", "searches", "samples", "p50 ms", "p95 ms", "max ms", ...(compare ? ["all ranked p95 ms"] : [])],
+      kinds.map((kind) => {
+        const ofKind = results.filter((r) => r.spec.kind === kind);
+        const samples = summarize(ofKind.flatMap((r) => r.samples));
+        const uncapped = summarize(ofKind.flatMap((r) => r.uncapped));
+        return [kind, ofKind.length, samples.count, ms(samples.p50), ms(samples.p95), ms(samples.max), ...(compare ? [ms(uncapped.p95)] : [])];
+      }),
+      ["l", "r", "r", "r", "r", "r", "r"],
+    ),
+    "",
   );
-  for (const kind of kinds) {
-    const ofKind = results.filter((r) => r.spec.kind === kind);
-    const samples = sortedOf(ofKind.flatMap((r) => r.samples));
-    const uncapped = sortedOf(ofKind.flatMap((r) => r.uncapped));
-    lines.push(
-      `| ${kind} | ${ofKind.length} | ${samples.length} | ${ms(percentile(samples, 50))} | ${ms(percentile(samples, 95))} | ${ms(samples.at(-1) ?? NaN)}` +
-        `${compare ? ` | ${ms(percentile(uncapped, 95))}` : ""} |`,
-    );
-  }
-  lines.push("");
+  const byMedian = [...results].sort((x, y) => summarize(y.samples).p50 - summarize(x.samples).p50);
   lines.push(
-    `| search | kind | matches | p50 ms | p95 ms | max ms${compare ? " | all ranked p50 ms" : ""} |`,
-    `| --- | --- | ---: | ---: | ---: | ---:${compare ? " | ---:" : ""} |`,
+    table(
+      ["search", "kind", "matches", "p50 ms", "p95 ms", "max ms", ...(compare ? ["all ranked p50 ms"] : [])],
+      byMedian.map((result) => {
+        const s = summarize(result.samples);
+        const capped = result.matches > SEARCH_MAX_CANDIDATES ? " (capped)" : "";
+        return [result.spec.label, result.spec.kind, `${count(result.matches)}${capped}`, ms(s.p50), ms(s.p95), ms(s.max), ...(compare ? [ms(summarize(result.uncapped).p50)] : [])];
+      }),
+      ["l", "l", "r", "r", "r", "r", "r"],
+    ),
   );
-  const byMedian = [...results].sort((x, y) => percentile(sortedOf(y.samples), 50) - percentile(sortedOf(x.samples), 50));
-  for (const result of byMedian) {
-    const sorted = sortedOf(result.samples);
-    const label = result.spec.label.replaceAll("|", "\\|");
-    const capped = result.matches > SEARCH_MAX_CANDIDATES ? " (capped)" : "";
-    lines.push(
-      `| ${label} | ${result.spec.kind} | ${result.matches.toLocaleString("en-US")}${capped} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 95))} | ${ms(sorted.at(-1) ?? NaN)}` +
-        `${compare ? ` | ${ms(percentile(sortedOf(result.uncapped), 50))}` : ""} |`,
-    );
-  }
   if (plans.length) {
     lines.push("", "#### Plans of the slowest searches", "");
     for (const plan of plans) lines.push("```", plan, "```", "");
   }
   return lines.join("\n");
 }
-
-// ---------------------------------------------------------------- main
-
-async function main(): Promise<void> {
-  const target = await openTarget();
-  progress(`database: ${target.label}`);
-  let db: Db | undefined;
-  let pool: pg.Pool | undefined;
-  try {
-    await applyMigrations(target.url);
-    db = createPrismaClient(target.url, { poolSize: args.embedded ? 1 : 4 });
-    pool = new pg.Pool({ connectionString: target.url, max: CONCURRENCY });
-    progress("reading the QMSum corpus...");
-    const corpus = await readCorpus();
-    progress(`${corpus.length} meetings, ${corpus.reduce((sum, m) => sum + m.segments.length, 0).toLocaleString("en-US")} turns`);
-    const loaded = await loadData(db, pool, corpus);
-    const scope: WorkspaceScope = { db: scopedDb(db, loaded.main.id), workspaceId: loaded.main.id, userId: loaded.main.userId, role: "owner", memberId: loaded.main.memberId };
-    const recencyIndex = await ensureRecencyIndex(pool);
-    const specs = await buildQueries(db, loaded.main.id, corpus);
-    progress(`running ${specs.length} searches × ${RUNS}...`);
-    const loadBefore = os.loadavg();
-    const results = await runQueries(db, scope, specs);
-    const loadAfter = os.loadavg();
-    const slowest = [...results].sort((x, y) => Math.max(...y.samples) - Math.max(...x.samples)).slice(0, EXPLAIN);
-    const plans: string[] = [];
-    for (const result of slowest) plans.push(`-- ${result.spec.label}\n${await explain(db, scope, result.spec)}`);
-    console.log(report(target, loaded, await facts(pool), results, plans, { recencyIndex, loadBefore, loadAfter }));
-  } finally {
-    await pool?.end();
-    await db?.$disconnect();
-    await target.close();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});

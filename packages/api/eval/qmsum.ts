@@ -22,6 +22,7 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "@meetmind/bench";
 import { applyMigrations, createPrismaClient, type Db } from "@meetmind/db";
 import { composeOfflineAnswer, NOTHING_FOUND, RETRIEVED_WINDOWS } from "../src/askmind/answer.js";
 import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer.js";
@@ -29,7 +30,6 @@ import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow }
 import { rouge } from "../src/askmind/rouge.js";
 import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
-import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "../src/testing/scratch-database.js";
 
 /** Windows the product retrieves for an answer. */
 const PRODUCT_WINDOWS = RETRIEVED_WINDOWS;

@@ -60,7 +60,7 @@ export const envSchema = z
     PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1_440).default(60),
     /** bcrypt cost factor (2^cost rounds). */
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
-    /** Worker threads hashing passwords (0 = one per core). */
+    /** Worker threads hashing passwords (0 = one per core, less one on the embedded database). */
     PASSWORD_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
 
     /** SMTP server, e.g. smtp://user:pass@host:587. Unset: emails are written to the log. */
