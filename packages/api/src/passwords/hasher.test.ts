@@ -85,6 +85,22 @@ describe("createPasswordHasher", () => {
     }
   });
 
+  it("closes without running the hashes still queued (cost 12, one thread, 12 queued)", async () => {
+    const hasher = createPasswordHasher({ cost: 12, workers: 1 });
+    const one = await timed(() => hasher.hash("Measure-Once-1"));
+    const queued = Array.from({ length: 12 }, (_, i) => hasher.hash(`Queued-${i}!`).then(
+      () => "hashed",
+      () => "cancelled",
+    ));
+    await sleep(5);
+    const closing = await timed(() => hasher.close());
+    const outcomes = await Promise.all(queued);
+    // Running all twelve would take ~12 hashes' time; at most the one under way finishes.
+    expect(closing.ms).toBeLessThan(one.ms * 4);
+    expect(outcomes.filter((outcome) => outcome === "hashed").length).toBeLessThanOrEqual(1);
+    expect(outcomes.filter((outcome) => outcome === "cancelled").length).toBeGreaterThanOrEqual(11);
+  }, 60_000);
+
   it("rejects invalid options", () => {
     expect(() => createPasswordHasher({ cost: 3, workers: 1 })).toThrow(RangeError);
     expect(() => createPasswordHasher({ cost: 12, workers: -1 })).toThrow(RangeError);

@@ -103,7 +103,9 @@ export function createPasswordHasher({ cost, workers }: PasswordHasherOptions): 
     },
 
     async close() {
-      await pool.close();
+      // By the time the pool closes the server has drained: no request awaits the hashes still
+      // queued, so they are cancelled (force) instead of run. Running ones finish.
+      await pool.close({ force: true });
     },
   };
 }
