@@ -9,6 +9,7 @@
 //   missed item costs less than an invented one).
 // Deterministic (no randomness, ties broken by transcript order) and linear-ish in the transcript:
 // the longest QMSum meeting (1,832 turns) takes a fraction of a second.
+import { FUNCTION_WORDS, SPOKEN_FILLERS, stopWords, wordList } from "../text/stop-words.js";
 import {
   AiProviderError,
   groundSummary,
@@ -23,24 +24,20 @@ import {
 // Words
 
 /** Function words, plus what fills speech without carrying content ("yeah", "gonna", "stuff"). */
-const STOP_WORDS = new Set(
-  `a about above after again against all almost along already also although always am among an and another any anybody
-  anyone anything anyway anyways are around as at away back be because been before being below between both but by can
-  cannot could did do does doing done down during each either else enough even ever every everybody everyone everything
-  few for from further get gets getting go goes going gone gonna good got gotta great had has have having he her here
-  hers herself him himself his how however i if in into is it its itself just kind kinda know knew let lets like likely
-  little look looks lot lots made make makes many may maybe me might mine more most much must my myself need needs never
-  new no nobody none nor not nothing now of off oh ok okay on once one ones only or other others otherwise our ours
-  ourselves out over own per perhaps probably put quite rather really right said same say saying says see seem seems she
-  should since so some somebody someone something sometimes somewhat sort sorta still stuff such sure take than that the
-  their theirs them themselves then there these they thing things think this those though through thus to together too
-  took toward towards try trying two under until up upon us use used using very via wanna want wants was way we well
-  went were what whatever when where whether which while who whole whom whose why will with within without would yeah
-  yep yes yet you your yours yourself yourselves actually basically certainly exactly mean means guess anyhow alright
-  hmm huh mhm mm um uh uhm er erm ah aha wow hey gosh hah heh blah unless thank thanks sorry please later three four
-  five six seven eight nine ten first second next last give given bit fine`
-    .split(/\s+/)
-    .filter(Boolean),
+const STOP_WORDS = stopWords(
+  FUNCTION_WORDS,
+  SPOKEN_FILLERS,
+  wordList(`
+    almost along already although always among another anybody anyone anything anyway anyways around away back because
+    cannot either else enough even ever every everybody everyone everything gets getting goes gone good gotta great however
+    kinda knew let lets likely little look looks lot lots made make makes many may maybe might mine much must need needs
+    never new nobody none nothing one ones others otherwise per perhaps probably put quite rather said say saying says see
+    seem seems since somebody someone something sometimes somewhat sorta still stuff sure take though thus together took
+    toward towards try trying two upon us use used using via want wants way went whatever whether whole whose within
+    without yep yet basically certainly exactly means guess anyhow alright huh mhm uhm er erm ah aha wow hey gosh hah heh
+    blah unless thank thanks sorry please later three four five six seven eight nine ten first second next last give given
+    bit fine
+  `),
 );
 
 /** Hesitations and backchannels, removed from the sentences we show. */

@@ -28,8 +28,10 @@
 //      chosen sentences are returned in transcript order.
 //
 // DEFAULT_TUNING was tuned on QMSum's train split (`pnpm eval:qmsum --split train --tune ...`).
+import { stem } from "../text/stem.js";
+import { CONTRACTION_PIECES, FUNCTION_WORDS, SPOKEN_FILLERS, stopWords } from "../text/stop-words.js";
+import { words } from "../text/words.js";
 import { REPORTED_WORDS } from "./reported-words.js";
-import { porterStem } from "./rouge.js";
 import { contentWords, mainClause, type RetrievedWindow } from "./retrieval.js";
 
 export interface AnswerSentence {
@@ -123,34 +125,11 @@ export const DEFAULT_TUNING: AnswerTuning = {
 // ---------------------------------------------------------------- text
 
 /** Function words and fillers: never counted as overlap with the question or between sentences. */
-const STOP = new Set(
-  (
-    "a about above after again against all also am an and any are as at be been before being below between both but by can " +
-    "could did do does doing done down during each few for from further had has have having he her here hers herself him himself " +
-    "his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours " +
-    "ourselves out over own same she should so some such than that the their theirs them themselves then there these they this " +
-    "those through to too under until up very was we were what when where which while who whom why will with would you your " +
-    "yours yourself yourselves s t d ll m re ve n um uh mm hmm yeah yes okay ok oh well like know mean gonna wanna got get " +
-    "go going thing things kind sort really actually just right think"
-  ).split(" "),
-);
-
-const stemCache = new Map<string, string>();
-function stem(word: string): string {
-  let stemmed = stemCache.get(word);
-  if (stemmed === undefined) {
-    stemmed = porterStem(word);
-    if (stemCache.size < 100_000) stemCache.set(word, stemmed);
-  }
-  return stemmed;
-}
+const STOP = stopWords(FUNCTION_WORDS, CONTRACTION_PIECES, SPOKEN_FILLERS, ["n"]);
 
 /** Content stems of a text (lowercase alnum words, stop words and fillers dropped). */
 function stemsOf(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/['’](s|t|d|ll|m|re|ve)\b/g, "")
-    .split(/[^a-z0-9]+/)
+  return words(text.toLowerCase().replace(/['’](s|t|d|ll|m|re|ve)\b/g, ""))
     .filter((word) => word.length > 1 && !STOP.has(word))
     .map(stem);
 }
@@ -172,9 +151,9 @@ function conversationalShare(text: string): number {
 
 /** The mean, over a text's words, of how often a summary reports the word (REPORTED_WORDS). */
 function reportability(text: string, unlisted: number): number {
-  const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  if (words.length === 0) return 0;
-  return words.reduce((sum, word) => sum + (REPORTED_WORDS.get(word) ?? unlisted), 0) / words.length;
+  const all = words(text);
+  if (all.length === 0) return 0;
+  return all.reduce((sum, word) => sum + (REPORTED_WORDS.get(word) ?? unlisted), 0) / all.length;
 }
 
 /** Leading fillers trimmed from a quoted sentence ("Um, so, yeah, the battery…" → "the battery…"). */

@@ -20,6 +20,8 @@
 // Tenancy and visibility: raw SQL bypasses the scoped client, so every statement names the
 // workspace itself, joins the meeting's current transcript, and skips soft-deleted meetings.
 import { Prisma, type Db } from "@meetmind/db";
+import { CONTRACTION_PIECES, FUNCTION_WORDS, stopWords, wordList } from "../text/stop-words.js";
+import { words } from "../text/words.js";
 
 export interface RetrievalScope {
   meetingIds?: string[];
@@ -68,33 +70,21 @@ const RANK_NORMALIZATION = 1;
 // ---------------------------------------------------------------- content words
 
 /**
- * Words that frame a question rather than say what it is about, on top of the usual function
- * words. Postgres drops its own English stop words as well when stemming.
+ * Words that frame a question rather than say what it is about ("what did the group discuss
+ * about …"). Postgres drops its own English stop words as well when stemming.
  */
-const QUESTION_STOP_WORDS = new Set(
-  (
-    "a about above after again against all also am an and any are as at be been before being below between both but by can could " +
-    "did do does doing done down during each few for from further had has have having he her here hers herself him himself his how " +
-    "i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out " +
-    "over own same she should so some such than that the their theirs them themselves then there these they this those through to " +
-    "too under until up very was we were what whats when where which while who whom why will with would you your yours yourself " +
-    "yourselves s t d ll m re ve " +
-    // question framing
-    "summarize summarise summarized summary summarization discuss discussed discussing discussion discussions talk talked talking " +
-    "say said says saying tell told think thought thoughts opinion opinions view views mention mentioned mentioning state stated " +
-    "explain explained describe described express expressed give gave given regarding related relate concerning toward towards " +
-    "group team meeting whole everyone anyone someone people members member part"
-  ).split(" "),
-);
+const QUESTION_FRAMING = wordList(`
+  whats summarize summarise summarized summary summarization discuss discussed discussing discussion discussions talk talked
+  talking say said says saying tell told think thought thoughts opinion opinions view views mention mentioned mentioning state
+  stated explain explained describe described express expressed give gave given regarding related relate concerning toward
+  towards group team meeting whole everyone anyone someone people members member part
+`);
+const QUESTION_STOP_WORDS = stopWords(FUNCTION_WORDS, CONTRACTION_PIECES, QUESTION_FRAMING);
 
 /** The question's content words, lowercase [a-z0-9] only (so they are safe in a tsquery), in order. */
 export function contentWords(question: string): string[] {
-  const words = question
-    .toLowerCase()
-    .replace(/['’]s\b/g, "")
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0 && !QUESTION_STOP_WORDS.has(word));
-  return [...new Set(words)].slice(0, MAX_TERMS);
+  const content = words(question.toLowerCase().replace(/['’]s\b/g, "")).filter((word) => !QUESTION_STOP_WORDS.has(word));
+  return [...new Set(content)].slice(0, MAX_TERMS);
 }
 
 /**
