@@ -307,7 +307,7 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
       `answer: \`composeOfflineAnswer\` (all of them), word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
   );
   lines.push(
-    "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (original algorithm) of tokens " +
+    "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (Porter's reference version, `stemmer` package) of tokens " +
       "longer than 3 characters, no stop-word removal; F1 × 100, averaged over queries (ROUGE-L: LCS of the whole texts; " +
       "ROUGE-Lsum: summary-level union LCS over sentences)",
   );
