@@ -24,7 +24,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { applyMigrations, createPrismaClient, type Db } from "@meetmind/db";
 import { composeOfflineAnswer, NOTHING_FOUND, RETRIEVED_WINDOWS } from "../src/askmind/answer.js";
-import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer.js";
+import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer/tuning.js";
 import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow } from "../src/askmind/retrieval.js";
 import { rouge } from "./rouge.js";
 import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
