@@ -31,7 +31,8 @@
 // words.ts (the stems, conversational and reportable words of 3) and tuning.ts (every weight above,
 // tuned on QMSum's train split).
 import { stem } from "../text/stem.js";
-import { contentWords, mainClause, type RetrievedWindow } from "./retrieval.js";
+import type { RetrievedWindow } from "./retrieval.js";
+import { contentWords, mainClause } from "./retrieval/question.js";
 import { cleanSentence, splitClauses, splitSentences, wordCount } from "./extractive-answer/sentences.js";
 import { namedSpeakers, nameStemsOf } from "./extractive-answer/speakers.js";
 import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "./extractive-answer/tuning.js";
