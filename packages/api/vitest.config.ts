@@ -1,3 +1,5 @@
+import { defineConfig, mergeConfig } from "vitest/config";
 import shared from "../../vitest.shared.ts";
 
-export default shared;
+// The evaluation's own code (ROUGE) is tested beside it in eval/.
+export default mergeConfig(shared, defineConfig({ test: { include: ["eval/**/*.test.ts"] } }));

@@ -25,9 +25,10 @@ import { parseArgs } from "node:util";
 import { LOCAL_ADMIN_URL, openScratchDatabase, scriptArgv, type ScratchDatabase } from "@meetmind/bench";
 import { applyMigrations, createPrismaClient, type Db } from "@meetmind/db";
 import { composeOfflineAnswer, NOTHING_FOUND, RETRIEVED_WINDOWS } from "../src/askmind/answer.js";
-import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer.js";
-import { MAX_WINDOW_TURNS, retrieveWindows, WINDOW_TURNS, type RetrievedWindow } from "../src/askmind/retrieval.js";
-import { rouge } from "../src/askmind/rouge.js";
+import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer/tuning.js";
+import { retrieveWindows, type RetrievedWindow } from "../src/askmind/retrieval.js";
+import { MAX_WINDOW_TURNS, WINDOW_TURNS } from "../src/askmind/retrieval/ranking.js";
+import { rouge } from "./rouge.js";
 import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
 
@@ -307,7 +308,7 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
       `answer: \`composeOfflineAnswer\` (all of them), word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
   );
   lines.push(
-    "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (original algorithm) of tokens " +
+    "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (Porter's reference version, `stemmer` package) of tokens " +
       "longer than 3 characters, no stop-word removal; F1 × 100, averaged over queries (ROUGE-L: LCS of the whole texts; " +
       "ROUGE-Lsum: summary-level union LCS over sentences)",
   );

@@ -9,6 +9,7 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { listQmsumMeetings, readQmsumMeeting } from "../src/qmsum/corpus.js";
+import { words as wordsOf } from "../src/text/words.js";
 
 /**
  * A word is listed when the evidence of at least this share of the queries of every domain of
@@ -18,7 +19,6 @@ import { listQmsumMeetings, readQmsumMeeting } from "../src/qmsum/corpus.js";
 const MIN_SHARE = 0.25;
 const OUTPUT = fileURLToPath(new URL("../src/askmind/reported-words.ts", import.meta.url));
 
-const wordsOf = (text: string) => text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 const domainOf = (meetingId: string) => (/^(ES|IS|TS)/.test(meetingId) ? "product" : /^B/.test(meetingId) ? "academic" : "committee");
 
 /** Per word: in how many queries' evidence it is, per domain, and how many of their references use it. */

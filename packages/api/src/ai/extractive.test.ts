@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting, type QmsumMeeting } from "../qmsum/corpus.js";
 import { failureOf } from "../testing/outcomes.js";
-import { createExtractiveProvider, dueDateOf } from "./extractive.js";
+import { dueDateOf } from "./extractive/action-items.js";
+import { createExtractiveProvider } from "./extractive.js";
 import { AiProviderError, meetingSummaryResultSchema, type MeetingSummaryResult, type SummaryInput, type SummarySegment } from "./provider.js";
 
 const provider = createExtractiveProvider();

@@ -8,7 +8,7 @@ import type { Logger } from "../logger.js";
 import type { RateLimiter } from "../ratelimit/limits.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { HISTORY_TURNS, startAnswer, type AnswerRun } from "./answer.js";
-import type { AskEvent, MessageOutput } from "./schemas.js";
+import type { AskEvent, AskInput, MessageOutput, RetryInput } from "./schemas.js";
 import { messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";
 
 export interface AskDeps {
@@ -64,7 +64,7 @@ async function checkAllowance(deps: AskDeps, scope: WorkspaceScope): Promise<voi
   await checkBudget(scope, deps.monthlyTokenBudget);
 }
 
-export async function ask(deps: AskDeps, scope: WorkspaceScope, input: { sessionId: string; question: string }): Promise<Asked> {
+export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput): Promise<Asked> {
   const session = await requireOwnSession(scope, input.sessionId);
   await checkAllowance(deps, scope);
   const askedAt = new Date();
@@ -93,7 +93,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: { session
 }
 
 /** Answers a failed answer's question again, in place. */
-export async function retry(deps: AskDeps, scope: WorkspaceScope, input: { messageId: string }): Promise<Asked> {
+export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryInput): Promise<Asked> {
   const answer = await scope.db.askMindMessage.findFirst({
     where: { id: input.messageId, role: "assistant", session: { deletedAt: null } },
     select: { id: true, sessionId: true, status: true, createdAt: true },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { answerExtractively, cleanSentence, namedSpeakers, renderExtractiveAnswer, splitClauses, splitSentences } from "./extractive-answer.js";
+import { answerExtractively, renderExtractiveAnswer } from "./extractive-answer.js";
+import { cleanSentence, splitClauses, splitSentences } from "./extractive-answer/sentences.js";
+import { namedSpeakers } from "./extractive-answer/speakers.js";
 import type { RetrievedSegment, RetrievedWindow } from "./retrieval.js";
 
 function window(meetingId: string, score: number, turns: [string, string][], first = 0): RetrievedWindow {

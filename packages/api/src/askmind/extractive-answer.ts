@@ -27,10 +27,16 @@
 //      next to one; near-duplicates above maxSimilarity never) until the word budget is used; the
 //      chosen sentences are returned in transcript order.
 //
-// DEFAULT_TUNING was tuned on QMSum's train split (`pnpm eval:qmsum --split train --tune ...`).
-import { REPORTED_WORDS } from "./reported-words.js";
-import { porterStem } from "./rouge.js";
-import { contentWords, mainClause, type RetrievedWindow } from "./retrieval.js";
+// The steps live beside this file, in extractive-answer/: sentences.ts (1), speakers.ts (2),
+// words.ts (the stems, conversational and reportable words of 3) and tuning.ts (every weight above,
+// tuned on QMSum's train split).
+import { stem } from "../text/stem.js";
+import type { RetrievedWindow } from "./retrieval.js";
+import { contentWords, mainClause } from "./retrieval/question.js";
+import { cleanSentence, splitClauses, splitSentences, wordCount } from "./extractive-answer/sentences.js";
+import { namedSpeakers, nameStemsOf } from "./extractive-answer/speakers.js";
+import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "./extractive-answer/tuning.js";
+import { conversationalShare, reportability, STOP, stemsOf } from "./extractive-answer/words.js";
 
 export interface AnswerSentence {
   /** The sentence as quoted: verbatim from the segment but for fillers (uh, um) and stutters ("the the"). */
@@ -38,228 +44,6 @@ export interface AnswerSentence {
   segmentId: string;
   /** The segment's speaker, for attribution ("Marketing: ..."). */
   speakerLabel: string | null;
-}
-
-/** Words an answer aims for (QMSum reference answers are ~50–100 words). */
-export const DEFAULT_WORD_BUDGET = 70;
-
-export interface AnswerTuning {
-  /** MMR trade-off: 1 = relevance only, 0 = diversity only. */
-  lambda: number;
-  /** Weight of centrality (similarity to the window's content) next to question relevance. */
-  centrality: number;
-  /** Weight of the relevance of the sentence's turn and of the turns around it (0–1). */
-  local: number;
-  /** Turns either side that count as around a sentence's turn. */
-  neighbourTurns: number;
-  /** Window prior: a sentence from the window ranked r (0-based) is weighted 1 / (1 + decay · r). */
-  windowDecay: number;
-  /** Sentences shorter than this (in words) are not quoted. */
-  minWords: number;
-  /** Sentences longer than this (in words) are quoted clause by clause (see splitClauses). */
-  clauseWords: number;
-  /** Sentences longer than this are penalised in proportion. */
-  maxWords: number;
-  /** BM25 term-frequency saturation and length normalisation. */
-  k1: number;
-  b: number;
-  /** Sentences with no question word are eligible only with this much of the relevance weight. */
-  contextWeight: number;
-  /** Exponent of a sentence's content density (content words / words): favours informative sentences. */
-  density: number;
-  /** Relevance is divided by words^perWord: the budget is in words, so value per word matters. */
-  perWord: number;
-  /**
-   * Exponent of the share of a sentence's words that are not conversational (I, you, we, yeah,
-   * thanks…): answers report what was said, so "I think you're right, yeah" says little.
-   */
-  plain: number;
-  /** Exponent of how reportable a sentence's words are (see reportability). */
-  reported: number;
-  /** How reportable a word missing from REPORTED_WORDS (less common, so more specific) counts as. */
-  unlistedReported: number;
-  /** Weight of the words of a question's scene-setting clause ("when discussing …"; main clause: 1). */
-  sceneWeight: number;
-  /** When the question names speakers, the sentences of everyone else are weighted this much. */
-  speakerOther: number;
-  /** MMR bonus (relative to the best relevance) for a sentence of a quoted turn or of a turn next to one. */
-  cohesion: number;
-  /** Sentences under this share of the best one's relevance are never quoted, budget or not. */
-  minRelevance: number;
-  /** A sentence more similar than this (cosine) to one already chosen is never added (1 = no limit). */
-  maxSimilarity: number;
-  /**
-   * Below this share of the question's content (idf-weighted; a word absent from the windows
-   * weighs the most) found in the windows, the question is deemed not answered by them.
-   */
-  minCoverage: number;
-}
-
-export const DEFAULT_TUNING: AnswerTuning = {
-  lambda: 0.7,
-  centrality: 1.5,
-  local: 1,
-  neighbourTurns: 1,
-  windowDecay: 0.25,
-  minWords: 3,
-  clauseWords: 20,
-  maxWords: 60,
-  k1: 0.6,
-  b: 1,
-  contextWeight: 1,
-  density: 0,
-  perWord: 0,
-  plain: 6,
-  reported: 1,
-  unlistedReported: 0.1,
-  sceneWeight: 0.25,
-  speakerOther: 0.3,
-  cohesion: 0,
-  minRelevance: 0.1,
-  maxSimilarity: 0.5,
-  minCoverage: 0.1,
-};
-
-// ---------------------------------------------------------------- text
-
-/** Function words and fillers: never counted as overlap with the question or between sentences. */
-const STOP = new Set(
-  (
-    "a about above after again against all also am an and any are as at be been before being below between both but by can " +
-    "could did do does doing done down during each few for from further had has have having he her here hers herself him himself " +
-    "his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours " +
-    "ourselves out over own same she should so some such than that the their theirs them themselves then there these they this " +
-    "those through to too under until up very was we were what when where which while who whom why will with would you your " +
-    "yours yourself yourselves s t d ll m re ve n um uh mm hmm yeah yes okay ok oh well like know mean gonna wanna got get " +
-    "go going thing things kind sort really actually just right think"
-  ).split(" "),
-);
-
-const stemCache = new Map<string, string>();
-function stem(word: string): string {
-  let stemmed = stemCache.get(word);
-  if (stemmed === undefined) {
-    stemmed = porterStem(word);
-    if (stemCache.size < 100_000) stemCache.set(word, stemmed);
-  }
-  return stemmed;
-}
-
-/** Content stems of a text (lowercase alnum words, stop words and fillers dropped). */
-function stemsOf(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/['’](s|t|d|ll|m|re|ve)\b/g, "")
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 1 && !STOP.has(word))
-    .map(stem);
-}
-
-const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
-
-/** Words of conversation rather than of content: first and second person, backchannels, courtesy. */
-const CONVERSATIONAL = new Set(
-  "i me my mine myself you your yours yourself yourselves we us our ours ourselves yeah yep yes okay ok oh thank thanks please sorry hello hi".split(" "),
-);
-
-/** The share of a text's words that are conversational ("I'm" counts as "I"). */
-function conversationalShare(text: string): number {
-  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return 0;
-  const chat = words.filter((word) => CONVERSATIONAL.has(word.replace(/^[^a-z]+|[^a-z]+$/g, "").replace(/['’](s|t|d|ll|m|re|ve)$/, ""))).length;
-  return chat / words.length;
-}
-
-/** The mean, over a text's words, of how often a summary reports the word (REPORTED_WORDS). */
-function reportability(text: string, unlisted: number): number {
-  const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  if (words.length === 0) return 0;
-  return words.reduce((sum, word) => sum + (REPORTED_WORDS.get(word) ?? unlisted), 0) / words.length;
-}
-
-/** Leading fillers trimmed from a quoted sentence ("Um, so, yeah, the battery…" → "the battery…"). */
-const LEADING_FILLER = /^(?:(?:um+|uh+|mm+|hmm+|erm|er|ah|oh|so|and|but|well|yeah|yes|okay|ok|right|alright|like|you know|i mean|now)\b[,.]?\s+)+/i;
-
-/** Abbreviations whose full stop does not end a sentence ("Mr. Chair", "Dr. Blaney", "e.g. a battery"). */
-const ABBREVIATION = /(?:^|[\s(])(?:mr|mrs|ms|dr|hon|prof|st|vs|etc|e\.g|i\.e)\.$/i;
-
-/** Transcribers' annotations ("[Laughter.]", "[Interruption.]"): not words anyone said. */
-const ANNOTATION = /\[[^\]\n]{0,40}\]/g;
-
-/**
- * Sentences of a segment's text, as [start, end) offsets into it, fillers trimmed at the start;
- * bracketed annotations are neither sentences nor part of one (they are cut by cleanSentence).
- */
-export function splitSentences(text: string): { start: number; end: number }[] {
-  const masked = text.replace(ANNOTATION, (annotation) => " ".repeat(annotation.length));
-  const spans: { start: number; end: number }[] = [];
-  const pattern = /[^.!?…]*(?:[.!?…]+|$)/g;
-  for (const match of masked.matchAll(pattern)) {
-    const raw = match[0];
-    if (!raw.trim()) continue;
-    let start = (match.index ?? 0) + (raw.length - raw.trimStart().length);
-    const end = (match.index ?? 0) + raw.trimEnd().length;
-    const filler = LEADING_FILLER.exec(masked.slice(start, end));
-    if (filler && filler[0].length < end - start) start += filler[0].length;
-    const previous = spans.at(-1);
-    // "Mr. Chair, …": a title's full stop does not end the sentence.
-    if (previous && ABBREVIATION.test(masked.slice(previous.start, previous.end))) previous.end = end;
-    else if (end > start) spans.push({ start, end });
-  }
-  return spans;
-}
-
-/** Where a long sentence may be cut: after a semicolon, colon or dash, or before a conjunction after a comma. */
-const CLAUSE_BREAK = /[;:—–]\s+|\s+[-—–]+\s+|,\s+(?=(?:and|but|so|because|or|which|whereas|although|though|then|if|where|while)\b)/gi;
-
-/**
- * A long sentence (over maxWords words) as its clauses (see CLAUSE_BREAK), each at least
- * maxWords / 3 words (a shorter one stays with the one before it), leading fillers trimmed.
- */
-export function splitClauses(text: string, sentence: { start: number; end: number }, maxWords: number): { start: number; end: number }[] {
-  const slice = text.slice(sentence.start, sentence.end);
-  if (wordCount(slice) <= maxWords) return [sentence];
-  const least = Math.max(3, Math.floor(maxWords / 3));
-  const pieces: { start: number; end: number }[] = [];
-  let start = sentence.start;
-  for (const match of slice.matchAll(CLAUSE_BREAK)) {
-    const end = sentence.start + (match.index ?? 0);
-    const cut = end + match[0].length;
-    if (wordCount(text.slice(start, end)) < least || wordCount(text.slice(cut, sentence.end)) < least) continue;
-    pieces.push({ start, end });
-    start = cut;
-  }
-  pieces.push({ start, end: sentence.end });
-  return pieces.map((piece, i) => {
-    if (i === 0) return piece;
-    const filler = LEADING_FILLER.exec(text.slice(piece.start, piece.end));
-    return filler && filler[0].length < piece.end - piece.start ? { start: piece.start + filler[0].length, end: piece.end } : piece;
-  });
-}
-
-const FILLERS = /[\s,]*(?<![\w-])(?:mm-hmm|uh-huh|uh+|um+|uhm|mm+|hmm+|erm|eh)\b,?(?=[\s.!?]|$)/gi;
-/** "you know" / "I mean" as fillers: set off by commas ("it was, you know, fine"), or ending the sentence. */
-const DISCOURSE_FILLERS = /,\s*(?:you know|i mean)\s*(?:,\s*|(?=[.!?]|$))/gi;
-/** Word fragments of a false start: a lone lowercase letter other than "a" ("the g system"). */
-const FRAGMENT = /(?<![\w'’-])[b-hj-z](?![\w'’-])(?=\s|[,.!?]|$)/g;
-/** The same word, or the same two or three words, said again ("the the", "in the in the"). */
-const STUTTER = /\b([a-z']+(?:\s+[a-z']+){0,2})(?:[\s,]+\1\b)+/gi;
-
-/** Clean verbatim: fillers, fragments, stutters and annotations dropped, spacing and the first letter tidied. */
-export function cleanSentence(text: string): string {
-  const cleaned = text
-    .replace(ANNOTATION, " ")
-    .replace(FILLERS, "")
-    .replace(DISCOURSE_FILLERS, " ")
-    .replace(FRAGMENT, "")
-    .replace(STUTTER, "$1")
-    .replace(/\s+([,.!?;:])/g, "$1")
-    .replace(/,+(?=[,.!?])/g, "")
-    .replace(/\s+/g, " ")
-    .replace(/^[\s,;:-]+/, "")
-    .replace(/[\s,;:—–-]+$/, "")
-    .trim();
-  return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);
 }
 
 /** The answer as text: sentences in order, each run of one speaker's sentences introduced by the speaker. */
@@ -272,92 +56,6 @@ export function renderExtractiveAnswer(sentences: AnswerSentence[]): string {
     speaker = sentence.speakerLabel;
   }
   return parts.join(" ").replace(/ \n/g, "\n");
-}
-
-// ---------------------------------------------------------------- speakers
-
-/** Words of a speaker label that are titles, not names ("Lynne Neagle AM", "Hon. Bill Morneau", "The Chair"). */
-const TITLES = new Set(["am", "mp", "ms", "mr", "mrs", "miss", "dr", "the", "hon", "right", "rt", "honourable", "of", "and", "for"]);
-/** Roles a question may name without the letter that tells the speakers apart ("the professor"). */
-const ROLES = new Set(["professor", "postdoc", "grad", "phd", "chair", "chairman", "chairwoman", "chairperson", "manager", "designer"]);
-
-/** Lowercase words of a text ("User Interface's" → user, interface). */
-const labelWords = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/['’]s\b/g, "")
-    .split(/[^a-z0-9-]+/)
-    .filter(Boolean);
-
-/** A speaker label read as a name ("Navdeep Bains") and roles in parentheses ("Minister of Finance"). */
-function readLabel(label: string): { name: string[]; surname: string | null; roles: string[][]; letter: string | null } {
-  const roles: string[][] = [];
-  let outside = label;
-  for (let inner = /\(([^()]*)\)/.exec(outside); inner; inner = /\(([^()]*)\)/.exec(outside)) {
-    roles.push(labelWords(inner[1] ?? "").filter((word) => !TITLES.has(word)));
-    outside = `${outside.slice(0, inner.index)} ${outside.slice(inner.index + inner[0].length)}`;
-  }
-  const tokens = outside.trim().split(/\s+/);
-  const letter = tokens.length > 1 && /^[A-Z]$/.test(tokens.at(-1) ?? "") ? (tokens.at(-1) as string) : null;
-  const name = labelWords(outside).filter((word) => !TITLES.has(word));
-  const last = name.at(-1);
-  return { name, surname: !letter && name.length > 1 && last && last.length > 2 ? last : null, roles, letter };
-}
-
-/** Whether `word` (lowercase) stands in the text as a word of its own, capitalised ("Bains", "Paul-Hus"). */
-function capitalised(text: string, word: string): boolean {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return [...text.matchAll(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, "gi"))].some((match) => /^[A-Z]/.test(match[0]));
-}
-
-/**
- * The speaker labels (of `labels`) that the question names: every word of the label's name
- * ("Project Manager", "Lynne Neagle" of "Lynne Neagle AM", word endings aside: "Industrial
- * Design"); the surname alone, capitalised, when no other speaker has it ("What did Bains say…");
- * every word of a role in parentheses ("the Prime Minister" of "Right Hon. Justin Trudeau (Prime
- * Minister)"); for a label that ends in a letter telling speakers apart ("Grad F"), that capital
- * letter standing alone in the question ("What did F think…") or the whole label; else a role
- * ("the professor") when exactly one of the labels has it. Labels with the same name as a named
- * one (the same person, with and without a role) are named too.
- */
-export function namedSpeakers(question: string, labels: string[]): Set<string> {
-  const words = new Set(labelWords(question).map(stem));
-  const has = (wanted: string[]) => wanted.length > 0 && wanted.every((word) => words.has(stem(word)));
-  const letters = new Set(question.match(/(?<=\s)[A-HJ-Z](?=['’]?s?[\s?,.;:]|$)/g) ?? []);
-  const read = labels.map((label) => ({ label, ...readLabel(label) }));
-  const surnames = new Map<string, Set<string>>();
-  for (const { name, surname } of read) if (surname) surnames.set(surname, (surnames.get(surname) ?? new Set()).add(name.join(" ")));
-  const named = new Set<string>();
-  for (const { label, name, surname, roles, letter } of read) {
-    if (letter) {
-      if (letters.has(letter) || question.toLowerCase().includes(label.toLowerCase())) named.add(label);
-      continue;
-    }
-    const bySurname = surname !== null && surnames.get(surname)?.size === 1 && capitalised(question, surname);
-    if (has(name) || bySurname || roles.some((role) => role.length >= 2 && has(role))) named.add(label);
-  }
-  if (named.size === 0 && letters.size === 0) {
-    // The role word itself (or its plural or possessive), not its stem: "design" is a topic, not the designer.
-    const asked = new Set(labelWords(question).map((word) => word.replace(/s$/, "")));
-    for (const role of ROLES) {
-      if (!asked.has(role)) continue;
-      const holders = labels.filter((label) => labelWords(label).includes(role));
-      if (holders.length === 1) named.add(holders[0] as string);
-    }
-  }
-  const names = new Set(read.filter(({ label }) => named.has(label)).map(({ name }) => name.join(" ")));
-  for (const { label, name } of read) if (name.length > 0 && names.has(name.join(" "))) named.add(label);
-  return named;
-}
-
-/** The stems of what names the given speakers (not to be looked for in what is said). */
-function nameStemsOf(speakers: Set<string>): Set<string> {
-  const stems = new Set<string>();
-  for (const label of speakers) {
-    const { name, roles } = readLabel(label);
-    for (const word of [...name, ...roles.flat()]) stems.add(stem(word));
-  }
-  return stems;
 }
 
 // ---------------------------------------------------------------- scoring
@@ -418,48 +116,7 @@ export function answerExtractively(
   const allStems = [...new Set(contentWords(question).filter((word) => !STOP.has(word)).map(stem))];
   if (allStems.length === 0) return [];
 
-  // Sentences (a segment shared by two windows is read once, for the better window), and the
-  // question words of every turn, for the relevance of a sentence's surroundings.
-  const candidates: Candidate[] = [];
-  const seen = new Set<string>();
-  const windowCounts: Map<string, number>[] = [];
-  const turns = new Map<string, Map<string, number>>(); // `${meetingId}:${position}` → stem counts
-  windows.forEach((window, windowRank) => {
-    const all = new Map<string, number>();
-    for (const segment of window.segments) {
-      const segmentStems = stemsOf(segment.text);
-      for (const s of segmentStems) all.set(s, (all.get(s) ?? 0) + 1);
-      if (seen.has(segment.id)) continue;
-      seen.add(segment.id);
-      turns.set(`${segment.meetingId}:${segment.position}`, countsOf(segmentStems));
-      for (const span of splitSentences(segment.text).flatMap((sentence) => splitClauses(segment.text, sentence, tuning.clauseWords))) {
-        const text = cleanSentence(segment.text.slice(span.start, span.end));
-        const words = wordCount(text);
-        if (words < tuning.minWords) continue;
-        const stems = stemsOf(text);
-        if (stems.length === 0) continue;
-        const counts = countsOf(stems);
-        candidates.push({
-          text,
-          segmentId: segment.id,
-          speakerLabel: segment.speakerLabel,
-          windowRank,
-          meetingId: segment.meetingId,
-          position: segment.position,
-          offset: span.start,
-          words,
-          stems,
-          counts,
-          norm: normOf(counts),
-          chat: conversationalShare(text),
-          reportable: reportability(text, tuning.unlistedReported),
-          relevance: 0,
-          matched: 0,
-        });
-      }
-    }
-    windowCounts.push(all);
-  });
+  const { candidates, windowCounts, turns } = readCandidates(windows, tuning);
   if (candidates.length === 0) return [];
 
   // The words to look for: the question's, less the names of the speakers it names (unless it is
@@ -547,7 +204,68 @@ export function answerExtractively(
   });
   if (best <= 0) return [];
 
-  // Maximal marginal relevance within the word budget.
+  const chosen = selectWithinBudget(candidates, best, budget, tuning);
+  chosen.sort((a, b) => a.meetingId.localeCompare(b.meetingId) || a.position - b.position || a.offset - b.offset);
+  return chosen.map((c) => ({ text: c.text, segmentId: c.segmentId, speakerLabel: c.speakerLabel }));
+}
+
+/**
+ * The sentences of the windows that may be quoted (a segment shared by two windows is read once,
+ * for the better window); the stem counts of each window, for centrality; and those of every turn
+ * (`${meetingId}:${position}`), for the relevance of a sentence's surroundings.
+ */
+function readCandidates(
+  windows: RetrievedWindow[],
+  tuning: AnswerTuning,
+): { candidates: Candidate[]; windowCounts: Map<string, number>[]; turns: Map<string, Map<string, number>> } {
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  const windowCounts: Map<string, number>[] = [];
+  const turns = new Map<string, Map<string, number>>();
+  windows.forEach((window, windowRank) => {
+    const all = new Map<string, number>();
+    for (const segment of window.segments) {
+      const segmentStems = stemsOf(segment.text);
+      for (const s of segmentStems) all.set(s, (all.get(s) ?? 0) + 1);
+      if (seen.has(segment.id)) continue;
+      seen.add(segment.id);
+      turns.set(`${segment.meetingId}:${segment.position}`, countsOf(segmentStems));
+      for (const span of splitSentences(segment.text).flatMap((sentence) => splitClauses(segment.text, sentence, tuning.clauseWords))) {
+        const text = cleanSentence(segment.text.slice(span.start, span.end));
+        const words = wordCount(text);
+        if (words < tuning.minWords) continue;
+        const stems = stemsOf(text);
+        if (stems.length === 0) continue;
+        const counts = countsOf(stems);
+        candidates.push({
+          text,
+          segmentId: segment.id,
+          speakerLabel: segment.speakerLabel,
+          windowRank,
+          meetingId: segment.meetingId,
+          position: segment.position,
+          offset: span.start,
+          words,
+          stems,
+          counts,
+          norm: normOf(counts),
+          chat: conversationalShare(text),
+          reportable: reportability(text, tuning.unlistedReported),
+          relevance: 0,
+          matched: 0,
+        });
+      }
+    }
+    windowCounts.push(all);
+  });
+  return { candidates, windowCounts, turns };
+}
+
+/**
+ * Maximal marginal relevance within the word budget: the candidates worth quoting (at least
+ * minRelevance of the best), each next one the most relevant and least like those already chosen.
+ */
+function selectWithinBudget(candidates: Candidate[], best: number, budget: number, tuning: AnswerTuning): Candidate[] {
   const chosen: Candidate[] = [];
   const pool = candidates.filter((c) => c.relevance > 0 && c.relevance >= tuning.minRelevance * best);
   const quoted = new Set<string>(); // `${meetingId}:${position}` of the turns quoted so far
@@ -578,7 +296,5 @@ export function answerExtractively(
     quoted.add(`${picked.meetingId}:${picked.position}`);
     words += picked.words;
   }
-
-  chosen.sort((a, b) => a.meetingId.localeCompare(b.meetingId) || a.position - b.position || a.offset - b.offset);
-  return chosen.map((c) => ({ text: c.text, segmentId: c.segmentId, speakerLabel: c.speakerLabel }));
+  return chosen;
 }

@@ -4,7 +4,8 @@
 import type { Db } from "@meetmind/db";
 import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import type { Logger } from "../logger.js";
-import { loadWindows, retrieveWindows, WINDOW_TURNS, type RetrievalScope, type RetrievedWindow, type WindowSpan } from "./retrieval.js";
+import { loadWindows, retrieveWindows, type RetrievalScope, type RetrievedWindow } from "./retrieval.js";
+import { WINDOW_TURNS, type WindowSpan } from "./retrieval/ranking.js";
 import { hasPgvector, vectorHits, type VectorHit } from "./vector.js";
 
 /** The usual reciprocal-rank-fusion constant (Cormack et al., 2009). */

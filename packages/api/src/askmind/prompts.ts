@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { meetingFilter } from "./scope.js";
 import { checkScope } from "./service.js";
-import type { AskMindScope } from "./schemas.js";
+import type { DeleteSuggestedPromptInput, SuggestedPromptsInput, UpsertSuggestedPromptInput } from "./schemas.js";
 
 /** Workspace prompts an admin may keep. */
 export const MAX_WORKSPACE_PROMPTS = 50;
@@ -26,7 +26,7 @@ function topicTitles(topics: Prisma.JsonValue): string[] {
   });
 }
 
-export async function listSuggestedPrompts(scope: WorkspaceScope, input: { scope?: AskMindScope | undefined }) {
+export async function listSuggestedPrompts(scope: WorkspaceScope, input: SuggestedPromptsInput) {
   if (input.scope) await checkScope(scope, input.scope);
   const [own, recent] = await Promise.all([
     listWorkspacePrompts(scope),
@@ -51,7 +51,7 @@ export async function listSuggestedPrompts(scope: WorkspaceScope, input: { scope
   ];
 }
 
-export async function upsertSuggestedPrompt(scope: WorkspaceScope, input: { promptId?: string | undefined; text: string; position?: number | undefined }) {
+export async function upsertSuggestedPrompt(scope: WorkspaceScope, input: UpsertSuggestedPromptInput) {
   if (input.promptId) {
     const existing = await scope.db.askMindSuggestedPrompt.findFirst({ where: { id: input.promptId }, select: { id: true } });
     if (!existing) throw new NotFoundError("Prompt");
@@ -69,7 +69,7 @@ export async function upsertSuggestedPrompt(scope: WorkspaceScope, input: { prom
   });
 }
 
-export async function deleteSuggestedPrompt(scope: WorkspaceScope, input: { promptId: string }): Promise<void> {
+export async function deleteSuggestedPrompt(scope: WorkspaceScope, input: DeleteSuggestedPromptInput): Promise<void> {
   const existing = await scope.db.askMindSuggestedPrompt.findFirst({ where: { id: input.promptId }, select: { id: true } });
   if (!existing) throw new NotFoundError("Prompt");
   await scope.db.askMindSuggestedPrompt.delete({ where: { id: existing.id } });

@@ -3,17 +3,9 @@ import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { insertMeetingFixture, turnsToSegments, type MeetingFixture } from "../testing/meeting-fixtures.js";
 import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
-import {
-  contentWords,
-  findHits,
-  mainClause,
-  MAX_WINDOW_TURNS,
-  rankWindows,
-  retrieveWindows,
-  type HitSet,
-  type RetrievalScope,
-  type RetrievedWindow,
-} from "./retrieval.js";
+import { findHits, retrieveWindows, type RetrievalScope, type RetrievedWindow } from "./retrieval.js";
+import { contentWords, mainClause } from "./retrieval/question.js";
+import { MAX_WINDOW_TURNS, rankWindows, type HitSet } from "./retrieval/ranking.js";
 
 let database: TestDatabase;
 let a: WorkspaceWorld;

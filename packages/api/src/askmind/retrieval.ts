@@ -2,17 +2,18 @@
 //
 // Full-text, over windows of consecutive turns (so a hit keeps its context):
 //   1. content words: the question's words less stop words and question framing ("what did the
-//      group discuss about ..."), stemmed by Postgres ('english', as the stored search_vector is);
+//      group discuss about ..."; retrieval/question.ts), stemmed by Postgres ('english', as the
+//      stored search_vector is);
 //   2. candidates: every segment of the scope matching ANY of them (an OR tsquery, GIN-indexed;
 //      websearch_to_tsquery would AND them and find nothing for a natural question), with how often
 //      each word occurs in its text and in its speaker label. In a broad scope (> 20k segments), a
 //      word matching over 1,000 segments of the workspace only counts where a narrower one matched;
 //      if all are that broad, the 3,000 best segments by ts_rank_cd are the candidates;
-//   3. windows: each run of WINDOW_TURNS consecutive turns around hits is scored as one document,
-//      BM25-style (Σ idf · saturated term frequency, so a window covering several of the question's
-//      words beats one that repeats a single word; a word only in a clause that sets the question's
-//      scene, "… when discussing the design", weighs SCENE_WEIGHT); the best non-overlapping windows are taken
-//      greedily, adjacent ones in the same meeting merged;
+//   3. windows (retrieval/ranking.ts): each run of WINDOW_TURNS consecutive turns around hits is
+//      scored as one document, BM25-style (Σ idf · saturated term frequency, so a window covering
+//      several of the question's words beats one that repeats a single word; a word only in a
+//      clause that sets the question's scene, "… when discussing the design", weighs SCENE_WEIGHT);
+//      the best non-overlapping windows are taken greedily, adjacent ones in the same meeting merged;
 //   4. the windows' segments are read back (current transcript, in order).
 // A vector ranking (embeddings + pgvector) is fused with these windows by reciprocal rank in
 // hybrid.ts; idf is computed within the scope, so "the battery" matters inside a meeting about it.
@@ -20,6 +21,8 @@
 // Tenancy and visibility: raw SQL bypasses the scoped client, so every statement names the
 // workspace itself, joins the meeting's current transcript, and skips soft-deleted meetings.
 import { Prisma, type Db } from "@meetmind/db";
+import { contentWords, mainClause } from "./retrieval/question.js";
+import { rankWindows, type HitSet, type WindowSpan } from "./retrieval/ranking.js";
 
 export interface RetrievalScope {
   meetingIds?: string[];
@@ -50,70 +53,10 @@ export interface RetrievedWindow {
 
 // ---------------------------------------------------------------- tuning
 
-/** Turns in a window (before merging adjacent windows). */
-export const WINDOW_TURNS = 12;
-/** A merged window is not grown beyond this many turns. */
-export const MAX_WINDOW_TURNS = 24;
-/** BM25 term-frequency saturation. */
-const K1 = 1.2;
-/** A question word found in the speaker label counts this much as one found in the text. */
-const SPEAKER_WEIGHT = 0.5;
-/** At most this many content words are looked up (the question's first ones). */
-const MAX_TERMS = 24;
 /** Weight of a word only in the question's scene-setting clause ("… when discussing the design"). */
 const SCENE_WEIGHT = 0.5;
 /** ts_rank_cd normalisation 1 (rank / (1 + log length)), as transcript search uses. */
 const RANK_NORMALIZATION = 1;
-
-// ---------------------------------------------------------------- content words
-
-/**
- * Words that frame a question rather than say what it is about, on top of the usual function
- * words. Postgres drops its own English stop words as well when stemming.
- */
-const QUESTION_STOP_WORDS = new Set(
-  (
-    "a about above after again against all also am an and any are as at be been before being below between both but by can could " +
-    "did do does doing done down during each few for from further had has have having he her here hers herself him himself his how " +
-    "i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out " +
-    "over own same she should so some such than that the their theirs them themselves then there these they this those through to " +
-    "too under until up very was we were what whats when where which while who whom why will with would you your yours yourself " +
-    "yourselves s t d ll m re ve " +
-    // question framing
-    "summarize summarise summarized summary summarization discuss discussed discussing discussion discussions talk talked talking " +
-    "say said says saying tell told think thought thoughts opinion opinions view views mention mentioned mentioning state stated " +
-    "explain explained describe described express expressed give gave given regarding related relate concerning toward towards " +
-    "group team meeting whole everyone anyone someone people members member part"
-  ).split(" "),
-);
-
-/** The question's content words, lowercase [a-z0-9] only (so they are safe in a tsquery), in order. */
-export function contentWords(question: string): string[] {
-  const words = question
-    .toLowerCase()
-    .replace(/['’]s\b/g, "")
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0 && !QUESTION_STOP_WORDS.has(word));
-  return [...new Set(words)].slice(0, MAX_TERMS);
-}
-
-/**
- * Where a clause setting the scene of a question starts: "when/while" and a verb in -ing ("… when
- * discussing the design", "… when the team was talking over …"), "when it came to", "during". Not
- * "What happens when the battery dies?", which asks about what follows.
- */
-const SCENE = /\b(?:(?:when|while|whilst)\s+(?:(?:the\s+)?\w+\s+(?:was|were|is|are)\s+)?\w+ing\b|when\s+it\s+came\s+to\b|during\b)/i;
-
-/**
- * The question's main clause, when a clause setting the scene follows it ("What did they think of
- * the battery | when discussing the design?"); null when there is none (or nothing before it).
- * The scene's words are still looked for, but weigh less than what is asked.
- */
-export function mainClause(question: string): string | null {
-  const scene = SCENE.exec(question);
-  if (!scene || contentWords(question.slice(0, scene.index)).length === 0) return null;
-  return question.slice(0, scene.index);
-}
 
 // ---------------------------------------------------------------- scope
 
@@ -134,29 +77,6 @@ function scopeConditions(scope: RetrievalScope): Prisma.Sql {
 }
 
 // ---------------------------------------------------------------- hits
-
-/** One segment matching at least one question word. tf[i] / speakerTf[i] are for terms[i]. */
-export interface SegmentHit {
-  meetingId: string;
-  position: number;
-  tf: number[];
-  speakerTf: number[];
-}
-
-export interface HitSet {
-  /** The question's stemmed content words (Postgres lexemes). */
-  terms: string[];
-  /** Per term, its weight: 1, or less for a word only in the question's scene-setting clause. */
-  weights?: number[];
-  /** Segments in the scope. */
-  total: number;
-  /**
-   * Per term, a lower bound of its document frequency in the scope, for the broad terms that did
-   * not select candidates (their hits are only counted where another term matched); else 0.
-   */
-  minDf: number[];
-  hits: SegmentHit[];
-}
 
 /** Scopes with more segments than this look broad terms up only where a narrower one matched. */
 export const BROAD_SCOPE_SEGMENTS = 20_000;
@@ -268,101 +188,6 @@ export async function findHits(
   return { terms, weights, total, minDf, hits };
 }
 
-// ---------------------------------------------------------------- windows
-
-export interface WindowSpan {
-  meetingId: string;
-  /** First and last turn (positions), inclusive. */
-  first: number;
-  last: number;
-  score: number;
-}
-
-export interface RankOptions {
-  windowTurns?: number;
-  maxWindowTurns?: number;
-  k1?: number;
-  speakerWeight?: number;
-}
-
-/** BM25 idf (never negative). */
-const idfOf = (df: number, total: number) => Math.log(1 + (total - df + 0.5) / (df + 0.5));
-
-/**
- * The best `limit` windows of `windowTurns` turns over the hits, each scored as one document
- * (Σ idf · saturated frequency); greedy, non-overlapping, best first; windows of the same meeting
- * that touch are merged (up to maxWindowTurns turns).
- */
-export function rankWindows(hitSet: HitSet, limit: number, options: RankOptions = {}): WindowSpan[] {
-  const width = Math.max(1, options.windowTurns ?? WINDOW_TURNS);
-  const maxWidth = Math.max(width, options.maxWindowTurns ?? MAX_WINDOW_TURNS);
-  const k1 = options.k1 ?? K1;
-  const speakerWeight = options.speakerWeight ?? SPEAKER_WEIGHT;
-  const { terms, total, hits } = hitSet;
-  if (limit <= 0 || hits.length === 0) return [];
-
-  const df = new Array<number>(terms.length).fill(0);
-  for (const hit of hits) hit.tf.forEach((count, i) => (df[i] = (df[i] ?? 0) + (count + (hit.speakerTf[i] ?? 0) > 0 ? 1 : 0)));
-  const idf = df.map((count, i) => {
-    const frequency = Math.max(count, hitSet.minDf[i] ?? 0);
-    return idfOf(frequency, Math.max(total, frequency));
-  });
-
-  const byMeeting = new Map<string, SegmentHit[]>();
-  for (const hit of hits) {
-    const list = byMeeting.get(hit.meetingId) ?? [];
-    list.push(hit);
-    byMeeting.set(hit.meetingId, list);
-  }
-
-  // A window's best placement starts at a hit (shifting it right until then loses no hit), so
-  // each hit starts one candidate: the hits in [position, position + width) are summed with two
-  // pointers, and the span shown is then centred on them.
-  const candidates: WindowSpan[] = [];
-  const weighted = (hit: SegmentHit, t: number) => (hit.tf[t] ?? 0) + speakerWeight * (hit.speakerTf[t] ?? 0);
-  for (const [meetingId, list] of byMeeting) {
-    list.sort((a, b) => a.position - b.position);
-    const frequencies = new Array<number>(terms.length).fill(0);
-    let next = 0;
-    for (let i = 0; i < list.length; i++) {
-      const first = list[i] as SegmentHit;
-      const end = first.position + width - 1;
-      for (; next < list.length && (list[next] as SegmentHit).position <= end; next++) {
-        const hit = list[next] as SegmentHit;
-        for (let t = 0; t < terms.length; t++) frequencies[t] = (frequencies[t] ?? 0) + weighted(hit, t);
-      }
-      let score = 0;
-      for (let t = 0; t < terms.length; t++) {
-        const f = frequencies[t] ?? 0;
-        if (f > 0) score += ((hitSet.weights?.[t] ?? 1) * (idf[t] ?? 0) * f * (k1 + 1)) / (f + k1);
-      }
-      const lastHit = (list[next - 1] as SegmentHit).position;
-      const from = Math.max(0, first.position - Math.floor((width - 1 - (lastHit - first.position)) / 2));
-      candidates.push({ meetingId, first: from, last: from + width - 1, score });
-      for (let t = 0; t < terms.length; t++) frequencies[t] = (frequencies[t] ?? 0) - weighted(first, t);
-    }
-  }
-  candidates.sort((a, b) => b.score - a.score || a.meetingId.localeCompare(b.meetingId) || a.first - b.first);
-
-  const chosen: WindowSpan[] = [];
-  const overlaps = (a: WindowSpan, b: WindowSpan) => a.meetingId === b.meetingId && a.first <= b.last && b.first <= a.last;
-  for (const candidate of candidates) {
-    if (chosen.length >= limit) break;
-    if (chosen.some((window) => overlaps(window, candidate))) continue;
-    const touching = chosen.find(
-      (window) =>
-        window.meetingId === candidate.meetingId &&
-        (window.last + 1 === candidate.first || candidate.last + 1 === window.first) &&
-        Math.max(window.last, candidate.last) - Math.min(window.first, candidate.first) + 1 <= maxWidth,
-    );
-    if (touching) {
-      touching.first = Math.min(touching.first, candidate.first);
-      touching.last = Math.max(touching.last, candidate.last);
-    } else chosen.push({ ...candidate });
-  }
-  return chosen;
-}
-
 // ---------------------------------------------------------------- segments
 
 interface SegmentRow {
@@ -436,3 +261,4 @@ export async function retrieveWindows(
   const hitSet = await findHits(db, params.workspaceId, words, params.scope, main === null ? {} : { mainWords: contentWords(main) });
   return loadWindows(db, params.workspaceId, rankWindows(hitSet, params.limit));
 }
+

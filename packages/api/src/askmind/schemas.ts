@@ -137,3 +137,20 @@ export const upsertSuggestedPromptInput = z.object({
 });
 export const deleteSuggestedPromptInput = z.object({ workspaceId, promptId: z.uuid() });
 export const workspacePromptOutput = z.object({ id: z.string(), text: z.string(), position: z.number().int() });
+
+// ---------------------------------------------------------------- what the services take
+
+/** A procedure's input as its service takes it: the workspace is the caller's scope, not a field. */
+type ServiceInput<Schema extends z.ZodType> = Omit<z.infer<Schema>, "workspaceId">;
+
+export type CreateSessionInput = ServiceInput<typeof createSessionInput>;
+export type ListSessionsInput = ServiceInput<typeof listSessionsInput>;
+export type SessionIdInput = ServiceInput<typeof sessionIdInput>;
+export type RenameSessionInput = ServiceInput<typeof renameSessionInput>;
+export type ShareSessionInput = ServiceInput<typeof shareSessionInput>;
+export type ListMessagesInput = ServiceInput<typeof listMessagesInput>;
+export type AskInput = ServiceInput<typeof askInput>;
+export type RetryInput = ServiceInput<typeof retryInput>;
+export type SuggestedPromptsInput = ServiceInput<typeof suggestedPromptsInput>;
+export type UpsertSuggestedPromptInput = ServiceInput<typeof upsertSuggestedPromptInput>;
+export type DeleteSuggestedPromptInput = ServiceInput<typeof deleteSuggestedPromptInput>;

@@ -5,7 +5,18 @@ import { ForbiddenError, NotFoundError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
 import { can } from "../tenancy/permissions.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
-import { askMindScope, type AskMindScope, type Citation, type MessageOutput } from "./schemas.js";
+import {
+  askMindScope,
+  type AskMindScope,
+  type Citation,
+  type CreateSessionInput,
+  type ListMessagesInput,
+  type ListSessionsInput,
+  type MessageOutput,
+  type RenameSessionInput,
+  type SessionIdInput,
+  type ShareSessionInput,
+} from "./schemas.js";
 
 const personSelect = { select: { id: true, fullName: true, email: true } } as const;
 
@@ -51,7 +62,7 @@ export async function checkScope(scope: WorkspaceScope, askScope: AskMindScope):
   }
 }
 
-export async function createSession(scope: WorkspaceScope, input: { scope: AskMindScope; title?: string | undefined; shared: boolean }) {
+export async function createSession(scope: WorkspaceScope, input: CreateSessionInput) {
   await checkScope(scope, input.scope);
   const session = await scope.db.askMindSession.create({
     data: {
@@ -72,7 +83,7 @@ const visibleTo = (scope: WorkspaceScope): Prisma.AskMindSessionWhereInput => ({
   OR: [{ createdById: scope.userId }, { sharedWithWorkspace: true }],
 });
 
-export async function listSessions(scope: WorkspaceScope, input: { cursor?: string | undefined; limit: number; filter: "mine" | "shared" | "all" }) {
+export async function listSessions(scope: WorkspaceScope, input: ListSessionsInput) {
   const where: Prisma.AskMindSessionWhereInput =
     input.filter === "mine"
       ? { deletedAt: null, createdById: scope.userId }
@@ -105,16 +116,16 @@ export async function requireOwnSession(scope: WorkspaceScope, sessionId: string
   return session;
 }
 
-export async function getSession(scope: WorkspaceScope, input: { sessionId: string }) {
+export async function getSession(scope: WorkspaceScope, input: SessionIdInput) {
   return presentSession(scope, await requireSession(scope, input.sessionId));
 }
 
-export async function renameSession(scope: WorkspaceScope, input: { sessionId: string; title: string }) {
+export async function renameSession(scope: WorkspaceScope, input: RenameSessionInput) {
   const session = await requireOwnSession(scope, input.sessionId);
   return presentSession(scope, await scope.db.askMindSession.update({ where: { id: session.id }, data: { title: input.title }, select: sessionSelect }));
 }
 
-export async function shareSession(scope: WorkspaceScope, input: { sessionId: string; shared: boolean }) {
+export async function shareSession(scope: WorkspaceScope, input: ShareSessionInput) {
   const session = await requireOwnSession(scope, input.sessionId);
   return presentSession(
     scope,
@@ -123,7 +134,7 @@ export async function shareSession(scope: WorkspaceScope, input: { sessionId: st
 }
 
 /** Soft delete: the session and its messages disappear from every list and lookup. */
-export async function deleteSession(scope: WorkspaceScope, input: { sessionId: string }): Promise<void> {
+export async function deleteSession(scope: WorkspaceScope, input: SessionIdInput): Promise<void> {
   const session = await requireOwnSession(scope, input.sessionId, { adminMay: true });
   await scope.db.askMindSession.update({ where: { id: session.id }, data: { deletedAt: new Date() } });
 }
@@ -150,7 +161,7 @@ export function presentMessage({ citations, ...message }: MessageRow): MessageOu
 }
 
 /** The thread in order, oldest first. */
-export async function listMessages(scope: WorkspaceScope, input: { sessionId: string; cursor?: string | undefined; limit: number }) {
+export async function listMessages(scope: WorkspaceScope, input: ListMessagesInput) {
   const session = await requireSession(scope, input.sessionId);
   const rows = await scope.db.askMindMessage.findMany({
     where: { sessionId: session.id },

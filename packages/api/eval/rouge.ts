@@ -1,181 +1,19 @@
-// ROUGE-1/2/L (Lin, 2004) for the QMSum evaluation, and the Porter stemmer it needs (also used by
-// the extractive answerer to match words to the question).
+// ROUGE-1/2/L (Lin, 2004) for the QMSum evaluation (qmsum.ts).
 //
 // Compatible with Google's `rouge_score` package (the usual Python reference) with use_stemmer=True:
-//   tokens: lowercase, every run of characters other than [a-z0-9] is a separator;
-//   stemming: Porter's original 1980 algorithm (NLTK's PorterStemmer in ORIGINAL_ALGORITHM mode,
-//             which rouge_score uses), applied to tokens longer than 3 characters only;
+//   tokens: lowercase, every run of characters other than [a-z0-9] is a separator (text/words.ts);
+//   stemming: Porter's (text/stem.ts), applied to tokens longer than 3 characters only;
 //   ROUGE-N: clipped n-gram overlap; ROUGE-L: LCS of the two whole token sequences;
 //   ROUGE-Lsum: summary-level LCS (union LCS over sentences, as ROUGE-1.5.5 / rouge_score's rougeLsum).
 // Scores are fractions in [0, 1]; F1 is the harmonic mean (beta = 1). An empty side scores 0.
+
+import { stem } from "../src/text/stem.js";
+import { words } from "../src/text/words.js";
 
 export interface RougeScore {
   precision: number;
   recall: number;
   f1: number;
-}
-
-// ---------------------------------------------------------------- Porter stemmer
-
-const VOWELS = new Set(["a", "e", "i", "o", "u"]);
-
-/** Porter's stemmer, exactly as the 1980 paper describes it (no later departures). Lowercase input. */
-export function porterStem(input: string): string {
-  if (input.length <= 2) return input;
-  let w = input;
-
-  const isConsonant = (word: string, i: number): boolean => {
-    const c = word[i];
-    if (c === undefined) return false;
-    if (VOWELS.has(c)) return false;
-    if (c === "y") return i === 0 ? true : !isConsonant(word, i - 1);
-    return true;
-  };
-  /** The measure m of word[0, end): the number of VC sequences. */
-  const measure = (word: string, end: number): number => {
-    let m = 0;
-    let i = 0;
-    while (i < end && isConsonant(word, i)) i++;
-    while (i < end) {
-      while (i < end && !isConsonant(word, i)) i++;
-      if (i >= end) break;
-      while (i < end && isConsonant(word, i)) i++;
-      m++;
-    }
-    return m;
-  };
-  const hasVowel = (word: string, end: number): boolean => {
-    for (let i = 0; i < end; i++) if (!isConsonant(word, i)) return true;
-    return false;
-  };
-  /** *d: word[0, end) ends with a double consonant. */
-  const doubleConsonant = (word: string, end: number): boolean =>
-    end >= 2 && word[end - 1] === word[end - 2] && isConsonant(word, end - 1);
-  /** *o: word[0, end) ends consonant-vowel-consonant, the last not w, x or y. */
-  const cvc = (word: string, end: number): boolean => {
-    if (end < 3) return false;
-    if (!isConsonant(word, end - 1) || isConsonant(word, end - 2) || !isConsonant(word, end - 3)) return false;
-    const last = word[end - 1];
-    return last !== "w" && last !== "x" && last !== "y";
-  };
-  /**
-   * One step: the longest listed suffix that the word ends with decides; it is replaced when the
-   * stem before it passes `condition`, and nothing else in the step is tried either way.
-   */
-  const step = (word: string, rules: [string, string][], condition: (stemEnd: number, word: string) => boolean): string => {
-    for (const [suffix, replacement] of rules) {
-      if (!word.endsWith(suffix)) continue;
-      const stemEnd = word.length - suffix.length;
-      return condition(stemEnd, word) ? word.slice(0, stemEnd) + replacement : word;
-    }
-    return word;
-  };
-
-  // Step 1a
-  if (w.endsWith("sses")) w = w.slice(0, -2);
-  else if (w.endsWith("ies")) w = w.slice(0, -2);
-  else if (w.endsWith("ss")) {
-    // unchanged
-  } else if (w.endsWith("s")) w = w.slice(0, -1);
-
-  // Step 1b
-  let cleanup = false;
-  if (w.endsWith("eed")) {
-    if (measure(w, w.length - 3) > 0) w = w.slice(0, -1);
-  } else if (w.endsWith("ed") && hasVowel(w, w.length - 2)) {
-    w = w.slice(0, -2);
-    cleanup = true;
-  } else if (w.endsWith("ing") && hasVowel(w, w.length - 3)) {
-    w = w.slice(0, -3);
-    cleanup = true;
-  }
-  if (cleanup) {
-    if (w.endsWith("at") || w.endsWith("bl") || w.endsWith("iz")) w += "e";
-    else if (doubleConsonant(w, w.length) && !/[lsz]$/.test(w)) w = w.slice(0, -1);
-    else if (measure(w, w.length) === 1 && cvc(w, w.length)) w += "e";
-  }
-
-  // Step 1c
-  if (w.endsWith("y") && hasVowel(w, w.length - 1)) w = `${w.slice(0, -1)}i`;
-
-  // Step 2
-  w = step(
-    w,
-    [
-      ["ational", "ate"],
-      ["tional", "tion"],
-      ["enci", "ence"],
-      ["anci", "ance"],
-      ["izer", "ize"],
-      ["abli", "able"],
-      ["alli", "al"],
-      ["entli", "ent"],
-      ["eli", "e"],
-      ["ousli", "ous"],
-      ["ization", "ize"],
-      ["ation", "ate"],
-      ["ator", "ate"],
-      ["alism", "al"],
-      ["iveness", "ive"],
-      ["fulness", "ful"],
-      ["ousness", "ous"],
-      ["aliti", "al"],
-      ["iviti", "ive"],
-      ["biliti", "ble"],
-    ].sort((a, b) => (b[0]?.length ?? 0) - (a[0]?.length ?? 0)) as [string, string][],
-    (end, word) => measure(word, end) > 0,
-  );
-
-  // Step 3
-  w = step(
-    w,
-    [
-      ["icate", "ic"],
-      ["ative", ""],
-      ["alize", "al"],
-      ["iciti", "ic"],
-      ["ical", "ic"],
-      ["ness", ""],
-      ["ful", ""],
-    ],
-    (end, word) => measure(word, end) > 0,
-  );
-
-  // Step 4
-  w = step(
-    w,
-    [
-      ["ement", ""],
-      ["ance", ""],
-      ["ence", ""],
-      ["able", ""],
-      ["ible", ""],
-      ["ment", ""],
-      ["ant", ""],
-      ["ent", ""],
-      ["ion", ""],
-      ["ism", ""],
-      ["ate", ""],
-      ["iti", ""],
-      ["ous", ""],
-      ["ive", ""],
-      ["ize", ""],
-      ["al", ""],
-      ["er", ""],
-      ["ic", ""],
-      ["ou", ""],
-    ],
-    (end, word) => measure(word, end) > 1 && (!word.endsWith("ion") || /[st]$/.test(word.slice(0, end))),
-  );
-
-  // Step 5a
-  if (w.endsWith("e")) {
-    const m = measure(w, w.length - 1);
-    if (m > 1 || (m === 1 && !cvc(w, w.length - 1))) w = w.slice(0, -1);
-  }
-  // Step 5b
-  if (w.endsWith("ll") && measure(w, w.length) > 1) w = w.slice(0, -1);
-  return w;
 }
 
 // ---------------------------------------------------------------- tokens
@@ -185,22 +23,11 @@ export interface TokenizeOptions {
   stem?: boolean;
 }
 
-const stemCache = new Map<string, string>();
-
 /** rouge_score's tokenizer: lowercase, [a-z0-9]+ runs, stemmed when longer than 3 characters. */
 export function rougeTokens(text: string, options: TokenizeOptions = {}): string[] {
-  const stem = options.stem ?? true;
-  const tokens = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  if (!stem) return tokens;
-  return tokens.map((token) => {
-    if (token.length <= 3) return token;
-    let stemmed = stemCache.get(token);
-    if (stemmed === undefined) {
-      stemmed = porterStem(token);
-      if (stemCache.size < 200_000) stemCache.set(token, stemmed);
-    }
-    return stemmed;
-  });
+  const tokens = words(text);
+  if (!(options.stem ?? true)) return tokens;
+  return tokens.map((token) => (token.length > 3 ? stem(token) : token));
 }
 
 // ---------------------------------------------------------------- scores
