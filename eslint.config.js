@@ -1,17 +1,27 @@
-// Lint: typescript-eslint's recommended rules (syntax only, not type-aware: no type information is
-// loaded) plus the project's boundaries.
+// Lint: typescript-eslint's recommended rules with type information (the project service loads each
+// file's nearest tsconfig.json), plus the project's boundaries.
+//
+// Which tsconfig covers what:
+// - src/** of every package, tests and src/testing included: the package's tsconfig.json.
+// - packages/api/bench, packages/api/eval, apps/server/bench: their own tsconfig.json.
+// - Plain JavaScript (the piscina workers, rollup and eslint configs), the vitest and prisma configs
+//   and prisma/seed.ts are in no tsconfig: they are linted without type information (the last block
+//   but one). They are small, run at build or test time only, and hold no domain code.
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "**/node_modules/**", "**/generated/**", "**/.turbo/**", ".data/**", "**/*.config.*", "vitest.shared.ts", "prisma.config.ts"],
+    ignores: ["**/dist/**", "**/node_modules/**", "**/generated/**", "**/.turbo/**", ".data/**"],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { globals: globals.node },
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-non-null-assertion": "error",
@@ -46,5 +56,10 @@ export default tseslint.config(
   {
     files: ["**/*.test.ts", "**/test/**/*.ts"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+  },
+  {
+    // In no tsconfig (see the top): syntax rules only.
+    files: ["**/*.js", "**/*.mjs", "**/*.config.ts", "vitest.shared.ts", "prisma/seed.ts"],
+    ...tseslint.configs.disableTypeChecked,
   },
 );
