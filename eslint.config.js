@@ -1,5 +1,6 @@
-// Lint: typescript-eslint's recommended rules with type information (the project service loads each
-// file's nearest tsconfig.json), plus the project's boundaries.
+// Lint: type-aware. typescript-eslint's recommended rules with type information (the project service
+// loads each file's nearest tsconfig.json): floating and misused promises, `any` leaking through
+// assignments, calls, member accesses, arguments and returns. Plus the project's boundaries.
 //
 // Which tsconfig covers what:
 // - src/** of every package, tests and src/testing included: the package's tsconfig.json.
@@ -27,6 +28,9 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // An `async` function without `await` is how this code implements a Promise-returning
+      // interface: whatever it throws becomes a rejection, never a synchronous throw.
+      "@typescript-eslint/require-await": "off",
       // Configuration is read in exactly one module: packages/config/src/env.ts.
       "no-restricted-properties": [
         "error",
@@ -35,7 +39,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ["packages/config/src/env.ts"],
+    // env.ts is the one reader; the Prisma CLI loads prisma.config.ts on its own, outside the app.
+    files: ["packages/config/src/env.ts", "prisma.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
   {
@@ -55,7 +60,13 @@ export default tseslint.config(
   },
   {
     files: ["**/*.test.ts", "**/test/**/*.ts"],
-    rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "off",
+      // vitest types its asymmetric matchers (expect.any(Date), expect.stringContaining…) as `any`
+      // (vitest-dev/vitest#7015), and they are meant to sit where values go. A real `any` in a test
+      // is still caught where it is used: member access, call, argument, return.
+      "@typescript-eslint/no-unsafe-assignment": "off",
+    },
   },
   {
     // In no tsconfig (see the top): syntax rules only.

@@ -47,7 +47,7 @@ export interface JobHandler {
    * PermanentJobError, or its worker died during the last attempt), with the last error's message:
    * to record the failure where users see it. Errors it throws are logged.
    */
-  onFailed?(payload: Prisma.JsonValue, reason: string): Promise<void>;
+  onFailed?: (payload: Prisma.JsonValue, reason: string) => Promise<void>;
 }
 
 /**
@@ -167,7 +167,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   /** Claim-and-run loops under way; at most `concurrency`. */
   const lanes = new Set<Promise<void>>();
   /** Handlers under way, to abort on shutdown. */
-  const running = new Map<string, { controller: AbortController; stopHeartbeat(): void }>();
+  const running = new Map<string, { controller: AbortController; stopHeartbeat: () => void }>();
 
   async function claim(): Promise<ClaimedJob | undefined> {
     // Claiming counts the attempt and leases the job; a 'running' job whose lease lapsed belonged

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { inspect } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import type {
   DiagnoseMigrationHistoryOutput,
@@ -181,7 +182,8 @@ function loadEngineWasm(): Promise<void> {
     engineGlue.__wbg_set_wasm(instance.exports);
     const start = instance.exports["__wbindgen_start"];
     if (typeof start !== "function") throw new Error("@prisma/schema-engine-wasm: __wbindgen_start is missing");
-    start();
+    // WebAssembly exports are typed as bare `Function`s; wasm-bindgen's start takes no arguments.
+    (start as () => void)();
   })();
   loading.catch(() => {
     loading = undefined; // let a later call retry, e.g. after a transient read error
@@ -211,7 +213,7 @@ class JsErrors {
   /** The message of error N, to make the engine's "External error id#N" readable. */
   describe(id: number): string | undefined {
     const error = this.errors[id];
-    return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
+    return error === undefined ? undefined : error instanceof Error ? error.message : inspect(error);
   }
 }
 
