@@ -42,7 +42,8 @@ export function createContextFactory(db: Db, services: AppServices) {
       db,
       services,
       log: req.log,
-      requestId: String(req.id),
+      // pino-http types ids as string | number | object; genReqId (app.ts) only makes strings.
+      requestId: req.id as string,
       // The cookie wins over the header, so a page cannot be steered onto another account by script.
       credentials: {
         accessToken: cookieToken ?? bearer,

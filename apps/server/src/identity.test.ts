@@ -46,10 +46,10 @@ function client(options: ClientOptions = {}) {
           ...(options.origin ? { origin: options.origin } : {}),
           ...(jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
         }),
-        fetch: async (url, init) => {
+        fetch: async (url: string | URL | Request, init?: RequestInit) => {
           const response = await fetch(url, init);
           const body = await response.clone().text();
-          responses.push({ path: new URL(String(url)).pathname.replace("/trpc/", ""), body });
+          responses.push({ path: new URL(url instanceof Request ? url.url : url).pathname.replace("/trpc/", ""), body });
           if (options.jar) {
             for (const header of response.headers.getSetCookie()) {
               const [pair = ""] = header.split(";");

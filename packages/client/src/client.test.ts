@@ -25,7 +25,7 @@ function makeClient(url: string) {
         false: httpBatchStreamLink({
           url: `${url}/trpc`,
           transformer: superjson,
-          fetch: (input, init) => {
+          fetch: (input: string | URL | Request, init?: RequestInit) => {
             requests++;
             return fetch(input, init);
           },
@@ -95,7 +95,7 @@ describe("typed client over HTTP", () => {
   it("does not compile calls to procedures that do not exist", async () => {
     const client = makeClient(server.url);
     // @ts-expect-error: there is no such procedure; a rename on the server must break this build.
-    const call = client.health.nonexistent.query();
+    const call = client.health.nonexistent.query(); // eslint-disable-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- ill-typed on purpose
     await expect(call).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
   });
 });

@@ -162,7 +162,7 @@ describe("eslint.config.js", () => {
     const file = path.join(root, "eslint.config.js");
     const header = readFileSync(file, "utf8").match(/^(?:\/\/.*\n)+/)?.[0] ?? "";
     const claimsTypeAware = /type-aware/.test(header) && !/not type-aware/.test(header);
-    const config = (await import(file)).default as { languageOptions?: { parserOptions?: Record<string, unknown> } }[];
+    const { default: config } = (await import(file)) as { default: { languageOptions?: { parserOptions?: Record<string, unknown> } }[] };
     const typeAware = config.some(({ languageOptions }) =>
       Boolean(languageOptions?.parserOptions?.project || languageOptions?.parserOptions?.projectService),
     );

@@ -167,7 +167,7 @@ beforeAll(async () => {
   const tsc = join(scratch, "node_modules/typescript/bin/tsc");
   const result = await run(process.execPath, [tsc, "-p", "tsconfig.json", "--pretty", "false"], { cwd: scratch }).then(
     ({ stdout }) => stdout,
-    (error: { stdout?: string }) => error.stdout ?? String(error),
+    (error: Error & { stdout?: string }) => error.stdout ?? String(error),
   );
   diagnostics = [...result.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+)/gm)].map(([, file, line, code]) => ({
     file: file!,
@@ -182,7 +182,9 @@ afterAll(async () => {
 
 describe("the published contract, installed outside the workspace", () => {
   it("imports nothing but its peer dependencies: no workspace package", async () => {
-    const manifest = JSON.parse(await readFile(join(scratch, "node_modules/@meetmind/contracts/package.json"), "utf8"));
+    const manifest = JSON.parse(await readFile(join(scratch, "node_modules/@meetmind/contracts/package.json"), "utf8")) as {
+      peerDependencies: Record<string, string>;
+    };
     const imported = [...declaration.matchAll(/\bfrom\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map(
       ([, from, dynamic]) => from ?? dynamic,
     );

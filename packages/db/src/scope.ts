@@ -75,7 +75,7 @@ export function scopedDb(db: Db, workspaceId: string) {
       $allModels: {
         $allOperations({ model, operation, args, query }) {
           if (!TENANT_MODELS.has(model)) return query(args);
-          return query(constrain(operation, args as Args, workspaceId));
+          return query(constrain(operation, args, workspaceId));
         },
       },
     },

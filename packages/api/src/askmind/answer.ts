@@ -260,7 +260,7 @@ function channel() {
       closed = true;
       wake?.();
     },
-    async *read(): AsyncGenerator<string> {
+    async *read(this: void): AsyncGenerator<string> {
       for (;;) {
         const piece = buffered.shift();
         if (piece !== undefined) {

@@ -175,8 +175,9 @@ describe("askMind.ask offline (extractive, no model)", () => {
     const stream = await as(w.member).askMind.ask({ workspaceId: w.workspaceId, sessionId: s.id, question: query?.query ?? "What was discussed?" });
     const iterator = stream[Symbol.asyncIterator]();
     const first = await iterator.next();
-    expect(first.value).toMatchObject({ type: "started" });
-    const answerId = first.value && first.value.type === "started" ? first.value.answerId : "";
+    const started = first.done ? undefined : first.value;
+    expect(started).toMatchObject({ type: "started" });
+    const answerId = started?.type === "started" ? started.answerId : "";
     await iterator.return?.(undefined); // the client goes away
     await expect.poll(async () => (await db.askMindMessage.findUnique({ where: { id: answerId }, select: { status: true } }))?.status, { timeout: 5_000 }).toBe("done");
     const stored = (await as(w.member).askMind.messages.list({ workspaceId: w.workspaceId, sessionId: s.id })).items[1];

@@ -80,8 +80,8 @@ export async function retrieveHybrid(deps: HybridDeps, params: RetrievalParams):
     return rank === -1 ? undefined : rank + 1;
   };
   const fused = [
-    ...textWindows.map((window, i) => ({ window, textRank: i + 1 as number | undefined })),
-    ...vectorWindows.map((window) => ({ window, textRank: undefined as number | undefined })),
+    ...textWindows.map((window, i) => ({ window, textRank: i + 1 })),
+    ...vectorWindows.map((window) => ({ window, textRank: undefined })),
   ].map(({ window, textRank }) => {
     const rank = vectorRank(window);
     const score = (textRank ? 1 / (RRF_K + textRank) : 0) + (rank ? 1 / (RRF_K + rank) : 0);

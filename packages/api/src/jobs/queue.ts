@@ -66,7 +66,7 @@ export interface JobHandler {
    * PermanentJobError, or its worker died during the last attempt), with the last error's message:
    * to record the failure where users see it. Errors it throws are logged.
    */
-  onFailed?(payload: Prisma.JsonValue, reason: string): Promise<void>;
+  onFailed?: (payload: Prisma.JsonValue, reason: string) => Promise<void>;
 }
 
 /**

@@ -81,7 +81,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   /** Claim-and-run loops under way; at most `concurrency`. */
   const lanes = new Set<Promise<void>>();
   /** Handlers under way, to abort on shutdown. */
-  const running = new Map<string, { controller: AbortController; stopHeartbeat(): void }>();
+  const running = new Map<string, { controller: AbortController; stopHeartbeat: () => void }>();
 
   async function claim(): Promise<ClaimedJob | undefined> {
     // Claiming counts the attempt and leases the job; a 'running' job whose lease lapsed belonged

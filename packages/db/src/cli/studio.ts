@@ -24,7 +24,12 @@ const child = spawn(
 );
 console.log(`Prisma Studio on http://127.0.0.1:${env.STUDIO_PORT} (${target.mode} database)`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => child.kill(signal));
-child.on("exit", async (code) => {
-  await target.close();
-  process.exit(code ?? 0);
+child.on("exit", (code) => {
+  target.close().then(
+    () => process.exit(code ?? 0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 // The databases the schema engine works on, in the form it calls them: in-memory PGlite behind
 // Prisma's driver adapter interface, each call's failure captured as a value the engine reads.
+import { inspect } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
@@ -21,7 +22,7 @@ export class JsErrors {
   /** The message of error N, to make the engine's "External error id#N" readable. */
   describe(id: number): string | undefined {
     const error = this.errors[id];
-    return error === undefined ? undefined : error instanceof Error ? error.message : String(error);
+    return error === undefined ? undefined : error instanceof Error ? error.message : inspect(error);
   }
 }
 

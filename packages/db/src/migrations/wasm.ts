@@ -63,7 +63,8 @@ function loadEngineWasm(): Promise<void> {
     engineGlue.__wbg_set_wasm(instance.exports);
     const start = instance.exports["__wbindgen_start"];
     if (typeof start !== "function") throw new Error("@prisma/schema-engine-wasm: __wbindgen_start is missing");
-    start();
+    // WebAssembly exports are typed as bare `Function`s; wasm-bindgen's start takes no arguments.
+    (start as () => void)();
   })();
   loading.catch(() => {
     loading = undefined; // let a later call retry, e.g. after a transient read error
