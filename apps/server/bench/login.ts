@@ -205,12 +205,12 @@ async function signUpAll(base: URL, users: BenchUser[], reader: BenchUser): Prom
 }
 
 interface BenchCalls {
-  login(user: BenchUser): Promise<Reply>;
+  login: (user: BenchUser) => Promise<Reply>;
   /** Probes resolve to an error code, or undefined when answered 200. */
-  probeReady(): Promise<string | undefined>;
-  probeMe(): Promise<string | undefined>;
+  probeReady: () => Promise<string | undefined>;
+  probeMe: () => Promise<string | undefined>;
   /** Aborts whatever is still in flight. */
-  close(): void;
+  close: () => void;
 }
 
 function benchCalls(base: URL, accessToken: string, reader: BenchUser): BenchCalls {

@@ -2,6 +2,7 @@
 // keep-alive connections (closed loop: each connection sends its next request when the previous
 // one is answered). Every response's latency is kept, so percentiles are exact and computed as
 // everywhere else in the benches (stats.ts); the server's CPU over the run gives CPU ms per request.
+import { inspect } from "node:util";
 import autocannon from "autocannon";
 import { cpuMeter, type CpuUse } from "./cpu.js";
 import { summarize, type Summary } from "./stats.js";
@@ -61,7 +62,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.seconds }),
         timeout: options.timeoutSeconds ?? 30,
       },
-      (error: unknown, done) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done)),
+      (error: unknown, done) => (error ? reject(error instanceof Error ? error : new Error(inspect(error))) : resolve(done)),
     );
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
     options.signal?.addEventListener("abort", () => instance.stop(), { once: true });

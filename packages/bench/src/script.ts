@@ -50,8 +50,7 @@ export function parseOptions<const O extends OptionsConfig, const K extends stri
 }): { args: Parsed<O>; size: Record<K, number> } {
   try {
     const { values } = parseArgs({ args: scriptArgv(), options: { ...spec.options, ...COMMON_OPTIONS }, allowPositionals: false, strict: true });
-    // Inside this generic function the parsed type is not resolved yet; at the call site it is.
-    const args = values as Parsed<O>;
+    const args: Parsed<O> = values;
     if ((values as { help?: boolean }).help) {
       console.error(spec.usage);
       process.exit(0);
@@ -100,7 +99,7 @@ export function runScript(body: () => Promise<void>): void {
  * An AbortSignal that fires on the first Ctrl-C or SIGTERM, so a bench can stop its load and still
  * clean up (stop its server, drop its database) in its `finally`. `release()` restores the default.
  */
-export function interruption(): { signal: AbortSignal; release(): void } {
+export function interruption(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     progress(`${signal}: stopping`);
