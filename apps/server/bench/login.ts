@@ -114,7 +114,9 @@ runScript(async () => {
     const databaseLabel = options.adminUrl
       ? `PostgreSQL ${await postgresVersion(options.adminUrl)} at ${new URL(options.adminUrl).host}, ${database?.label ?? ""}; server pool DATABASE_POOL_SIZE=10`
       : "embedded PGlite (WebAssembly, in the server process), fresh data dir";
-    progress(`starting the server (${options.built ? "dist/main.js" : "src/main.ts via tsx"}, ${database ? "Postgres" : "embedded"} database)`);
+    progress(
+      `starting the server (${options.built ? "dist/main.js" : "src/main.ts via tsx"}, ${database ? "Postgres" : "embedded"} database)`,
+    );
     server = await startMeetMindServer({
       built: options.built,
       databaseUrl: database?.url,
@@ -125,7 +127,10 @@ runScript(async () => {
     progress(`server healthy on ${server.url.href} after ${duration(server.startMs)}; pid ${server.pid}`);
 
     const runId = randomBytes(4).toString("hex");
-    const users: BenchUser[] = Array.from({ length: options.users }, (_, i) => ({ email: `bench-${runId}-${i}@example.com`, ip: clientIp(i) }));
+    const users: BenchUser[] = Array.from({ length: options.users }, (_, i) => ({
+      email: `bench-${runId}-${i}@example.com`,
+      ip: clientIp(i),
+    }));
     const reader: BenchUser = { email: `bench-${runId}-reader@example.com`, ip: clientIp(0, 78) };
     progress(`signing up ${users.length} users and a reader (bcrypt cost ${options.bcryptCost})`);
     const signupStarted = performance.now();
@@ -230,7 +235,8 @@ function benchCalls(base: URL, accessToken: string, reader: BenchUser): BenchCal
         body: { json: { email: user.email, password: PASSWORD } },
       }),
     probeReady: () => probe(readyAgent, new URL("/trpc/health.ready", base)),
-    probeMe: () => probe(meAgent, new URL("/trpc/users.me", base), { authorization: `Bearer ${accessToken}`, "x-forwarded-for": reader.ip }),
+    probeMe: () =>
+      probe(meAgent, new URL("/trpc/users.me", base), { authorization: `Bearer ${accessToken}`, "x-forwarded-for": reader.ip }),
     close() {
       for (const agent of [loginAgent, readyAgent, meAgent]) agent.destroy();
     },
@@ -383,15 +389,27 @@ function report(window: Window, databaseLabel: string, server: MeetMindServer, s
     keyValueTable(
       ["setting", "value"],
       [
-        ["machine", `${machine()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at the end`],
+        [
+          "machine",
+          `${machine()}; load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" ")} at the end`,
+        ],
         ["server", `its own process (${server.how}), NODE_ENV=production, LOG_LEVEL=${options.logLevel}`],
         ["database", databaseLabel],
-        ["password hashing", `bcryptjs cost ${options.bcryptCost} on ${threads} worker thread${threads === 1 ? "" : "s"} (piscina, PASSWORD_WORKERS=${options.workers})`],
+        [
+          "password hashing",
+          `bcryptjs cost ${options.bcryptCost} on ${threads} worker thread${threads === 1 ? "" : "s"} (piscina, PASSWORD_WORKERS=${options.workers})`,
+        ],
         [
           "login stream",
           `${options.rate}/s open loop (sent on schedule, not after the previous answer) for ${options.seconds} s, ${options.users} users, one client IP each`,
         ],
-        ["probes", `\`GET /trpc/health.ready\` and \`GET /trpc/users.me\` (Bearer), each every ${options.probeIntervalMs} ms, one at a time, keep-alive`],
+        [
+          "probes",
+          `\`GET /trpc/health.ready\` and \`GET /trpc/users.me\` (Bearer), each every ${options.probeIntervalMs} ms, one at a time, keep-alive`,
+        ],
       ],
     ),
     "",
@@ -426,8 +444,12 @@ function report(window: Window, databaseLabel: string, server: MeetMindServer, s
       `and of \`users.me\` ${duration(meSummary.p99)} (target < ${TARGET_P99_MS} ms each) under ${options.rate} logins/s; login throughput ${throughput}/s.`,
   ];
   if (signupRetries.length > 0) {
-    lines.push("", `Setup: ${signupRetries.length} sign-up${signupRetries.length === 1 ? " was" : "s were"} retried after server errors (${signupRetries.join(", ")}).`);
+    lines.push(
+      "",
+      `Setup: ${signupRetries.length} sign-up${signupRetries.length === 1 ? " was" : "s were"} retried after server errors (${signupRetries.join(", ")}).`,
+    );
   }
-  if (ready.errors.size + me.errors.size > 0) lines.push("", `Probe errors: health.ready${formatErrors(ready.errors)}; users.me${formatErrors(me.errors)}.`);
+  if (ready.errors.size + me.errors.size > 0)
+    lines.push("", `Probe errors: health.ready${formatErrors(ready.errors)}; users.me${formatErrors(me.errors)}.`);
   return lines.join("\n");
 }

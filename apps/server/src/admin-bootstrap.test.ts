@@ -35,7 +35,9 @@ describe("first superuser", () => {
   });
 
   it("refuses a weak bootstrap password", async () => {
-    await expect(startTestServer({ BOOTSTRAP_ADMIN_EMAIL: "root@example.com", BOOTSTRAP_ADMIN_PASSWORD: "admin" })).rejects.toThrow(/too weak/);
+    await expect(startTestServer({ BOOTSTRAP_ADMIN_EMAIL: "root@example.com", BOOTSTRAP_ADMIN_PASSWORD: "admin" })).rejects.toThrow(
+      /too weak/,
+    );
   });
 
   it("is created by `pnpm admin:create <email>` with the password on stdin", async () => {
@@ -43,7 +45,11 @@ describe("first superuser", () => {
     // eslint-disable-next-line no-restricted-properties -- the child needs PATH and the like.
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: server.database.url, BCRYPT_COST: "4" };
     delete env.TEST_DATABASE_URL;
-    const child = spawn(path.join(serverDir, "node_modules/.bin/tsx"), ["--conditions=@meetmind/source", "src/cli/create-admin.ts", "ops@example.com"], { cwd: serverDir, env });
+    const child = spawn(
+      path.join(serverDir, "node_modules/.bin/tsx"),
+      ["--conditions=@meetmind/source", "src/cli/create-admin.ts", "ops@example.com"],
+      { cwd: serverDir, env },
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -5,7 +5,14 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import { appRouter, checkReadiness, DATABASE_RETRY_AFTER_SECONDS, retryAfterSecondsOf, type AppCode, type AppServices } from "@meetmind/api";
+import {
+  appRouter,
+  checkReadiness,
+  DATABASE_RETRY_AFTER_SECONDS,
+  retryAfterSecondsOf,
+  type AppCode,
+  type AppServices,
+} from "@meetmind/api";
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createContextFactory } from "./context.js";

@@ -9,7 +9,9 @@ let workspaceId: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const signup = await post("auth.signup", { json: { email: `bad-${crypto.randomUUID()}@example.com`, password: "Correct-Horse-9-Battery" } });
+  const signup = await post("auth.signup", {
+    json: { email: `bad-${crypto.randomUUID()}@example.com`, password: "Correct-Horse-9-Battery" },
+  });
   token = (signup.body as { result: { data: { json: { accessToken: string } } } }).result.data.json.accessToken;
   const workspace = await post("workspaces.create", { json: { name: "Hostile" } });
   workspaceId = (workspace.body as { result: { data: { json: { id: string } } } }).result.data.json.id;
@@ -59,7 +61,10 @@ it("refuses a version past int4 and an out-of-range date filter (400)", async ()
   const transcript = await get("transcripts.get", { json: { workspaceId, meetingId, version: 2 ** 31 } });
   expect(transcript.status).toBe(400);
   expect(fieldsOf(transcript.body)).toEqual(["version"]);
-  const filtered = await get("meetings.list", { json: { workspaceId, from: "-271821-04-20T00:00:00.000Z" }, meta: { values: { from: ["Date"] } } });
+  const filtered = await get("meetings.list", {
+    json: { workspaceId, from: "-271821-04-20T00:00:00.000Z" },
+    meta: { values: { from: ["Date"] } },
+  });
   expect(filtered.status).toBe(400);
   expect(fieldsOf(filtered.body)).toEqual(["from"]);
 });

@@ -93,7 +93,10 @@ function pick(answer: Awaited<ReturnType<typeof call>>) {
 
 describe("database outage", () => {
   it("answers 503 with Retry-After while the database is down, and recovers when it returns", async () => {
-    const signup = await call("mutation", "auth.signup", { email: `outage-${crypto.randomUUID()}@example.com`, password: "Correct-Horse-9-Battery" });
+    const signup = await call("mutation", "auth.signup", {
+      email: `outage-${crypto.randomUUID()}@example.com`,
+      password: "Correct-Horse-9-Battery",
+    });
     expect(signup.status).toBe(200);
     const token = signup.json.result?.data.json.accessToken as string;
     const workspace = await call("mutation", "workspaces.create", { name: "Outage club" }, token);

@@ -99,7 +99,11 @@ describe("signup and email verification", () => {
     const email = newEmail();
     const jar = new Map<string, string>();
     const api = client({ jar });
-    const result = await api.auth.signup.mutate({ email: `  ${email.toUpperCase()} `, password: GOOD_PASSWORD, fullName: " Ada\u0007  Lovelace\u200b " });
+    const result = await api.auth.signup.mutate({
+      email: `  ${email.toUpperCase()} `,
+      password: GOOD_PASSWORD,
+      fullName: " Ada\u0007  Lovelace\u200b ",
+    });
     expect(result.user).toMatchObject({ email, fullName: "Ada Lovelace", emailVerified: false, isAdmin: false });
     expect(result.refreshToken.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
     expect(jar.get("access_token")).toBe(result.accessToken);
@@ -169,11 +173,13 @@ describe("no user enumeration", () => {
     }
     // The raw HTTP answers match too, byte for byte.
     const raw = async (path: string, email: string) =>
-      (await fetch(`${server.url}/trpc/${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-forwarded-for": `10.8.0.${++ipCounter % 250}` },
-        body: JSON.stringify({ json: { email } }),
-      })).text();
+      (
+        await fetch(`${server.url}/trpc/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": `10.8.0.${++ipCounter % 250}` },
+          body: JSON.stringify({ json: { email } }),
+        })
+      ).text();
     expect(await raw("auth.requestPasswordReset", email)).toBe(await raw("auth.requestPasswordReset", unknown));
   });
 
@@ -274,11 +280,17 @@ describe("refresh tokens", () => {
 
   it("stop at the session's absolute lifetime and sliding expiry", async () => {
     const { refreshToken, user } = await signup();
-    await server.database.db.activeSession.updateMany({ where: { userId: user.id }, data: { absoluteExpiresAt: new Date(Date.now() - 1000) } });
+    await server.database.db.activeSession.updateMany({
+      where: { userId: user.id },
+      data: { absoluteExpiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await failure(client().auth.refresh.mutate({ refreshToken }))).data?.appCode).toBe("invalid_refresh_token");
 
     const other = await signup();
-    await server.database.db.activeSession.updateMany({ where: { userId: other.user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await server.database.db.activeSession.updateMany({
+      where: { userId: other.user.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await failure(client().auth.refresh.mutate({ refreshToken: other.refreshToken }))).data?.appCode).toBe("invalid_refresh_token");
   });
 
@@ -306,7 +318,15 @@ describe("access token attacks", () => {
 
   const claims = () => ({ sid: sessionId });
   const forge = (edit: (jwt: SignJWT) => SignJWT, alg = "HS256", key: Uint8Array = secret) =>
-    edit(new SignJWT(claims()).setProtectedHeader({ alg }).setSubject(victim.user.id).setIssuedAt().setExpirationTime("10m").setIssuer("meetmind").setAudience("meetmind-api")).sign(key);
+    edit(
+      new SignJWT(claims())
+        .setProtectedHeader({ alg })
+        .setSubject(victim.user.id)
+        .setIssuedAt()
+        .setExpirationTime("10m")
+        .setIssuer("meetmind")
+        .setAudience("meetmind-api"),
+    ).sign(key);
 
   async function expectRejected(token: string) {
     const error = await failure(client({ token }).users.me.query());
@@ -318,9 +338,17 @@ describe("access token attacks", () => {
   });
 
   it('refuses alg "none"', async () => {
-    const [header, payload] = [{ alg: "none", typ: "JWT" }, { ...claims(), sub: victim.user.id, iss: "meetmind", aud: "meetmind-api", iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 }].map((part) =>
-      Buffer.from(JSON.stringify(part)).toString("base64url"),
-    );
+    const [header, payload] = [
+      { alg: "none", typ: "JWT" },
+      {
+        ...claims(),
+        sub: victim.user.id,
+        iss: "meetmind",
+        aud: "meetmind-api",
+        iat: Math.floor(Date.now() / 1000),
+        exp: Math.floor(Date.now() / 1000) + 600,
+      },
+    ].map((part) => Buffer.from(JSON.stringify(part)).toString("base64url"));
     await expectRejected(`${header}.${payload}.`);
   });
 
@@ -407,7 +435,9 @@ describe("password reset", () => {
     expect(weak.data?.code).toBe("BAD_REQUEST");
     await client().auth.resetPassword.mutate({ token, newPassword: "A-brand-new-Passphrase-7" });
     await failure(client({ token: accessToken }).users.me.query());
-    expect((await failure(client().auth.resetPassword.mutate({ token, newPassword: "Another-new-Passphrase-8" }))).data?.appCode).toBe("token_used");
+    expect((await failure(client().auth.resetPassword.mutate({ token, newPassword: "Another-new-Passphrase-8" }))).data?.appCode).toBe(
+      "token_used",
+    );
     await failure(client().auth.login.mutate({ email, password: GOOD_PASSWORD }));
     await client().auth.login.mutate({ email, password: "A-brand-new-Passphrase-7" });
   });
@@ -417,13 +447,21 @@ describe("users", () => {
   it("updates profile and preferences, validating input", async () => {
     const { accessToken } = await signup();
     const me = client({ token: accessToken });
-    const updated = await me.users.updateProfile.mutate({ fullName: "Grace Hopper", timezone: "Europe/Paris", locale: "fr-FR", avatarUrl: "https://cdn.example.com/a.png" });
+    const updated = await me.users.updateProfile.mutate({
+      fullName: "Grace Hopper",
+      timezone: "Europe/Paris",
+      locale: "fr-FR",
+      avatarUrl: "https://cdn.example.com/a.png",
+    });
     expect(updated).toMatchObject({ fullName: "Grace Hopper", timezone: "Europe/Paris", locale: "fr-FR" });
     for (const bad of [{ timezone: "Mars/Olympus" }, { locale: "not a locale!" }, { avatarUrl: "javascript:alert(1)" }]) {
       expect((await failure(me.users.updateProfile.mutate(bad))).data?.code).toBe("BAD_REQUEST");
     }
     expect(await me.users.preferences.get.query()).toEqual({ colorMode: null, pinnedItemIds: [] });
-    expect(await me.users.preferences.update.mutate({ colorMode: "dark", pinnedItemIds: ["meeting_1", "a-b"] })).toEqual({ colorMode: "dark", pinnedItemIds: ["meeting_1", "a-b"] });
+    expect(await me.users.preferences.update.mutate({ colorMode: "dark", pinnedItemIds: ["meeting_1", "a-b"] })).toEqual({
+      colorMode: "dark",
+      pinnedItemIds: ["meeting_1", "a-b"],
+    });
     await failure(me.users.preferences.update.mutate({ pinnedItemIds: Array.from({ length: 51 }, (_, i) => `p${i}`) }));
     await failure(me.users.preferences.update.mutate({ pinnedItemIds: ["has space"] }));
     await failure(me.users.preferences.update.mutate({ pinnedItemIds: ["x".repeat(65)] }));
@@ -435,7 +473,10 @@ describe("users", () => {
     const { email, accessToken } = await signup();
     const other = await client().auth.login.mutate({ email, password: GOOD_PASSWORD });
     const me = client({ token: accessToken });
-    expect((await failure(me.users.changePassword.mutate({ currentPassword: "Wrong-password-1", newPassword: "New-Passphrase-77" }))).data?.appCode).toBe("invalid_credentials");
+    expect(
+      (await failure(me.users.changePassword.mutate({ currentPassword: "Wrong-password-1", newPassword: "New-Passphrase-77" }))).data
+        ?.appCode,
+    ).toBe("invalid_credentials");
     await me.users.changePassword.mutate({ currentPassword: GOOD_PASSWORD, newPassword: "New-Passphrase-77" });
     await me.users.me.query();
     await failure(client({ token: other.accessToken }).users.me.query());
@@ -491,7 +532,9 @@ describe("admin", () => {
     const session = await client().auth.login.mutate({ email: created.email, password: GOOD_PASSWORD });
     await admin.admin.users.setActive.mutate({ userId: created.id, active: false });
     await failure(client({ token: session.accessToken }).users.me.query());
-    expect((await failure(client().auth.login.mutate({ email: created.email, password: GOOD_PASSWORD }))).data?.appCode).toBe("account_deactivated");
+    expect((await failure(client().auth.login.mutate({ email: created.email, password: GOOD_PASSWORD }))).data?.appCode).toBe(
+      "account_deactivated",
+    );
     await admin.admin.users.setActive.mutate({ userId: created.id, active: true });
     await client().auth.login.mutate({ email: created.email, password: GOOD_PASSWORD });
 

@@ -42,7 +42,10 @@ function client(token?: string) {
 }
 
 async function signedIn() {
-  const { accessToken } = await client().auth.signup.mutate({ email: `http-${crypto.randomUUID()}@example.com`, password: "Correct-Horse-9-Battery" });
+  const { accessToken } = await client().auth.signup.mutate({
+    email: `http-${crypto.randomUUID()}@example.com`,
+    password: "Correct-Horse-9-Battery",
+  });
   const api = client(accessToken);
   const workspace = await api.workspaces.create.mutate({ name: "Garden club" });
   const meeting = await api.meetings.create.mutate({ workspaceId: workspace.id, title: "Spring planning" });
@@ -77,9 +80,13 @@ it("generates a summary in the server's background worker", async () => {
   });
   // The server's worker may already have picked the new version up (or even finished it) by the time it is returned.
   expect(["pending", "running", "done"]).toContain((await api.meetings.summary.generate.mutate({ workspaceId, meetingId })).status);
-  await expect.poll(async () => (await api.meetings.summary.get.query({ workspaceId, meetingId }))?.status, { timeout: 10_000 }).toBe("done");
+  await expect
+    .poll(async () => (await api.meetings.summary.get.query({ workspaceId, meetingId }))?.status, { timeout: 10_000 })
+    .toBe("done");
   const items = await api.actionItems.list.query({ workspaceId, meetingId });
-  expect(items.items).toMatchObject([{ text: "Buy compost", assigneeName: "Ivan", dueDate: new Date("2027-03-06T00:00:00Z"), status: "open" }]);
+  expect(items.items).toMatchObject([
+    { text: "Buy compost", assigneeName: "Ivan", dueDate: new Date("2027-03-06T00:00:00Z"), status: "open" },
+  ]);
 });
 
 it("streams an Ask Mind answer over httpBatchStreamLink, and finishes it when the client disconnects", async () => {
@@ -88,17 +95,24 @@ it("streams an Ask Mind answer over httpBatchStreamLink, and finishes it when th
 
   fake.enqueue({ kind: "stream", chunks: ["Ivan ", "buys ", "compost [2]."], delayMs: 20 });
   const events = [];
-  for await (const event of await api.askMind.ask.mutate({ workspaceId, sessionId: session.id, question: "Who buys compost?" })) events.push(event);
+  for await (const event of await api.askMind.ask.mutate({ workspaceId, sessionId: session.id, question: "Who buys compost?" }))
+    events.push(event);
   expect(events.map((e) => e.type)).toEqual(["started", "delta", "delta", "delta", "final"]);
   const final = events.at(-1);
-  expect(final?.type === "final" && final.message).toMatchObject({ content: "Ivan buys compost [1].", citations: [{ marker: 1, speaker: "Ivan", startMs: 5000 }] });
+  expect(final?.type === "final" && final.message).toMatchObject({
+    content: "Ivan buys compost [1].",
+    citations: [{ marker: 1, speaker: "Ivan", startMs: 5000 }],
+  });
 
   // A follow-up: the model first rewrites it into a standalone question, then answers slowly; the
   // client leaves after the first piece.
   fake.enqueue({ kind: "reply", content: "Where do the garden beds go?" });
   fake.enqueue({ kind: "stream", chunks: ["The ", "beds ", "move ", "south ", "[1]."], delayMs: 150 });
   const controller = new AbortController();
-  const stream = await api.askMind.ask.mutate({ workspaceId, sessionId: session.id, question: "Where do the beds go?" }, { signal: controller.signal });
+  const stream = await api.askMind.ask.mutate(
+    { workspaceId, sessionId: session.id, question: "Where do the beds go?" },
+    { signal: controller.signal },
+  );
   for await (const event of stream) {
     if (event.type === "delta") break;
   }

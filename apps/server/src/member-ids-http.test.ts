@@ -18,11 +18,16 @@ afterAll(async () => {
 
 const client = (token?: string) =>
   createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${server.url}/trpc`, transformer: superjson, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+    links: [
+      httpLink({ url: `${server.url}/trpc`, transformer: superjson, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) }),
+    ],
   });
 
 it("uses the member id from workspaces.members.list wherever a member id is taken", async () => {
-  const { accessToken } = await client().auth.signup.mutate({ email: `ids-${crypto.randomUUID()}@example.com`, password: "Correct-Horse-9-Battery" });
+  const { accessToken } = await client().auth.signup.mutate({
+    email: `ids-${crypto.randomUUID()}@example.com`,
+    password: "Correct-Horse-9-Battery",
+  });
   const api = client(accessToken);
   const me = await api.users.me.query();
   const { id: workspaceId } = await api.workspaces.create.mutate({ name: "Ids only" });
@@ -50,10 +55,22 @@ it("uses the member id from workspaces.members.list wherever a member id is take
   const assigned = await api.transcripts.get.query({ workspaceId, meetingId });
   expect(assigned.segments[0]?.speaker).toMatchObject({ memberId });
 
-  const comment = await api.meetings.comments.create.mutate({ workspaceId, meetingId, body: "Noted", segmentId: segment.id, mentionMemberIds: [memberId] });
+  const comment = await api.meetings.comments.create.mutate({
+    workspaceId,
+    meetingId,
+    body: "Noted",
+    segmentId: segment.id,
+    mentionMemberIds: [memberId],
+  });
   expect(comment.mentionedUserIds).toEqual([me.id]);
 
-  const item = await api.actionItems.create.mutate({ workspaceId, meetingId, text: "Ship it", assigneeId: memberId, sourceSegmentId: segment.id });
+  const item = await api.actionItems.create.mutate({
+    workspaceId,
+    meetingId,
+    text: "Ship it",
+    assigneeId: memberId,
+    sourceSegmentId: segment.id,
+  });
   expect(item.assignee).toMatchObject({ memberId, userId: me.id });
   const assignedToMe = await api.actionItems.list.query({ workspaceId, assigneeId: memberId });
   expect(assignedToMe.items.map((i) => i.id)).toEqual([item.id]);

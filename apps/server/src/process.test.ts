@@ -73,7 +73,10 @@ function loggedPid(server: Running): number {
 async function startTwoAtOnce(dataDir: string): Promise<Running> {
   const pair = [run({ DATA_DIR: dataDir, PORT: "0" }), run({ DATA_DIR: dataDir, PORT: "0" })] as const;
   const outcomes = await Promise.all(pair.map(outcome));
-  expect(outcomes.filter((result) => result === "serving"), pair.map((server) => server.output()).join("\n---\n")).toHaveLength(1);
+  expect(
+    outcomes.filter((result) => result === "serving"),
+    pair.map((server) => server.output()).join("\n---\n"),
+  ).toHaveLength(1);
   const [serving, refused] = outcomes[0] === "serving" ? pair : [pair[1], pair[0]];
   expect(outcomes).toContain(1);
   // The refusal names the process that serves, so the operator knows what to stop.
@@ -147,7 +150,9 @@ describe("server process", () => {
     expect((await readdir(dataDir)).sort()).toEqual(["pgdata", "postgres-password"]);
   });
 
-  it("reads a relative DATA_DIR from the repository root, as the db tools do, and logs no database password", { timeout: 120_000 }, async () => {
+  it("reads a relative DATA_DIR from the repository root, as the db tools do, and logs no database password", {
+    timeout: 120_000,
+  }, async () => {
     // Relative paths that meant different directories from apps/server and from packages/db.
     const relative = path.join("node_modules/.cache", `meetmind-test-${randomUUID()}`);
     const dataDir = path.join(repoRoot, relative);

@@ -92,7 +92,13 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       (error: unknown) => log.warn({ err: error }, "could not sweep interrupted Ask Mind answers"),
     );
   const hashingThreads = passwordThreads(env.PASSWORD_WORKERS, database.mode);
-  const services = await createServices({ env: { ...env, PASSWORD_WORKERS: hashingThreads }, db, log, emailQueued: () => void email.deliverDue(), jobsQueued: () => void jobs?.runDue() });
+  const services = await createServices({
+    env: { ...env, PASSWORD_WORKERS: hashingThreads },
+    db,
+    log,
+    emailQueued: () => void email.deliverDue(),
+    jobsQueued: () => void jobs?.runDue(),
+  });
 
   let server: Server | undefined;
   try {
@@ -109,7 +115,8 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     if (services.embeddings) {
       // A scan of every segment: in the background, so startup does not wait for it.
       void queueMissingEmbeddings(db, services.embeddings.model).then(
-        (queued) => queued > 0 && log.info({ transcripts: queued }, "queued embeddings for transcripts that have none for the configured model"),
+        (queued) =>
+          queued > 0 && log.info({ transcripts: queued }, "queued embeddings for transcripts that have none for the configured model"),
         (error: unknown) => log.warn({ err: error }, "could not queue missing embeddings"),
       );
     }
@@ -153,7 +160,11 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
       passwordThreads: hashingThreads,
       // The URL with its password is in embedded.json (readable by this user only), not in logs.
       ...(database.dataDir
-        ? { dataDir: database.dataDir, databaseUrl: withoutPassword(database.url), databaseUrlFile: path.join(database.dataDir, EMBEDDED_STATE_FILE) }
+        ? {
+            dataDir: database.dataDir,
+            databaseUrl: withoutPassword(database.url),
+            databaseUrlFile: path.join(database.dataDir, EMBEDDED_STATE_FILE),
+          }
         : {}),
     },
     `MeetMind listening on ${url}`,

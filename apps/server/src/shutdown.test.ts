@@ -25,7 +25,14 @@ afterEach(() => {
 
 function startServerProcess(settings: Record<string, string>) {
   // eslint-disable-next-line no-restricted-properties -- the child needs PATH and the like.
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", SEED_DEMO: "false", BCRYPT_COST: "4", ...settings };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "development",
+    LOG_LEVEL: "info",
+    SEED_DEMO: "false",
+    BCRYPT_COST: "4",
+    ...settings,
+  };
   // The test runner's own database settings must not leak into the server under test.
   delete env.TEST_DATABASE_URL;
   if (!settings.DATABASE_URL) delete env.DATABASE_URL;
@@ -36,7 +43,9 @@ function startServerProcess(settings: Record<string, string>) {
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on("exit", (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, at: Date.now() })),
+  );
   return {
     child,
     exited,
@@ -90,7 +99,9 @@ function send(url: string, agent: http.Agent, method: "GET" | "POST", target: st
   });
 }
 
-it("on SIGTERM finishes every request under way, tells keep-alive clients to leave, loses no acknowledged write, and exits 0 in time", { timeout: 240_000 }, async () => {
+it("on SIGTERM finishes every request under way, tells keep-alive clients to leave, loses no acknowledged write, and exits 0 in time", {
+  timeout: 240_000,
+}, async () => {
   const { TEST_DATABASE_URL } = loadTestEnv();
   // Embedded: the server's own PGlite in a data directory (closed, so flushed, at shutdown).
   const external = TEST_DATABASE_URL ? await createTestDatabase() : undefined;
@@ -150,14 +161,23 @@ it("on SIGTERM finishes every request under way, tells keep-alive clients to lea
       slowRequest.on("response", (response) => {
         let text = "";
         response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        response.on("end", () => resolve({ ended: "answered", status: response.statusCode ?? 0, connectionClose: response.headers.connection === "close", body: text }));
+        response.on("end", () =>
+          resolve({
+            ended: "answered",
+            status: response.statusCode ?? 0,
+            connectionClose: response.headers.connection === "close",
+            body: text,
+          }),
+        );
         response.on("error", (error) => resolve({ ended: "cut", error: error.message }));
       });
       slowRequest.on("error", (error) => resolve({ ended: "cut", error: error.message }));
     });
 
     // Load is under way when the signal comes.
-    await expect.poll(() => writes.filter((write) => write.outcome.ended === "answered").length, { timeout: 60_000 }).toBeGreaterThanOrEqual(3 * CLIENTS);
+    await expect
+      .poll(() => writes.filter((write) => write.outcome.ended === "answered").length, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(3 * CLIENTS);
     const signalledAt = Date.now();
     server.child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -189,7 +209,9 @@ it("on SIGTERM finishes every request under way, tells keep-alive clients to lea
     const embedded = external ? undefined : await openDatabase({ databaseUrl: undefined, dataDir, migrate: false });
     const db = external?.db ?? createPrismaClient(embedded?.url ?? "", { poolSize: 1 });
     try {
-      const stored = new Set((await db.meeting.findMany({ where: { workspaceId }, select: { title: true } })).map((meeting) => meeting.title));
+      const stored = new Set(
+        (await db.meeting.findMany({ where: { workspaceId }, select: { title: true } })).map((meeting) => meeting.title),
+      );
       const acknowledged = writes.filter((write) => write.outcome.ended === "answered").map((write) => write.title);
       const unanswered = writes.filter((write) => write.outcome.ended !== "answered").map((write) => write.title);
       expect(acknowledged.length).toBeGreaterThanOrEqual(3 * CLIENTS);

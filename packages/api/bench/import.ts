@@ -104,7 +104,9 @@ runScript(async () => {
       progress(`  ready after ${ms(large.readyMs)} ms`);
     }
     const loadAfter = loadAverage();
-    console.log(report(meeting, cases, large, await databaseFacts(db, target.label), `load average ${loadBefore} before, ${loadAfter} after`));
+    console.log(
+      report(meeting, cases, large, await databaseFacts(db, target.label), `load average ${loadBefore} before, ${loadAfter} after`),
+    );
   } finally {
     await db?.$disconnect();
     await target.close();
@@ -175,7 +177,10 @@ async function newWorkspace(db: Db): Promise<WorkspaceScope> {
   const slug = `bench-import-${randomBytes(4).toString("hex")}`;
   const user = await db.user.create({ data: { email: `${slug}@example.com`, fullName: "Import benchmark" }, select: { id: true } });
   const workspace = await db.workspace.create({ data: { name: "Import benchmark", slug }, select: { id: true } });
-  const member = await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: user.id, role: "owner" }, select: { id: true } });
+  const member = await db.workspaceMember.create({
+    data: { workspaceId: workspace.id, userId: user.id, role: "owner" },
+    select: { id: true },
+  });
   return { db: scopedDb(db, workspace.id), workspaceId: workspace.id, userId: user.id, role: "owner", memberId: member.id };
 }
 
@@ -193,7 +198,8 @@ async function runCase(scope: WorkspaceScope, entry: Case, run: number, timed: b
   const started = performance.now();
   const stored = await importTranscript(scope, { meetingId, format: entry.format, content: entry.content, language: "en" });
   const elapsed = performance.now() - started;
-  if (stored.segmentCount !== entry.segments) throw new Error(`${entry.label}: stored ${stored.segmentCount} segments, expected ${entry.segments}`);
+  if (stored.segmentCount !== entry.segments)
+    throw new Error(`${entry.label}: stored ${stored.segmentCount} segments, expected ${entry.segments}`);
   if (!timed) return;
   entry.samples.push(elapsed);
   // The parse alone (pure CPU), to tell it from the database's part.
@@ -218,7 +224,12 @@ async function runLarge(db: Db, scope: WorkspaceScope, turns: number): Promise<L
   for (let i = 0; i < turns; i++) lines.push(`${"ABCDE"[i % 5]}: ${i % 10}`);
   const content = lines.join("\n");
   const meetingId = await newMeeting(scope, "large import");
-  const jobs = startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai: createExtractiveProvider(), embeddings: null, log: silentLogger }), pollIntervalMs: 0 });
+  const jobs = startJobWorker({
+    db,
+    log: silentLogger,
+    handlers: createJobHandlers({ db, ai: createExtractiveProvider(), embeddings: null, log: silentLogger }),
+    pollIntervalMs: 0,
+  });
   // Timed from when each read was due: a blocked event loop that delays its start counts too.
   const stopProbing = new AbortController();
   const prober = probeEvery(
@@ -234,7 +245,10 @@ async function runLarge(db: Db, scope: WorkspaceScope, turns: number): Promise<L
     const requestMs = performance.now() - started;
     await jobs.runDue();
     const readyMs = performance.now() - started;
-    const stored = await db.transcript.findUniqueOrThrow({ where: { id: imported.id }, select: { status: true, isCurrent: true, _count: { select: { segments: true } } } });
+    const stored = await db.transcript.findUniqueOrThrow({
+      where: { id: imported.id },
+      select: { status: true, isCurrent: true, _count: { select: { segments: true } } },
+    });
     if (stored.status !== "ready" || !stored.isCurrent || stored._count.segments !== turns) {
       throw new Error(`large import: ${stored.status}, current ${stored.isCurrent}, ${stored._count.segments} of ${turns} segments`);
     }
@@ -279,7 +293,16 @@ function report(meeting: QmsumMeeting, cases: Case[], large: LargeResult | undef
       ["case", "runs", "median ms", "p95 ms", "min ms", "max ms", "segments/s (median)", "parse alone, median ms"],
       cases.map((c) => {
         const s = summarize(c.samples);
-        return [c.label, s.count, ms(s.p50), ms(s.p95), ms(s.min), ms(s.max), count(c.segments / (s.p50 / 1000)), ms(summarize(c.parse).p50)];
+        return [
+          c.label,
+          s.count,
+          ms(s.p50),
+          ms(s.p95),
+          ms(s.min),
+          ms(s.max),
+          count(c.segments / (s.p50 / 1000)),
+          ms(summarize(c.parse).p50),
+        ];
       }),
       ["l", "r", "r", "r", "r", "r", "r", "r"],
     ),
@@ -296,7 +319,14 @@ function report(meeting: QmsumMeeting, cases: Case[], large: LargeResult | undef
       "",
       table(
         ["request ms", "until current ms", "segments/s (overall)", "small read p50 / p99 / max ms"],
-        [[ms(large.requestMs), ms(large.readyMs), count(large.turns / (large.readyMs / 1000)), `${ms(probes.p50)} / ${ms(probes.p99)} / ${ms(probes.max)}`]],
+        [
+          [
+            ms(large.requestMs),
+            ms(large.readyMs),
+            count(large.turns / (large.readyMs / 1000)),
+            `${ms(probes.p50)} / ${ms(probes.p99)} / ${ms(probes.max)}`,
+          ],
+        ],
         ["r", "r", "r", "r"],
       ),
       "",

@@ -62,14 +62,23 @@ export const DAY_MS = 86_400_000;
 const EPOCH = Date.UTC(2023, 0, 2, 9);
 
 async function createWorkspace(db: Db, slug: string, label: string): Promise<Workspace> {
-  const user = await db.user.create({ data: { email: `${slug}-${randomBytes(4).toString("hex")}@example.com`, fullName: label }, select: { id: true } });
+  const user = await db.user.create({
+    data: { email: `${slug}-${randomBytes(4).toString("hex")}@example.com`, fullName: label },
+    select: { id: true },
+  });
   const workspace = await db.workspace.create({ data: { name: label, slug }, select: { id: true } });
-  const member = await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: user.id, role: "owner" }, select: { id: true } });
+  const member = await db.workspaceMember.create({
+    data: { workspaceId: workspace.id, userId: user.id, role: "owner" },
+    select: { id: true },
+  });
   return { id: workspace.id, userId: user.id, memberId: member.id };
 }
 
 async function findWorkspace(db: Db, slug: string): Promise<Workspace | null> {
-  const workspace = await db.workspace.findUnique({ where: { slug }, select: { id: true, members: { select: { id: true, userId: true }, take: 1 } } });
+  const workspace = await db.workspace.findUnique({
+    where: { slug },
+    select: { id: true, members: { select: { id: true, userId: true }, take: 1 } },
+  });
   const member = workspace?.members[0];
   return workspace && member ? { id: workspace.id, userId: member.userId, memberId: member.id } : null;
 }
@@ -188,7 +197,14 @@ async function insertWorkspaceData(pool: pg.Pool, writer: SegmentWriter, workspa
      SELECT id, $1::uuid, title, 'completed', scheduled_start, created_at, CASE WHEN deleted THEN now() END, now()
        FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::boolean[])
          AS u(id, title, scheduled_start, created_at, deleted)`,
-    [workspaceId, rows.map((r) => r.id), rows.map((r) => r.title), rows.map((r) => r.scheduledStart), rows.map((r) => r.createdAt), rows.map((r) => r.deleted)],
+    [
+      workspaceId,
+      rows.map((r) => r.id),
+      rows.map((r) => r.title),
+      rows.map((r) => r.scheduledStart),
+      rows.map((r) => r.createdAt),
+      rows.map((r) => r.deleted),
+    ],
   );
   const transcripts: { id: string; meetingId: string; version: number; current: boolean; segments: ParsedSegment[] }[] = [];
   for (const row of rows) {
@@ -199,7 +215,13 @@ async function insertWorkspaceData(pool: pg.Pool, writer: SegmentWriter, workspa
     `INSERT INTO transcripts (id, meeting_id, workspace_id, version, is_current, updated_at)
      SELECT id, meeting_id, $1::uuid, version, is_current, now()
        FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::boolean[]) AS u(id, meeting_id, version, is_current)`,
-    [workspaceId, transcripts.map((t) => t.id), transcripts.map((t) => t.meetingId), transcripts.map((t) => t.version), transcripts.map((t) => t.current)],
+    [
+      workspaceId,
+      transcripts.map((t) => t.id),
+      transcripts.map((t) => t.meetingId),
+      transcripts.map((t) => t.version),
+      transcripts.map((t) => t.current),
+    ],
   );
   for (const transcript of transcripts) await writer.add(workspaceId, transcript.meetingId, transcript.id, transcript.segments);
 }
@@ -221,7 +243,9 @@ export async function loadData(db: Db, pool: pg.Pool, corpus: CorpusMeeting[], p
   const otherRows = planMeetings(corpus, plan.otherReplicas, 5);
   const segmentsOf = (rows: MeetingRow[]) => rows.reduce((sum, row) => sum + row.corpus.segments.length * (row.oldVersion ? 2 : 1), 0);
   const total = segmentsOf(mainRows) + segmentsOf(otherRows);
-  progress(`loading ${mainRows.length + otherRows.length} meetings, ${total.toLocaleString("en-US")} segments (batches of ${plan.batch}, ${plan.concurrency} at a time)`);
+  progress(
+    `loading ${mainRows.length + otherRows.length} meetings, ${total.toLocaleString("en-US")} segments (batches of ${plan.batch}, ${plan.concurrency} at a time)`,
+  );
 
   // Building the GIN index once at the end is much faster than maintaining it row by row; it is
   // recreated exactly as the migration defines it, even if the load fails.

@@ -113,7 +113,13 @@ runScript(async () => {
       concurrency: CONCURRENCY,
       embedded: args.embedded,
     });
-    const scope: WorkspaceScope = { db: scopedDb(db, loaded.main.id), workspaceId: loaded.main.id, userId: loaded.main.userId, role: "owner", memberId: loaded.main.memberId };
+    const scope: WorkspaceScope = {
+      db: scopedDb(db, loaded.main.id),
+      workspaceId: loaded.main.id,
+      userId: loaded.main.userId,
+      role: "owner",
+      memberId: loaded.main.memberId,
+    };
     const recencyIndex = await ensureRecencyIndex(pool);
     const specs = await buildQueries(db, loaded.main.id, corpus);
     progress(`running ${specs.length} searches × ${RUNS}...`);
@@ -150,7 +156,8 @@ async function buildQueries(db: Db, workspaceId: string, corpus: CorpusMeeting[]
   });
   const remoteMeetings = meetings.filter((m) => m.title.startsWith("ES") || m.title.startsWith("IS") || m.title.startsWith("TS"));
   const icsi = meetings.filter((m) => m.title.startsWith("B"));
-  const pick = <T>(list: T[], count: number) => list.filter((_, i) => i % Math.max(1, Math.floor(list.length / count)) === 0).slice(0, count);
+  const pick = <T>(list: T[], count: number) =>
+    list.filter((_, i) => i % Math.max(1, Math.floor(list.length / count)) === 0).slice(0, count);
   const latest = new Date(Math.max(...meetings.map((m) => m.scheduledStart?.getTime() ?? 0)));
   const daysBefore = (days: number) => new Date(latest.getTime() - days * DAY_MS);
   const q = (label: string, kind: string, params: Partial<SearchTranscriptsParams> & { query: string }, page?: number): QuerySpec => ({
@@ -277,7 +284,9 @@ async function runQueries(db: Db, scope: WorkspaceScope, specs: QuerySpec[]): Pr
     progress(`  round ${round + 1}/${RUNS}: p95 so far ${ms(summarize(prepared.flatMap((e) => e.result.samples)).p95)} ms`);
   }
   for (const { result } of prepared) {
-    progress(`  ${result.spec.label.slice(0, 50).padEnd(50)} p50 ${ms(summarize(result.samples).p50).padStart(7)} ms  (${result.matches} matches)`);
+    progress(
+      `  ${result.spec.label.slice(0, 50).padEnd(50)} p50 ${ms(summarize(result.samples).p50).padStart(7)} ms  (${result.matches} matches)`,
+    );
   }
   return prepared.map((entry) => entry.result);
 }
@@ -311,7 +320,15 @@ async function facts(pool: pg.Pool) {
   const settings = await pool.query<{ name: string; setting: string; unit: string | null }>(
     "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'jit', 'max_parallel_workers_per_gather', 'effective_cache_size') ORDER BY name",
   );
-  const counts = await pool.query<{ workspace: string; meetings: number; deleted: number; transcripts: number; old: number; segments: number; current_segments: number }>(
+  const counts = await pool.query<{
+    workspace: string;
+    meetings: number;
+    deleted: number;
+    transcripts: number;
+    old: number;
+    segments: number;
+    current_segments: number;
+  }>(
     `SELECT w.slug AS workspace,
             (SELECT count(*)::int FROM meetings m WHERE m.workspace_id = w.id) AS meetings,
             (SELECT count(*)::int FROM meetings m WHERE m.workspace_id = w.id AND m.deleted_at IS NOT NULL) AS deleted,
@@ -351,7 +368,9 @@ function report(
         `${count(row.transcripts)} transcripts (${row.old} old versions), ${count(row.segments)} segments (${count(row.current_segments)} searchable)`,
     );
   }
-  lines.push(`- transcript_segments: ${info.sizes?.table ?? "?"} in all, GIN index ${info.sizes?.gin ?? "?"}; recency index ${run.recencyIndex}`);
+  lines.push(
+    `- transcript_segments: ${info.sizes?.table ?? "?"} in all, GIN index ${info.sizes?.gin ?? "?"}; recency index ${run.recencyIndex}`,
+  );
   lines.push(
     loaded.loadSeconds === null
       ? "- Load: reused existing data"
@@ -361,7 +380,7 @@ function report(
   lines.push(
     `- ${results.length} distinct searches × ${RUNS} timed rounds (after a warm-up round; each round runs every search once, in a rotating order) ` +
       `through \`searchTranscripts\`, limit 20, at most ${SEARCH_MAX_CANDIDATES} matches ranked per search` +
-      (compare ? "; \"all ranked\" = the same statement ranking every match (no cap), as raw SQL" : ""),
+      (compare ? '; "all ranked" = the same statement ranking every match (no cap), as raw SQL' : ""),
     "",
   );
   const uncappedAll = summarize(results.flatMap((r) => r.uncapped));
@@ -374,7 +393,9 @@ function report(
         ["p95", `${ms(all.p95)} ms`],
         ["p99", `${ms(all.p99)} ms`],
         ["max", `${ms(all.max)} ms`],
-        ...(compare ? [["all ranked (no cap): p50 / p95 / max", `${ms(uncappedAll.p50)} / ${ms(uncappedAll.p95)} / ${ms(uncappedAll.max)} ms`]] : []),
+        ...(compare
+          ? [["all ranked (no cap): p50 / p95 / max", `${ms(uncappedAll.p50)} / ${ms(uncappedAll.p95)} / ${ms(uncappedAll.max)} ms`]]
+          : []),
         [`target p95 < ${TARGET_P95_MS} ms`, all.p95 < TARGET_P95_MS ? "PASS" : "FAIL"],
       ],
       ["l", "r"],
@@ -390,7 +411,15 @@ function report(
         const ofKind = results.filter((r) => r.spec.kind === kind);
         const samples = summarize(ofKind.flatMap((r) => r.samples));
         const uncapped = summarize(ofKind.flatMap((r) => r.uncapped));
-        return [kind, ofKind.length, samples.count, ms(samples.p50), ms(samples.p95), ms(samples.max), ...(compare ? [ms(uncapped.p95)] : [])];
+        return [
+          kind,
+          ofKind.length,
+          samples.count,
+          ms(samples.p50),
+          ms(samples.p95),
+          ms(samples.max),
+          ...(compare ? [ms(uncapped.p95)] : []),
+        ];
       }),
       ["l", "r", "r", "r", "r", "r", "r"],
     ),
@@ -403,7 +432,15 @@ function report(
       byMedian.map((result) => {
         const s = summarize(result.samples);
         const capped = result.matches > SEARCH_MAX_CANDIDATES ? " (capped)" : "";
-        return [result.spec.label, result.spec.kind, `${count(result.matches)}${capped}`, ms(s.p50), ms(s.p95), ms(s.max), ...(compare ? [ms(summarize(result.uncapped).p50)] : [])];
+        return [
+          result.spec.label,
+          result.spec.kind,
+          `${count(result.matches)}${capped}`,
+          ms(s.p50),
+          ms(s.p95),
+          ms(s.max),
+          ...(compare ? [ms(summarize(result.uncapped).p50)] : []),
+        ];
       }),
       ["l", "l", "r", "r", "r", "r", "r"],
     ),

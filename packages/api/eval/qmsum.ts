@@ -123,14 +123,24 @@ async function load(db: Db): Promise<Loaded> {
     return { workspaceId: existing.id, seeded, loadSeconds: null, segments };
   }
   const started = performance.now();
-  const user = await db.user.create({ data: { email: `eval-qmsum-${randomBytes(4).toString("hex")}@example.com`, fullName: "QMSum evaluation" }, select: { id: true } });
-  const workspace = await db.workspace.create({ data: { name: `QMSum ${SPLIT} (${args.corpus})`, slug }, select: { id: true } });
-  const member = await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: user.id, role: "owner" }, select: { id: true } });
-  const all = await seedQmsum(db, { workspaceId: workspace.id, userId: user.id, memberId: member.id }, {
-    splits: LOAD_SPLITS,
-    keepSegmentIds: true,
-    onMeeting: (done, total, meeting) => process.stderr.write(`\r  loaded ${done}/${total} meetings (${meeting.id})        `),
+  const user = await db.user.create({
+    data: { email: `eval-qmsum-${randomBytes(4).toString("hex")}@example.com`, fullName: "QMSum evaluation" },
+    select: { id: true },
   });
+  const workspace = await db.workspace.create({ data: { name: `QMSum ${SPLIT} (${args.corpus})`, slug }, select: { id: true } });
+  const member = await db.workspaceMember.create({
+    data: { workspaceId: workspace.id, userId: user.id, role: "owner" },
+    select: { id: true },
+  });
+  const all = await seedQmsum(
+    db,
+    { workspaceId: workspace.id, userId: user.id, memberId: member.id },
+    {
+      splits: LOAD_SPLITS,
+      keepSegmentIds: true,
+      onMeeting: (done, total, meeting) => process.stderr.write(`\r  loaded ${done}/${total} meetings (${meeting.id})        `),
+    },
+  );
   process.stderr.write("\n");
   await db.$executeRawUnsafe("VACUUM ANALYZE meetings, transcripts, transcript_segments");
   const segments = all.reduce((sum, s) => sum + s.segmentIds.length, 0);
@@ -207,11 +217,19 @@ let mappingErrors = 0;
 
 async function evaluate(db: Db, loaded: Loaded): Promise<QueryResult[]> {
   const results: QueryResult[] = [];
-  const questions = loaded.seeded.filter((s) => s.meeting.split === SPLIT).flatMap((s) => s.meeting.specificQueries.map((q) => ({ seeded: s, q })));
+  const questions = loaded.seeded
+    .filter((s) => s.meeting.split === SPLIT)
+    .flatMap((s) => s.meeting.specificQueries.map((q) => ({ seeded: s, q })));
   const selected = MAX_QUERIES ? questions.slice(0, MAX_QUERIES) : questions;
   // One untimed warm-up, so the first timing is not the connection's.
   const warm = selected[0];
-  if (warm) await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: warm.q.query, scope: { meetingIds: [warm.seeded.meetingId] }, limit: WINDOWS });
+  if (warm)
+    await retrieveWindows(db, {
+      workspaceId: loaded.workspaceId,
+      query: warm.q.query,
+      scope: { meetingIds: [warm.seeded.meetingId] },
+      limit: WINDOWS,
+    });
   for (const [index, { seeded, q }] of selected.entries()) {
     const gold = goldTurns(q.spans, seeded.meeting.turns.length);
     const scope = { meetingIds: [seeded.meetingId] };
@@ -230,7 +248,8 @@ async function evaluate(db: Db, loaded: Loaded): Promise<QueryResult[]> {
     }
 
     // Segment ↔ turn: seedQmsum stores turn i as the segment at position i.
-    for (const window of windows) for (const segment of window.segments) if (seeded.segmentIds[segment.position] !== segment.id) mappingErrors++;
+    for (const window of windows)
+      for (const segment of window.segments) if (seeded.segmentIds[segment.position] !== segment.id) mappingErrors++;
     const positionOf = new Map(windows.flatMap((w) => w.segments.map((s) => [s.id, s.position] as const)));
     const unanswered = answer.citations.length === 0 || answer.text === NOTHING_FOUND;
     const cited = new Set(answer.citations.map((citation) => citation.segmentId));
@@ -305,7 +324,9 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
   lines.push(`- ${results.length} specific queries, each scoped to its meeting; ${seconds.toFixed(0)} s in all`);
   lines.push(
     `- Retrieval: full-text windows of ${WINDOW_TURNS} turns (merged up to ${MAX_WINDOW_TURNS}), top ${WINDOWS}; ` +
-      `answer: \`composeOfflineAnswer\` (all of them), word budget ${BUDGET}, tuning ${Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+      `answer: \`composeOfflineAnswer\` (all of them), word budget ${BUDGET}, tuning ${Object.entries(tuning)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`,
   );
   lines.push(
     "- ROUGE: own implementation, rouge_score-compatible: lowercase, [a-z0-9]+ tokens, Porter stemming (Porter's reference version, `stemmer` package) of tokens " +
@@ -314,14 +335,16 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
   );
   lines.push(
     "- Answer text scored: the product's offline answer (`composeOfflineAnswer`: each run of one speaker's sentences introduced by " +
-      "\"Speaker: \") with its citation markers removed; a NOTHING_FOUND answer is unanswered and scores 0",
+      '"Speaker: ") with its citation markers removed; a NOTHING_FOUND answer is unanswered and scores 0',
   );
   if (WINDOWS !== PRODUCT_WINDOWS) lines.push(`- NOTE: --windows ${WINDOWS} differs from the product's ${PRODUCT_WINDOWS}`);
   lines.push("- Gold turns: the query's `relevant_text_span` turns (turn i = segment at position i)", "");
   lines.push("| metric | value |", "| --- | ---: |");
   lines.push(`| gold-turn recall of retrieved windows @5 | ${f3(mean(results.map((r) => r.recall5)))} |`);
   lines.push(`| gold-turn recall of retrieved windows @10 | ${f3(mean(results.map((r) => r.recall10)))} |`);
-  lines.push(`| share of cited segments that are gold turns (mean over answered queries) | ${f3(mean(answered.map((r) => r.citedGold / r.cited)))} |`);
+  lines.push(
+    `| share of cited segments that are gold turns (mean over answered queries) | ${f3(mean(answered.map((r) => r.citedGold / r.cited)))} |`,
+  );
   lines.push(`| share of cited segments that are gold turns (all citations pooled) | ${f3(citedAll ? citedGoldAll / citedAll : NaN)} |`);
   lines.push(`| share of gold turns that are cited (mean) | ${f3(mean(results.map((r) => (r.gold ? r.citedGold / r.gold : 0))))} |`);
   lines.push(`| queries with at least one gold turn cited | ${f3(mean(results.map((r) => (r.citedGold > 0 ? 1 : 0))))} |`);
@@ -341,7 +364,9 @@ function report(target: Target, loaded: Loaded, results: QueryResult[], seconds:
   lines.push(`| latency per question, retrieval p50 / p95 | ${ms(percentile(retrieve, 50))} / ${ms(percentile(retrieve, 95))} ms |`);
   lines.push(`| latency per question, retrieval + answer p50 / p95 | ${ms(percentile(total, 50))} / ${ms(percentile(total, 95))} ms |`);
   if (wide.length) {
-    lines.push(`| latency, same questions over the whole workspace, p50 / p95 / max | ${ms(percentile(wide, 50))} / ${ms(percentile(wide, 95))} / ${ms(Math.max(...wide))} ms |`);
+    lines.push(
+      `| latency, same questions over the whole workspace, p50 / p95 / max | ${ms(percentile(wide, 50))} / ${ms(percentile(wide, 95))} / ${ms(Math.max(...wide))} ms |`,
+    );
   }
   if (mappingErrors) lines.push(`| segment ↔ turn mapping errors | ${mappingErrors} |`);
   return lines.join("\n");

@@ -4,7 +4,18 @@ import { lcsLength, rouge, rougeLsumTokens, rougeNTokens, rougeTokens } from "./
 describe("rougeTokens", () => {
   it("lowercases, splits on anything but [a-z0-9] and stems tokens longer than 3 characters", () => {
     expect(rougeTokens("The Batteries were DISCUSSED, e-mail it's 3.5 was cats")).toEqual([
-      "the", "batteri", "were", "discuss", "e", "mail", "it", "s", "3", "5", "was", "cat",
+      "the",
+      "batteri",
+      "were",
+      "discuss",
+      "e",
+      "mail",
+      "it",
+      "s",
+      "3",
+      "5",
+      "was",
+      "cat",
     ]);
     // "was" and "its" have 3 characters: left alone, as rouge_score does.
     expect(rougeTokens("was its")).toEqual(["was", "its"]);
@@ -62,7 +73,10 @@ describe("rouge", () => {
   it("ROUGE-Lsum: union LCS over sentences (Lin 2004's example)", () => {
     // r = w1..w5; c1 = w1 w2 w6 w7 w8, c2 = w1 w3 w8 w9 w5: the union LCS is w1 w2 w3 w5.
     const score = rougeLsumTokens(
-      [["w1", "w2", "w6", "w7", "w8"], ["w1", "w3", "w8", "w9", "w5"]],
+      [
+        ["w1", "w2", "w6", "w7", "w8"],
+        ["w1", "w3", "w8", "w9", "w5"],
+      ],
       [["w1", "w2", "w3", "w4", "w5"]],
     );
     expect(score.recall).toBeCloseTo(4 / 5, 10);

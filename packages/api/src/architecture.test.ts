@@ -56,7 +56,8 @@ describe("import rules", () => {
       "packages/api/src/meetings/router.ts": 'import { s } from "../summaries/router.js";\nexport const m = s;\n',
       "packages/api/src/summaries/router.ts": "export const s = 1;\n",
       // A service that knows tRPC, and a domain importing the composition root.
-      "packages/api/src/users/service.ts": 'import { t } from "../trpc.js";\nimport { root } from "../app/router.js";\nexport const u = [t, root];\n',
+      "packages/api/src/users/service.ts":
+        'import { t } from "../trpc.js";\nimport { root } from "../app/router.js";\nexport const u = [t, root];\n',
       "packages/api/src/trpc.ts": "export const t = 1;\n",
       "packages/api/src/app/router.ts": "export const root = 1;\n",
       // A loop inside one level.

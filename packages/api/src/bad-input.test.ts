@@ -74,7 +74,11 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
     ["meetings.participants.add", "name", (c) => c.meetings.participants.add({ ...ws(), meetingId: w.meeting.id, name: NUL })],
     ["meetings.comments.create", "body", (c) => c.meetings.comments.create({ ...ws(), meetingId: w.meeting.id, body: NUL })],
     ["meetings.comments.update", "body", (c) => c.meetings.comments.update({ ...ws(), commentId: w.comment.id, body: NUL }), "member"],
-    ["transcripts.import", "content", (c) => c.transcripts.import({ ...ws(), meetingId: w.meeting.id, format: "text", content: `Ann: ${NUL}` })],
+    [
+      "transcripts.import",
+      "content",
+      (c) => c.transcripts.import({ ...ws(), meetingId: w.meeting.id, format: "text", content: `Ann: ${NUL}` }),
+    ],
     ["transcripts.segments.update", "text", (c) => c.transcripts.segments.update({ ...ws(), segmentId: w.segment.id, text: NUL })],
     [
       "transcripts.speakers.assign",
@@ -84,11 +88,20 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
     ["actionItems.create", "text", (c) => c.actionItems.create({ ...ws(), text: NUL })],
     ["actionItems.update", "assigneeName", (c) => c.actionItems.update({ ...ws(), actionItemId: w.actionItem.id, assigneeName: NUL })],
     ["search.transcripts", "query", (c) => c.search.transcripts({ ...ws(), query: NUL })],
-    ["askMind.sessions.create", "title", (c) => c.askMind.sessions.create({ ...ws(), scope: { kind: "meeting", meetingId: w.meeting.id }, title: NUL })],
+    [
+      "askMind.sessions.create",
+      "title",
+      (c) => c.askMind.sessions.create({ ...ws(), scope: { kind: "meeting", meetingId: w.meeting.id }, title: NUL }),
+    ],
     ["askMind.sessions.rename", "title", (c) => c.askMind.sessions.rename({ ...ws(), sessionId: w.askSession.id, title: NUL }), "member"],
     ["askMind.ask", "question", (c) => c.askMind.ask({ ...ws(), sessionId: w.askSession.id, question: NUL }), "member"],
     ["askMind.suggestedPrompts.upsert", "text", (c) => c.askMind.suggestedPrompts.upsert({ ...ws(), text: `ask ${NUL}` })],
-    ["auth.signup", "fullName", (c) => c.auth.signup({ email: "nul@example.com", password: "Correct-Horse-9-battery", fullName: NUL }), "anonymous"],
+    [
+      "auth.signup",
+      "fullName",
+      (c) => c.auth.signup({ email: "nul@example.com", password: "Correct-Horse-9-battery", fullName: NUL }),
+      "anonymous",
+    ],
     ["auth.login", "password", (c) => c.auth.login({ email: w.member.email, password: NUL }), "anonymous"],
   ];
   for (const [name, field, call, user] of cases) {
@@ -114,7 +127,11 @@ describe("dates outside 1970–9999 are refused, and a workspace stays listable"
   const cases: [string, string, (c: Caller) => Promise<unknown>][] = [
     ["meetings.create scheduledStart", "scheduledStart", (c) => c.meetings.create({ ...ws(), title: "Far", scheduledStart: year10000 })],
     ["meetings.create actualEnd", "actualEnd", (c) => c.meetings.create({ ...ws(), title: "Far", actualEnd: year10000 })],
-    ["meetings.update scheduledEnd", "scheduledEnd", (c) => c.meetings.update({ ...ws(), meetingId: w.meeting.id, scheduledEnd: year10000 })],
+    [
+      "meetings.update scheduledEnd",
+      "scheduledEnd",
+      (c) => c.meetings.update({ ...ws(), meetingId: w.meeting.id, scheduledEnd: year10000 }),
+    ],
     ["meetings.update actualStart", "actualStart", (c) => c.meetings.update({ ...ws(), meetingId: w.meeting.id, actualStart: before1970 })],
     ["meetings.list from", "from", (c) => c.meetings.list({ ...ws(), from: new Date(-8.64e15) })],
     ["meetings.list to", "to", (c) => c.meetings.list({ ...ws(), to: new Date(8.64e15) })],
@@ -126,7 +143,11 @@ describe("dates outside 1970–9999 are refused, and a workspace stays listable"
       (c) => c.askMind.sessions.create({ ...ws(), scope: { kind: "workspace", to: year10000 } }),
     ],
     ["actionItems.create dueDate", "dueDate", (c) => c.actionItems.create({ ...ws(), text: "Later", dueDate: "0001-01-01" })],
-    ["actionItems.update dueDate", "dueDate", (c) => c.actionItems.update({ ...ws(), actionItemId: w.actionItem.id, dueDate: "1969-07-20" })],
+    [
+      "actionItems.update dueDate",
+      "dueDate",
+      (c) => c.actionItems.update({ ...ws(), actionItemId: w.actionItem.id, dueDate: "1969-07-20" }),
+    ],
     ["an invalid Date", "scheduledStart", (c) => c.meetings.create({ ...ws(), title: "Never", scheduledStart: new Date(Number.NaN) })],
   ];
   for (const [name, field, call] of cases) {

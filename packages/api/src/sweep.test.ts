@@ -50,7 +50,9 @@ const workspaceScoped = procedures.filter((p) => p.meta?.permission !== undefine
 
 async function call(user: AuthUser, path: string, input: unknown): Promise<unknown> {
   const caller = createCallerFactory(appRouter)(createContextInner({ db: database.db, services, user }));
-  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
   return fn(input);
 }
 
@@ -83,7 +85,9 @@ describe("the sweep's own coverage", () => {
   });
 
   it("only lets viewers use mutations that change nothing but their own membership and Ask Mind threads", () => {
-    const viewerMutations = workspaceScoped.filter((p) => p.type === "mutation" && p.meta?.permission && can("viewer", p.meta.permission)).map((p) => p.path);
+    const viewerMutations = workspaceScoped
+      .filter((p) => p.type === "mutation" && p.meta?.permission && can("viewer", p.meta.permission))
+      .map((p) => p.path);
     // Asking reads meetings; the threads it writes are the viewer's own (others only read shared ones).
     expect(viewerMutations.sort()).toEqual(
       [

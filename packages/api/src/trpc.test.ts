@@ -41,8 +41,7 @@ afterAll(async () => {
   await database.close();
 });
 
-const probe = (user: AuthUser | null = null) =>
-  createCallerFactory(probeRouter)(createContextInner({ db: database.db, services, user }));
+const probe = (user: AuthUser | null = null) => createCallerFactory(probeRouter)(createContextInner({ db: database.db, services, user }));
 
 let probeUrl: string;
 let closeProbe: () => Promise<void>;

@@ -85,27 +85,30 @@ export interface Meta {
   permission?: Permission;
 }
 
-const t = initTRPC.context<Context>().meta<Meta>().create({
-  transformer: superjson,
-  // Never ship stack traces to clients, whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const unexpected = error.code === "INTERNAL_SERVER_ERROR";
-    return {
-      ...shape,
-      // Internals (SQL, file paths, driver messages) stay in the logs.
-      message: unexpected ? "Internal server error" : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        appCode: appCodeOf(error),
-        zodError: error.cause instanceof z.ZodError ? flattenIssues(error.cause) : null,
-        retryAfterSeconds: error instanceof MappedDomainError ? retryAfterSecondsOf(error.domain) : null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    // Never ship stack traces to clients, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const unexpected = error.code === "INTERNAL_SERVER_ERROR";
+      return {
+        ...shape,
+        // Internals (SQL, file paths, driver messages) stay in the logs.
+        message: unexpected ? "Internal server error" : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          appCode: appCodeOf(error),
+          zodError: error.cause instanceof z.ZodError ? flattenIssues(error.cause) : null,
+          retryAfterSeconds: error instanceof MappedDomainError ? retryAfterSecondsOf(error.domain) : null,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const mergeRouters = t.mergeRouters;
@@ -141,9 +144,11 @@ function inputProblem(input: unknown): z.core.$ZodIssue | null {
     if (typeof value === "string") {
       if (value.includes("\u0000")) return { code: "custom", path, message: "must not contain NUL characters (\\u0000)", input: undefined };
     } else if (typeof value === "object" && value !== null) {
-      if (path.length >= MAX_INPUT_DEPTH) return { code: "custom", path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels`, input: undefined };
+      if (path.length >= MAX_INPUT_DEPTH)
+        return { code: "custom", path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels`, input: undefined };
       for (const [key, child] of Object.entries(value)) {
-        if (key.includes("\u0000")) return { code: "custom", path, message: "keys must not contain NUL characters (\\u0000)", input: undefined };
+        if (key.includes("\u0000"))
+          return { code: "custom", path, message: "keys must not contain NUL characters (\\u0000)", input: undefined };
         stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
       }
     }

@@ -9,7 +9,11 @@ import { table } from "./table.js";
  * neither side always runs first, on a cold cache, or last, on a hot machine. Returns each side's
  * results in round order.
  */
-export async function alternate<S extends string, T>(sides: readonly S[], rounds: number, run: (side: S, round: number) => Promise<T>): Promise<Map<S, T[]>> {
+export async function alternate<S extends string, T>(
+  sides: readonly S[],
+  rounds: number,
+  run: (side: S, round: number) => Promise<T>,
+): Promise<Map<S, T[]>> {
   const results = new Map<S, T[]>(sides.map((side) => [side, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? sides : [...sides].reverse();
@@ -42,7 +46,10 @@ export function ratio(row: ComparedRow): string {
  * | call | S req/s | B req/s | ratio | S p50 / p99 ms | B p50 / p99 ms | S CPU ms/req | B CPU ms/req |,
  * with a note of non-2xx answers and errors where there were any (they do not count as throughput).
  */
-export function ratioTable(rows: readonly ComparedRow[], names: { subject: string; baseline: string } = { subject: "MeetMind", baseline: "baseline" }): string {
+export function ratioTable(
+  rows: readonly ComparedRow[],
+  names: { subject: string; baseline: string } = { subject: "MeetMind", baseline: "baseline" },
+): string {
   const rate = (result: LoadResult) => {
     const failed = result.non2xx + result.errors;
     return `${result.perSecond.toFixed(result.perSecond >= 100 ? 0 : 1)}${failed > 0 ? ` (${failed} failed)` : ""}`;
@@ -52,7 +59,16 @@ export function ratioTable(rows: readonly ComparedRow[], names: { subject: strin
   const { subject: s, baseline: b } = names;
   return table(
     ["call", `${s} req/s`, `${b} req/s`, "ratio", `${s} p50 / p99 ms`, `${b} p50 / p99 ms`, `${s} CPU ms/req`, `${b} CPU ms/req`],
-    rows.map((row) => [row.label, rate(row.subject), rate(row.baseline), ratio(row), latency(row.subject), latency(row.baseline), cpu(row.subject), cpu(row.baseline)]),
+    rows.map((row) => [
+      row.label,
+      rate(row.subject),
+      rate(row.baseline),
+      ratio(row),
+      latency(row.subject),
+      latency(row.baseline),
+      cpu(row.subject),
+      cpu(row.baseline),
+    ]),
     ["l", "r", "r", "r", "r", "r", "r", "r"],
   );
 }

@@ -41,7 +41,9 @@ export function request(agent: http.Agent, url: URL, init: RequestInit = {}): Pr
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", reject);
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }),
+      );
     });
     req.on("error", reject);
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -60,7 +62,9 @@ export async function waitForHealthy(url: URL, options: { timeoutMs: number; gon
       const reply = await request(agent, url, { timeoutMs: 2000 }).catch(() => undefined);
       if (reply?.status === 200) return;
       if (performance.now() > deadline) {
-        throw new Error(`${url.href} did not answer 200 within ${options.timeoutMs / 1000} s (last: ${reply ? `HTTP ${reply.status}` : "no answer"})`);
+        throw new Error(
+          `${url.href} did not answer 200 within ${options.timeoutMs / 1000} s (last: ${reply ? `HTTP ${reply.status}` : "no answer"})`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -78,7 +78,10 @@ export async function startMeetMindServer(options: MeetMindServerOptions): Promi
       progress("stopping the server (SIGTERM)");
       const report = await server.stop(deadlineMs);
       if (report.clean) progress(`the server stopped in ${duration(report.ms)}`);
-      else progress(`the server did not stop within ${duration(deadlineMs)} of SIGTERM; killed it. Its log ends:\n${await server.logTail(15)}`);
+      else
+        progress(
+          `the server did not stop within ${duration(deadlineMs)} of SIGTERM; killed it. Its log ends:\n${await server.logTail(15)}`,
+        );
       if (report.clean && report.code !== 0) progress(`the server exited with ${String(report.code ?? report.signal)}`);
       const problems = await loggedProblems(server.logFile);
       if (problems.length > 0) progress(`the server logged ${problems.length} warnings/errors, e.g.:\n${problems.slice(0, 5).join("\n")}`);

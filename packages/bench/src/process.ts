@@ -69,7 +69,12 @@ export async function startProcess(options: StartOptions): Promise<RunningProces
   const log = await open(options.logFile, "w");
   const started = performance.now();
   // Its own process group (detached), so a last-resort kill reaches whatever it started too.
-  const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ["ignore", log.fd, log.fd], detached: true });
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", log.fd, log.fd],
+    detached: true,
+  });
   const spawned = once(child, "spawn"); // listening before anything else is awaited, not to miss it
   await log.close();
   try {

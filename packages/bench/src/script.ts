@@ -27,7 +27,9 @@ export function usageError(message: string): never {
 }
 
 const COMMON_OPTIONS = { quick: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } as const;
-type Parsed<O extends OptionsConfig> = ReturnType<typeof parseArgs<{ options: O & typeof COMMON_OPTIONS; allowPositionals: false; strict: true }>>["values"];
+type Parsed<O extends OptionsConfig> = ReturnType<
+  typeof parseArgs<{ options: O & typeof COMMON_OPTIONS; allowPositionals: false; strict: true }>
+>["values"];
 
 export interface SizeSpec {
   default: number;
@@ -49,7 +51,12 @@ export function parseOptions<const O extends OptionsConfig, const K extends stri
   usage: string;
 }): { args: Parsed<O>; size: Record<K, number> } {
   try {
-    const { values } = parseArgs({ args: scriptArgv(), options: { ...spec.options, ...COMMON_OPTIONS }, allowPositionals: false, strict: true });
+    const { values } = parseArgs({
+      args: scriptArgv(),
+      options: { ...spec.options, ...COMMON_OPTIONS },
+      allowPositionals: false,
+      strict: true,
+    });
     const args: Parsed<O> = values;
     if ((values as { help?: boolean }).help) {
       console.error(spec.usage);
@@ -77,7 +84,9 @@ export function sizes<const K extends string>(
     const raw = values[name];
     const value = raw === undefined ? (values.quick && spec.quick !== undefined ? spec.quick : spec.default) : Number(raw);
     if (!Number.isFinite(value) || value < spec.min || value > spec.max || (spec.integer && !Number.isInteger(value))) {
-      throw new UsageError(`--${name} must be ${spec.integer ? "an integer" : "a number"} from ${spec.min} to ${spec.max}, got ${String(raw)}`);
+      throw new UsageError(
+        `--${name} must be ${spec.integer ? "an integer" : "a number"} from ${spec.min} to ${spec.max}, got ${String(raw)}`,
+      );
     }
     result[name] = value;
   }

@@ -33,12 +33,16 @@ describe("percentiles", () => {
 
 describe("tables", () => {
   it("are markdown with aligned columns, a | in a cell escaped", () => {
-    expect(table(["search", "ms"], [["a | b", ms(1.25)], ["c", "10.0"]], ["l", "r"]).split("\n")).toEqual([
-      "| search |   ms |",
-      "| :----- | ---: |",
-      "| a \\| b |  1.3 |",
-      "| c      | 10.0 |",
-    ]);
+    expect(
+      table(
+        ["search", "ms"],
+        [
+          ["a | b", ms(1.25)],
+          ["c", "10.0"],
+        ],
+        ["l", "r"],
+      ).split("\n"),
+    ).toEqual(["| search |   ms |", "| :----- | ---: |", "| a \\| b |  1.3 |", "| c      | 10.0 |"]);
   });
 
   it("compare two servers as a ratio of their throughput", () => {
@@ -56,7 +60,18 @@ describe("tables", () => {
     expect(medianRun([run(30, 1), run(10, 1), run(20, 1)]).perSecond).toBe(20);
     const lines = ratioTable([{ label: "`meetings.get`", subject: run(60, 8, 9.5), baseline: run(200, 2, 0.6) }]).split("\n");
     expect(lines[0]).toContain("MeetMind req/s");
-    expect(lines[2]?.split("|").map((cell) => cell.trim())).toEqual(["", "`meetings.get`", "60.0", "200", "0.30", "8.0 / 24.0", "2.0 / 6.0", "9.50", "0.60", ""]);
+    expect(lines[2]?.split("|").map((cell) => cell.trim())).toEqual([
+      "",
+      "`meetings.get`",
+      "60.0",
+      "200",
+      "0.30",
+      "8.0 / 24.0",
+      "2.0 / 6.0",
+      "9.50",
+      "0.60",
+      "",
+    ]);
   });
 
   it("alternate the order of the sides every round", async () => {

@@ -23,7 +23,10 @@ export function keyValueTable(header: readonly [string, string], rows: readonly 
 
 /** The load average (1, 5 and 15 minutes) as "1.31 1.28 0.74". */
 export function loadAverage(): string {
-  return os.loadavg().map((load) => load.toFixed(2)).join(" ");
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ");
 }
 
 /** "2 × AMD EPYC, 23.5 GiB, Linux 6.1.0, Node v20.19.0". */

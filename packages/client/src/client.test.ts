@@ -1,12 +1,6 @@
 // The typed client a frontend uses: types only from @meetmind/contracts, real HTTP, no codegen.
 // Type-checked in CI, so renaming or reshaping a procedure breaks this file's build.
-import {
-  createTRPCClient,
-  httpBatchStreamLink,
-  httpSubscriptionLink,
-  splitLink,
-  TRPCClientError,
-} from "@trpc/client";
+import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";

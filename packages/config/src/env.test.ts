@@ -26,7 +26,12 @@ describe("parseEnv", () => {
   });
 
   it("coerces and splits values", () => {
-    const env = parseEnv({ PORT: "8080", CORS_ORIGINS: "https://a.example, https://b.example", SEED_DEMO: "false", DATABASE_URL: "postgresql://u@h:5432/db" });
+    const env = parseEnv({
+      PORT: "8080",
+      CORS_ORIGINS: "https://a.example, https://b.example",
+      SEED_DEMO: "false",
+      DATABASE_URL: "postgresql://u@h:5432/db",
+    });
     expect(env.PORT).toBe(8080);
     expect(env.CORS_ORIGINS).toEqual(["https://a.example", "https://b.example"]);
     expect(env.SEED_DEMO).toBe(false);
@@ -92,7 +97,12 @@ describe(".env.example", () => {
     expect(sourced.JWT_PRIVATE_KEY).toBe("");
 
     const env = parseEnv(sourced);
-    expect(env).toMatchObject({ NODE_ENV: "development", PORT: 3000, JWT_ALGORITHM: "HS256", EMAIL_FROM: "MeetMind <no-reply@meetmind.local>" });
+    expect(env).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3000,
+      JWT_ALGORITHM: "HS256",
+      EMAIL_FROM: "MeetMind <no-reply@meetmind.local>",
+    });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.JWT_PRIVATE_KEY).toBeUndefined();
   });

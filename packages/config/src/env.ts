@@ -4,9 +4,12 @@ import { z } from "zod";
 const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me-0123456789";
 
 const port = z.coerce.number().int().min(0).max(65535);
-const csv = z
-  .string()
-  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 // PEM keys arrive through env files where newlines are often written as \n.
 const pem = z
   .string()
@@ -33,7 +36,10 @@ export const envSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     CORS_ORIGINS: csv.default([]),
     /** Above the 5 MB transcript cap, so an oversized transcript gets its own clear error. */
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("8mb"),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb")
+      .default("8mb"),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** Seed a demo workspace the first time an empty database starts. */
     SEED_DEMO: z

@@ -54,7 +54,11 @@ function importedSpecifiers(source: string): string[] {
   return [...source.matchAll(pattern)].map(([, specifier]) => specifier!);
 }
 
-const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageOf = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /** Commands of every script, split at shell operators, as whitespace-separated words. */
 function commands(manifest: Manifest): string[][] {

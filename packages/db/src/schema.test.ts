@@ -32,13 +32,38 @@ describe("schema conventions", () => {
   it("has the whole domain", async () => {
     expect(await tables()).toEqual(
       expect.arrayContaining([
-        "users", "user_preferences", "active_sessions", "refresh_tokens", "email_verification_tokens",
-        "password_reset_tokens", "sso_provider_links", "workspaces", "workspace_members", "workspace_invites",
-        "meetings", "meeting_participants", "meeting_comments", "transcripts", "transcript_segments",
-        "meeting_summaries", "action_items", "candidates", "interviews", "interview_transcripts",
-        "interview_summaries", "scorecard_categories", "interview_scorecards", "scorecard_scores",
-        "integrations", "user_platform_integrations", "integration_channels", "ask_mind_sessions",
-        "ask_mind_messages", "ask_mind_suggested_prompts", "audit_events", "outbox_emails",
+        "users",
+        "user_preferences",
+        "active_sessions",
+        "refresh_tokens",
+        "email_verification_tokens",
+        "password_reset_tokens",
+        "sso_provider_links",
+        "workspaces",
+        "workspace_members",
+        "workspace_invites",
+        "meetings",
+        "meeting_participants",
+        "meeting_comments",
+        "transcripts",
+        "transcript_segments",
+        "meeting_summaries",
+        "action_items",
+        "candidates",
+        "interviews",
+        "interview_transcripts",
+        "interview_summaries",
+        "scorecard_categories",
+        "interview_scorecards",
+        "scorecard_scores",
+        "integrations",
+        "user_platform_integrations",
+        "integration_channels",
+        "ask_mind_sessions",
+        "ask_mind_messages",
+        "ask_mind_suggested_prompts",
+        "audit_events",
+        "outbox_emails",
       ]),
     );
   });
@@ -121,4 +146,3 @@ describe("scopedDb", () => {
     expect(await scopedDb(db, a.id).meeting.count()).toBe(1);
   });
 });
-

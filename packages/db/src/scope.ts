@@ -83,4 +83,3 @@ export function scopedDb(db: Db, workspaceId: string) {
 }
 
 export type ScopedDb = ReturnType<typeof scopedDb>;
-

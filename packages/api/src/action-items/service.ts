@@ -27,12 +27,17 @@ type Row = Prisma.ActionItemGetPayload<{ select: typeof actionItemSelect }>;
 export function presentActionItem({ assignee, ...item }: Row) {
   return {
     ...item,
-    assignee: assignee ? { memberId: assignee.id, userId: assignee.userId, name: assignee.user.fullName, email: assignee.user.email } : null,
+    assignee: assignee
+      ? { memberId: assignee.id, userId: assignee.userId, name: assignee.user.fullName, email: assignee.user.email }
+      : null,
   };
 }
 
 async function requireSegment(scope: WorkspaceScope, segmentId: string, meetingId: string | undefined): Promise<void> {
-  const segment = await scope.db.transcriptSegment.findFirst({ where: { id: segmentId, ...(meetingId ? { meetingId } : {}) }, select: { id: true } });
+  const segment = await scope.db.transcriptSegment.findFirst({
+    where: { id: segmentId, ...(meetingId ? { meetingId } : {}) },
+    select: { id: true },
+  });
   if (!segment) throw new NotFoundError("Segment");
 }
 
@@ -95,7 +100,11 @@ export async function updateActionItem(scope: WorkspaceScope, input: UpdateActio
         ? { status, completedAt: new Date(), completedById: scope.userId }
         : { status, completedAt: null, completedById: null }
       : {};
-  const updated = await scope.db.actionItem.update({ where: { id: item.id }, data: { ...changes, ...statusChange }, select: actionItemSelect });
+  const updated = await scope.db.actionItem.update({
+    where: { id: item.id },
+    data: { ...changes, ...statusChange },
+    select: actionItemSelect,
+  });
   return presentActionItem(updated);
 }
 

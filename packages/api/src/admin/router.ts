@@ -6,7 +6,10 @@ import * as admin from "./service.js";
 
 export const adminRouter = createTRPCRouter({
   users: createTRPCRouter({
-    list: adminProcedure.input(listUsersInput).output(listUsersOutput).query(({ ctx, input }) => admin.listUsers(ctx.db, input)),
+    list: adminProcedure
+      .input(listUsersInput)
+      .output(listUsersOutput)
+      .query(({ ctx, input }) => admin.listUsers(ctx.db, input)),
     create: adminProcedure
       .input(createUserInput)
       .output(publicUser)

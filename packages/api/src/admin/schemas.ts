@@ -2,11 +2,13 @@ import { z } from "zod";
 import { fullNameSchema, passwordSchema } from "../passwords/policy.js";
 import { emailSchema, publicUser } from "../users/schemas.js";
 
-export const listUsersInput = z.object({
-  query: z.string().trim().max(200).optional(),
-  cursor: z.uuid().optional(),
-  limit: z.number().int().min(1).max(100).default(50),
-}).prefault({});
+export const listUsersInput = z
+  .object({
+    query: z.string().trim().max(200).optional(),
+    cursor: z.uuid().optional(),
+    limit: z.number().int().min(1).max(100).default(50),
+  })
+  .prefault({});
 
 export const listUsersOutput = z.object({ items: publicUser.array(), nextCursor: z.string().nullable() });
 

@@ -14,10 +14,7 @@ export async function listUsers(db: Db, input: ListUsersInput) {
   const rows = await db.user.findMany({
     where: input.query
       ? {
-          OR: [
-            { email: { contains: input.query, mode: "insensitive" } },
-            { fullName: { contains: input.query, mode: "insensitive" } },
-          ],
+          OR: [{ email: { contains: input.query, mode: "insensitive" } }, { fullName: { contains: input.query, mode: "insensitive" } }],
         }
       : {},
     // UUIDv7 ids sort by creation time: newest first, and a stable cursor.
@@ -31,11 +28,7 @@ export async function listUsers(db: Db, input: ListUsersInput) {
 }
 
 /** Creates a verified user (an admin vouches for the address). */
-export async function createUser(
-  db: Db,
-  deps: Deps,
-  input: CreateUserInput,
-): Promise<PublicUser> {
+export async function createUser(db: Db, deps: Deps, input: CreateUserInput): Promise<PublicUser> {
   const passwordHash = await deps.passwords.hash(input.password);
   try {
     const user = await db.user.create({
@@ -77,7 +70,10 @@ export async function removeUser(db: Db, deps: Deps, input: UserIdInput & { acto
 export async function ensureSuperuser(db: Db, deps: Deps, input: { email: string; password: string }): Promise<{ created: boolean }> {
   const policy = passwordSchema.safeParse(input.password);
   if (!policy.success) {
-    throw new ValidationError(`The superuser's password is too weak: ${policy.error.issues.map((i) => i.message).join("; ")}`, "weak_password");
+    throw new ValidationError(
+      `The superuser's password is too weak: ${policy.error.issues.map((i) => i.message).join("; ")}`,
+      "weak_password",
+    );
   }
   const passwordHash = await deps.passwords.hash(input.password);
   const existing = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });

@@ -47,18 +47,26 @@ export function createOpenAiEmbeddings(config: OpenAiEmbeddingsConfig): Embeddin
         signal: combined,
       });
     } catch (error) {
-      if (timeout.aborted) throw new AiProviderError("The embeddings server did not answer in time", { code: "timeout", retryable: true, cause: error });
+      if (timeout.aborted)
+        throw new AiProviderError("The embeddings server did not answer in time", { code: "timeout", retryable: true, cause: error });
       if (signal?.aborted) throw new AiProviderError("Cancelled", { code: "aborted", cause: error });
       throw new AiProviderError("The embeddings server could not be reached", { code: "network", retryable: true, cause: error });
     }
     if (!response.ok) {
       const retryable = response.status === 429 || response.status >= 500;
       log.warn({ status: response.status }, "embeddings request failed");
-      throw new AiProviderError(`The embeddings server answered HTTP ${response.status}`, { code: "http", status: response.status, retryable });
+      throw new AiProviderError(`The embeddings server answered HTTP ${response.status}`, {
+        code: "http",
+        status: response.status,
+        retryable,
+      });
     }
     const parsed = responseSchema.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success || parsed.data.data.length !== texts.length) {
-      throw new AiProviderError("The embeddings server's answer is not a list of embeddings", { code: "invalid_response", status: response.status });
+      throw new AiProviderError("The embeddings server's answer is not a list of embeddings", {
+        code: "invalid_response",
+        status: response.status,
+      });
     }
     return [...parsed.data.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
   }

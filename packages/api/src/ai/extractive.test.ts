@@ -5,14 +5,27 @@ import { TEST_QMSUM_DIR, listQmsumMeetings, qmsumSegments, readQmsumMeeting, typ
 import { failureOf } from "../testing/outcomes.js";
 import { dueDateOf } from "./extractive/action-items.js";
 import { createExtractiveProvider } from "./extractive.js";
-import { AiProviderError, meetingSummaryResultSchema, type MeetingSummaryResult, type SummaryInput, type SummarySegment } from "./provider.js";
+import {
+  AiProviderError,
+  meetingSummaryResultSchema,
+  type MeetingSummaryResult,
+  type SummaryInput,
+  type SummarySegment,
+} from "./provider.js";
 
 const provider = createExtractiveProvider();
 
 function transcript(lines: string[]): SummaryInput {
   const segments = lines.map((line, position): SummarySegment => {
     const [speaker, ...text] = line.split(": ");
-    return { id: `s${position}`, position, speaker: speaker ?? null, startMs: position * 5_000, endMs: position * 5_000 + 4_000, text: text.join(": ") };
+    return {
+      id: `s${position}`,
+      position,
+      speaker: speaker ?? null,
+      startMs: position * 5_000,
+      endMs: position * 5_000 + 4_000,
+      text: text.join(": "),
+    };
   });
   return { title: "Hand-written", segments };
 }
@@ -66,7 +79,9 @@ describe("the extractive provider", () => {
   it("stops before starting when the caller has already aborted", async () => {
     const controller = new AbortController();
     controller.abort();
-    expect((await failure(provider.summarize(transcript(["Ann: Hello there, everyone."]), { signal: controller.signal }))).code).toBe("aborted");
+    expect((await failure(provider.summarize(transcript(["Ann: Hello there, everyone."]), { signal: controller.signal }))).code).toBe(
+      "aborted",
+    );
   });
 
   it("says an empty transcript is empty, with nothing listed", async () => {
@@ -90,9 +105,14 @@ describe("the extractive provider", () => {
 
   it("tidies hesitations and stutters out of the sentences it shows", async () => {
     const summary = await provider.summarize(
-      transcript(["Ann: Um, so the the quarterly revenue grew, uh, twelve percent in Europe.", "Ben: Mm-hmm. And um the new warehouse opens in Rotterdam next spring."]),
+      transcript([
+        "Ann: Um, so the the quarterly revenue grew, uh, twelve percent in Europe.",
+        "Ben: Mm-hmm. And um the new warehouse opens in Rotterdam next spring.",
+      ]),
     );
-    expect(summary.overview).toBe("The quarterly revenue grew, twelve percent in Europe. The new warehouse opens in Rotterdam next spring.");
+    expect(summary.overview).toBe(
+      "The quarterly revenue grew, twelve percent in Europe. The new warehouse opens in Rotterdam next spring.",
+    );
   });
 });
 
@@ -114,11 +134,21 @@ describe("action items and decisions in hand-written transcripts", () => {
     const summary = await provider.summarize(launch);
     expect(summary.actionItems).toEqual([
       { text: "I'll send the release notes to the team by 2026-12-04.", assigneeName: "Alice", dueDate: "2026-12-04", sourcePosition: 2 },
-      { text: "Carol will update the pricing page before December 4, 2026.", assigneeName: "Carol", dueDate: "2026-12-04", sourcePosition: 3 },
+      {
+        text: "Carol will update the pricing page before December 4, 2026.",
+        assigneeName: "Carol",
+        dueDate: "2026-12-04",
+        sourcePosition: 3,
+      },
       // "Friday" is relative: which Friday is unknown here, so no date is guessed.
       { text: "Dave, can you book the demo room by Friday?", assigneeName: "Dave", dueDate: null, sourcePosition: 4 },
       { text: "We need to check the analytics dashboard before launch.", assigneeName: null, dueDate: null, sourcePosition: 5 },
-      { text: "Action item: Erin to prepare the press kit by the 3rd of March 2027.", assigneeName: "Erin", dueDate: "2027-03-03", sourcePosition: 6 },
+      {
+        text: "Action item: Erin to prepare the press kit by the 3rd of March 2027.",
+        assigneeName: "Erin",
+        dueDate: "2027-03-03",
+        sourcePosition: 6,
+      },
       // A date without a year is not a full date: guessing the year would invent a fact.
       { text: "I'll fix the login bug by December 4th.", assigneeName: "Bob", dueDate: null, sourcePosition: 7 },
     ]);
@@ -129,7 +159,9 @@ describe("action items and decisions in hand-written transcripts", () => {
   it("assigns a first-person commitment to nobody when the speaker is unknown", async () => {
     const input: SummaryInput = {
       title: "Unlabelled",
-      segments: [{ id: "a", position: 7, speaker: null, startMs: 0, endMs: 1_000, text: "I will email the vendor about the contract renewal." }],
+      segments: [
+        { id: "a", position: 7, speaker: null, startMs: 0, endMs: 1_000, text: "I will email the vendor about the contract renewal." },
+      ],
     };
     expect((await provider.summarize(input)).actionItems).toEqual([
       { text: "I will email the vendor about the contract renewal.", assigneeName: null, dueDate: null, sourcePosition: 7 },
@@ -233,8 +265,14 @@ describe("real QMSum meetings", () => {
       if (k > 0) expect(topic.startPosition).toBe((topics[k - 1]?.endPosition ?? NaN) + 1);
       expect(topic.title.length).toBeLessThanOrEqual(60);
       // Each title word is a word of the topic's own turns.
-      const spoken = new Set(input.segments.slice(topic.startPosition, topic.endPosition + 1).flatMap((segment) => words(segment.text.replace(/_/g, ""))));
-      for (const word of words(topic.title)) expect([word, `${word}s`].some((form) => spoken.has(form)), `${word} in ${topic.title}`).toBe(true);
+      const spoken = new Set(
+        input.segments.slice(topic.startPosition, topic.endPosition + 1).flatMap((segment) => words(segment.text.replace(/_/g, ""))),
+      );
+      for (const word of words(topic.title))
+        expect(
+          [word, `${word}s`].some((form) => spoken.has(form)),
+          `${word} in ${topic.title}`,
+        ).toBe(true);
     });
     expect(new Set(topics.map((topic) => topic.title)).size).toBe(topics.length);
   });
@@ -245,9 +283,12 @@ describe("real QMSum meetings", () => {
       const segment = input.segments.find((candidate) => candidate.position === item.sourcePosition);
       expect(segment, item.text).toBeDefined();
       expect(extractedFrom(item.text, segment?.text ?? ""), `${item.text} ⊄ ${segment?.text}`).toBe(true);
-      expect(item.text).toMatch(/\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I am gonna|I can|will|is going to|is gonna|can|could you|would you|please|need to|have to|got to|must|action item)\b/i);
+      expect(item.text).toMatch(
+        /\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I am gonna|I can|will|is going to|is gonna|can|could you|would you|please|need to|have to|got to|must|action item)\b/i,
+      );
       // Never a name out of nowhere: the speaker who committed, or someone named in the segment.
-      if (item.assigneeName !== null) expect(item.assigneeName === segment?.speaker || (segment?.text ?? "").includes(item.assigneeName)).toBe(true);
+      if (item.assigneeName !== null)
+        expect(item.assigneeName === segment?.speaker || (segment?.text ?? "").includes(item.assigneeName)).toBe(true);
       // QMSum states no full dates for its tasks.
       expect(item.dueDate).toBeNull();
     }
@@ -257,14 +298,21 @@ describe("real QMSum meetings", () => {
     const { input, summary } = get(id);
     for (const decision of summary.decisions) {
       expect(sourceOf(decision, input.segments), decision).toBeDefined();
-      expect(decision).toMatch(/\b(?:decided|decision|agreed|agrees|agreement|settled|chose|opted|go with|go for|stick with|sticking with|going with|use)\b/i);
+      expect(decision).toMatch(
+        /\b(?:decided|decision|agreed|agrees|agreement|settled|chose|opted|go with|go for|stick with|sticking with|going with|use)\b/i,
+      );
       expect(decision.endsWith("?")).toBe(false);
     }
   });
 
   it("finds the commitments and decisions of real meetings", () => {
     // Bed013: a name assigned in the third person, and a speaker committing in the first.
-    expect(get("Bed013").summary.actionItems).toContainEqual({ text: "Johno will send you a link.", assigneeName: "Johno", dueDate: null, sourcePosition: 334 });
+    expect(get("Bed013").summary.actionItems).toContainEqual({
+      text: "Johno will send you a link.",
+      assigneeName: "Johno",
+      dueDate: null,
+      sourcePosition: 334,
+    });
     expect(get("Bed013").summary.actionItems).toContainEqual({
       text: "I'm gonna work on that today and tomorrow.",
       assigneeName: "Grad B",
@@ -273,7 +321,9 @@ describe("real QMSum meetings", () => {
     });
     expect(get("ES2002d").summary.decisions).toContain("Let's go with two point five then.");
     // The chair's opening is the overview's first sentence.
-    expect(sentencesOf(get("ES2002d").summary.overview)[0]).toBe("We're gonna discuss the look and feel design, the user interface design, and we're gonna evaluate the product.");
+    expect(sentencesOf(get("ES2002d").summary.overview)[0]).toBe(
+      "We're gonna discuss the look and feel design, the user interface design, and we're gonna evaluate the product.",
+    );
   });
 
   it("is deterministic", async () => {
@@ -326,8 +376,16 @@ describe("topic boundaries against QMSum's gold topics", () => {
       const { topics } = await provider.summarize(input);
       if (gold.length < 2 || topics.length < 2) continue;
       const length = input.segments.length;
-      ours += pk(gold, topics.map((topic) => topic.startPosition), length);
-      even += pk(gold, topics.map((_, k) => Math.round((k * length) / topics.length)), length);
+      ours += pk(
+        gold,
+        topics.map((topic) => topic.startPosition),
+        length,
+      );
+      even += pk(
+        gold,
+        topics.map((_, k) => Math.round((k * length) / topics.length)),
+        length,
+      );
       count++;
     }
     expect(count).toBeGreaterThanOrEqual(30);

@@ -13,7 +13,14 @@
 // This file puts the summary together; each part is found by a module of extractive/: sentences.ts
 // (reading the transcript), centrality.ts, topics.ts, decisions.ts and action-items.ts.
 import { actionItemOf, type ActionItem } from "./extractive/action-items.js";
-import { agendaSentence, inverseFrequencies, inTranscriptOrder, pickDiverse, summaryCandidates, type Candidate } from "./extractive/centrality.js";
+import {
+  agendaSentence,
+  inverseFrequencies,
+  inTranscriptOrder,
+  pickDiverse,
+  summaryCandidates,
+  type Candidate,
+} from "./extractive/centrality.js";
 import { findDecisions } from "./extractive/decisions.js";
 import { readSentences, type Vocabulary } from "./extractive/sentences.js";
 import { tileTopics, titleTopics, type Turn } from "./extractive/topics.js";
@@ -92,7 +99,8 @@ export function createExtractiveProvider(): AiProvider {
     name: "extractive",
     model: "extractive-v1",
     async summarize(input: SummaryInput, options: SummarizeOptions = {}): Promise<MeetingSummaryResult> {
-      if (options.signal?.aborted) throw new AiProviderError("The request was cancelled", { code: "aborted", cause: options.signal.reason });
+      if (options.signal?.aborted)
+        throw new AiProviderError("The request was cancelled", { code: "aborted", cause: options.signal.reason });
       return summarizeNow(input);
     },
     async chat(): Promise<never> {

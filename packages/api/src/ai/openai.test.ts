@@ -70,7 +70,12 @@ describe("chat", () => {
   });
 
   it("streams: onToken receives the pieces in order, and usage comes from the last chunk", async () => {
-    fake.enqueue({ kind: "stream", chunks: ["The ", "meeting ", "went ", "well."], delayMs: 10, usage: { prompt_tokens: 9, completion_tokens: 4 } });
+    fake.enqueue({
+      kind: "stream",
+      chunks: ["The ", "meeting ", "went ", "well."],
+      delayMs: 10,
+      usage: { prompt_tokens: 9, completion_tokens: 4 },
+    });
     const tokens: string[] = [];
     const result = await provider().chat(hello, { onToken: (token) => tokens.push(token) });
     expect(tokens).toEqual(["The ", "meeting ", "went ", "well."]);
@@ -288,7 +293,10 @@ describe("summarize", () => {
     };
     const local = await startFakeOpenAI({ handler: answer });
     try {
-      const summary = await createOpenAiProvider({ baseUrl: local.url, model: "m", maxInputChars: 1_500 }).summarize({ title: "Long", segments });
+      const summary = await createOpenAiProvider({ baseUrl: local.url, model: "m", maxInputChars: 1_500 }).summarize({
+        title: "Long",
+        segments,
+      });
       const parts = local.requests.length - 1;
       expect(parts).toBeGreaterThan(2);
       expect(summary.overview).toBe("Merged overview.");
@@ -296,7 +304,9 @@ describe("summarize", () => {
       // Neighbouring parts' "Budget" topics join into one covering the whole transcript.
       expect(summary.topics).toEqual([{ title: "Budget", startPosition: 0, endPosition: 59 }]);
       expect(summary.actionItems).toHaveLength(parts);
-      expect(summary.actionItems.map((item) => item.sourcePosition)).toEqual([...summary.actionItems.map((item) => item.sourcePosition)].sort((a, b) => (a ?? 0) - (b ?? 0)));
+      expect(summary.actionItems.map((item) => item.sourcePosition)).toEqual(
+        [...summary.actionItems.map((item) => item.sourcePosition)].sort((a, b) => (a ?? 0) - (b ?? 0)),
+      );
       for (const request of local.requests) {
         expect(JSON.stringify((request.body as SentBody).messages).length).toBeLessThan(1_500 + 4_000);
       }

@@ -148,14 +148,18 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
       if (!options.onToken) {
         const parsed = completionSchema.safeParse(await response.json().catch(() => undefined));
         if (!parsed.success) {
-          throw new AiProviderError("The model server's answer is not a chat completion", { code: "invalid_response", status: response.status });
+          throw new AiProviderError("The model server's answer is not a chat completion", {
+            code: "invalid_response",
+            status: response.status,
+          });
         }
         const text = parsed.data.choices[0]?.message.content ?? "";
         return { text, usage: usageFrom(parsed.data.usage, promptChars, text) };
       }
 
       const onToken = options.onToken;
-      if (!response.body) throw new AiProviderError("The model server sent no stream", { code: "invalid_response", status: response.status });
+      if (!response.body)
+        throw new AiProviderError("The model server sent no stream", { code: "invalid_response", status: response.status });
       const { text, usage } = await readCompletionStream(response.body, response.status, arm, (piece) => {
         state.emitted = true;
         onToken(piece);
@@ -164,7 +168,11 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     } catch (error) {
       if (options.signal?.aborted) throw abortedError(options.signal);
       if (timedOut) {
-        throw new AiProviderError(`The model server did not answer within ${settings.timeoutMs} ms`, { code: "timeout", retryable: true, cause: error });
+        throw new AiProviderError(`The model server did not answer within ${settings.timeoutMs} ms`, {
+          code: "timeout",
+          retryable: true,
+          cause: error,
+        });
       }
       if (error instanceof AiProviderError) throw error;
       throw new AiProviderError(`Could not reach the model server: ${error instanceof Error ? error.message : String(error)}`, {
@@ -276,7 +284,10 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     const merged = await chatJson(
       [
         { role: "system", content: MERGE_SYSTEM },
-        { role: "user", content: `Meeting title: ${input.title.trim() || "(untitled)"}\nNotes on each part, in order:\n${JSON.stringify(notes, null, 1)}` },
+        {
+          role: "user",
+          content: `Meeting title: ${input.title.trim() || "(untitled)"}\nNotes on each part, in order:\n${JSON.stringify(notes, null, 1)}`,
+        },
       ],
       modelMergeSchema,
       signal,
@@ -288,7 +299,8 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
         // A topic running across a part boundary comes back as two: join neighbours with one title.
         topics: topics.reduce<typeof topics>((joined, topic) => {
           const previous = joined.at(-1);
-          if (previous && previous.title.toLowerCase() === topic.title.toLowerCase()) previous.endPosition = Math.max(previous.endPosition, topic.endPosition);
+          if (previous && previous.title.toLowerCase() === topic.title.toLowerCase())
+            previous.endPosition = Math.max(previous.endPosition, topic.endPosition);
           else joined.push({ ...topic });
           return joined;
         }, []),
@@ -305,4 +317,3 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     chat,
   };
 }
-

@@ -31,14 +31,26 @@ export function settingsFromEnv(env: Env): AppSettings {
 /** The configured model, or the extractive provider when none is configured. */
 export function aiProviderFromEnv(env: Env, log: Logger): AiProvider {
   if (!env.LLM_BASE_URL) return createExtractiveProvider();
-  return createOpenAiProvider({ baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, log });
+  return createOpenAiProvider({
+    baseUrl: env.LLM_BASE_URL,
+    apiKey: env.LLM_API_KEY,
+    model: env.LLM_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    log,
+  });
 }
 
 /** The configured embeddings model, or null. */
 export function embeddingsFromEnv(env: Env, log: Logger): EmbeddingsProvider | null {
   const baseUrl = env.EMBEDDINGS_BASE_URL ?? env.LLM_BASE_URL;
   if (!env.EMBEDDINGS_MODEL || !baseUrl) return null;
-  return createOpenAiEmbeddings({ baseUrl, apiKey: env.EMBEDDINGS_API_KEY ?? env.LLM_API_KEY, model: env.EMBEDDINGS_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, log });
+  return createOpenAiEmbeddings({
+    baseUrl,
+    apiKey: env.EMBEDDINGS_API_KEY ?? env.LLM_API_KEY,
+    model: env.EMBEDDINGS_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    log,
+  });
 }
 
 /** What a transcript becoming current sets off: (re)embedding its segments, when embeddings are on. */

@@ -21,8 +21,7 @@ export const RETRIEVED_WINDOWS = 8;
 /** Earlier turns of the thread considered when rewriting a follow-up. */
 export const HISTORY_TURNS = 6;
 
-export const NOTHING_FOUND =
-  "I couldn't find anything about that in the meetings this session covers, so I can't answer it from them.";
+export const NOTHING_FOUND = "I couldn't find anything about that in the meetings this session covers, so I can't answer it from them.";
 
 export interface AnswerDeps {
   db: Db;
@@ -186,7 +185,10 @@ async function answerWithModel(
 ): Promise<Answer> {
   const context = contextOf(windows, MAX_CONTEXT_CHARS);
   const excerpts = context
-    .map((segment, i) => `[${i + 1}] ${segment.meetingTitle} — ${segment.speakerLabel ?? "Unknown"} at ${timestamp(segment.startMs)}: ${segment.text}`)
+    .map(
+      (segment, i) =>
+        `[${i + 1}] ${segment.meetingTitle} — ${segment.speakerLabel ?? "Unknown"} at ${timestamp(segment.startMs)}: ${segment.text}`,
+    )
     .join("\n");
   const messages: ChatMessage[] = [
     { role: "system", content: SYSTEM_PROMPT },
@@ -221,7 +223,12 @@ export function composeOfflineAnswer(
       markerOf.set(segment.id, marker);
       citations.push(citationOf(segment, marker));
     }
-    const lead = sentence.speakerLabel && sentence.speakerLabel !== speaker ? `${pieces.length > 0 ? "\n" : ""}${sentence.speakerLabel}: ` : pieces.length > 0 ? " " : "";
+    const lead =
+      sentence.speakerLabel && sentence.speakerLabel !== speaker
+        ? `${pieces.length > 0 ? "\n" : ""}${sentence.speakerLabel}: `
+        : pieces.length > 0
+          ? " "
+          : "";
     speaker = sentence.speakerLabel;
     pieces.push(`${lead}${sentence.text.trim()} [${marker}]`);
   }
@@ -299,10 +306,15 @@ async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (pi
     emit(NOTHING_FOUND);
     return { text: NOTHING_FOUND, citations: [], model: isOffline(deps.ai) ? "extractive" : deps.ai.model, usage };
   }
-  const answer = isOffline(deps.ai) ? answerOffline(standalone, windows, emit) : await answerWithModel(deps.ai, standalone, windows, emit, signal);
+  const answer = isOffline(deps.ai)
+    ? answerOffline(standalone, windows, emit)
+    : await answerWithModel(deps.ai, standalone, windows, emit, signal);
   return {
     ...answer,
-    usage: { promptTokens: usage.promptTokens + answer.usage.promptTokens, completionTokens: usage.completionTokens + answer.usage.completionTokens },
+    usage: {
+      promptTokens: usage.promptTokens + answer.usage.promptTokens,
+      completionTokens: usage.completionTokens + answer.usage.completionTokens,
+    },
   };
 }
 
@@ -345,7 +357,10 @@ export function startAnswer(deps: AnswerDeps, job: AnswerJob): AnswerRun {
     }
     // A retried answer keeps the tokens of its failed attempts: the monthly budget counts them all.
     // One run per message at a time (ask creates it, retry claims it), so read-then-add is safe.
-    const earlier = await db.askMindMessage.findFirst({ where: { id: job.answerId }, select: { promptTokens: true, completionTokens: true } });
+    const earlier = await db.askMindMessage.findFirst({
+      where: { id: job.answerId },
+      select: { promptTokens: true, completionTokens: true },
+    });
     const tokens = {
       promptTokens: (earlier?.promptTokens ?? 0) + spent.promptTokens,
       completionTokens: (earlier?.completionTokens ?? 0) + spent.completionTokens,

@@ -72,14 +72,25 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
   const answeredAt = new Date(askedAt.getTime() + 1);
   const [question, answer] = await scope.db.$transaction([
     scope.db.askMindMessage.create({
-      data: { workspaceId: scope.workspaceId, sessionId: session.id, authorId: scope.userId, role: "user", content: input.question, status: "done", createdAt: askedAt },
+      data: {
+        workspaceId: scope.workspaceId,
+        sessionId: session.id,
+        authorId: scope.userId,
+        role: "user",
+        content: input.question,
+        status: "done",
+        createdAt: askedAt,
+      },
       select: messageSelect,
     }),
     scope.db.askMindMessage.create({
       data: { workspaceId: scope.workspaceId, sessionId: session.id, role: "assistant", status: "pending", createdAt: answeredAt },
       select: { id: true },
     }),
-    scope.db.askMindSession.update({ where: { id: session.id }, data: { lastMessageAt: askedAt, title: session.title ?? input.question.slice(0, 200) } }),
+    scope.db.askMindSession.update({
+      where: { id: session.id },
+      data: { lastMessageAt: askedAt, title: session.title ?? input.question.slice(0, 200) },
+    }),
   ]);
   const run = startAnswer(deps, {
     workspaceId: scope.workspaceId,
@@ -109,7 +120,10 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   if (!question) throw new NotFoundError("Question");
   await checkAllowance(deps, scope);
   // Only one retry wins when several race: the others find it no longer failed.
-  const claimed = await scope.db.askMindMessage.updateMany({ where: { id: answer.id, status: "failed" }, data: { status: "pending", error: null } });
+  const claimed = await scope.db.askMindMessage.updateMany({
+    where: { id: answer.id, status: "failed" },
+    data: { status: "pending", error: null },
+  });
   if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const run = startAnswer(deps, {
     workspaceId: scope.workspaceId,

@@ -24,7 +24,11 @@ function sameVector(stored: number[], expected: number[]): boolean {
 type Services = AppServices & { close(): Promise<void> };
 
 const MODEL = "race-embed";
-const LINES = ["The boiler in the basement is leaking again.", "Leo will call a plumber on Monday morning.", "The invoice goes to the landlord."];
+const LINES = [
+  "The boiler in the basement is leaking again.",
+  "Leo will call a plumber on Monday morning.",
+  "The invoice goes to the landlord.",
+];
 const EDITED = "The boiler was replaced last week, nothing leaks anymore.";
 
 let database: TestDatabase;
@@ -55,7 +59,8 @@ async function vectorTexts(meetingId: string): Promise<Record<string, string>> {
 }
 
 /** The texts of every /embeddings request, oldest first. */
-const sentTexts = () => server.requests.filter((request) => request.path === "/v1/embeddings").map((request) => (request.body as { input: string[] }).input);
+const sentTexts = () =>
+  server.requests.filter((request) => request.path === "/v1/embeddings").map((request) => (request.body as { input: string[] }).input);
 
 const as = (user: AuthUser) => createCallerFactory(appRouter)(createContextInner({ db, services, user }));
 
@@ -111,8 +116,12 @@ describe("embeddings of a segment edited while its text is being embedded", () =
 
     // For each segment, the text whose vector is stored: the edited one's is its new text, not the
     // old text the job had sent; the others kept theirs.
-    const stored = await db.segmentEmbedding.findMany({ where: { meetingId: meeting.id }, select: { segmentId: true, model: true, embedding: true } });
-    const textOfVector = (vector: number[]) => [...LINES, EDITED].find((text) => sameVector(vector, fakeEmbedding(text))) ?? "(no known text)";
+    const stored = await db.segmentEmbedding.findMany({
+      where: { meetingId: meeting.id },
+      select: { segmentId: true, model: true, embedding: true },
+    });
+    const textOfVector = (vector: number[]) =>
+      [...LINES, EDITED].find((text) => sameVector(vector, fakeEmbedding(text))) ?? "(no known text)";
     expect(Object.fromEntries(stored.map((row) => [row.segmentId, textOfVector(row.embedding)]))).toEqual({
       [edited]: EDITED,
       [segments[1]?.id ?? ""]: LINES[1],
@@ -131,7 +140,12 @@ describe("embeddings of a segment edited while its text is being embedded", () =
     await jobs?.stop();
     const me = as(w.member);
     const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title: "Boiler, again" });
-    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "text", content: LINES.map((line) => `Ana: ${line}`).join("\n") });
+    await me.transcripts.import({
+      workspaceId: w.workspaceId,
+      meetingId: meeting.id,
+      format: "text",
+      content: LINES.map((line) => `Ana: ${line}`).join("\n"),
+    });
     const segments = (await me.transcripts.get({ workspaceId: w.workspaceId, meetingId: meeting.id })).segments;
     const edited = segments[0]?.id ?? "";
 
@@ -160,7 +174,11 @@ describe("embeddings of a segment edited while its text is being embedded", () =
       server.releaseEmbeddings();
       // The job wrote its vectors and now waits for the edit's row lock to read the text.
       const lockWaits = async () =>
-        (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)[0]?.n;
+        (
+          await db.$queryRaw<
+            { n: number }[]
+          >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
+        )[0]?.n;
       await expect.poll(lockWaits, { timeout: 10_000 }).toBe(1);
       commit();
       await edit;
@@ -171,6 +189,10 @@ describe("embeddings of a segment edited while its text is being embedded", () =
     }
 
     expect(await ran).toBe(1);
-    expect(await vectorTexts(meeting.id)).toEqual({ [edited]: EDITED, [segments[1]?.id ?? ""]: LINES[1], [segments[2]?.id ?? ""]: LINES[2] });
+    expect(await vectorTexts(meeting.id)).toEqual({
+      [edited]: EDITED,
+      [segments[1]?.id ?? ""]: LINES[1],
+      [segments[2]?.id ?? ""]: LINES[2],
+    });
   });
 });

@@ -30,10 +30,15 @@ const battery = [
     ["User Interface", "A solar panel could also keep the battery charged during the day."],
     ["Project Manager", "Lunch is at noon in the main building downstairs."],
   ]),
-  window("m1", 6, [
-    ["Industrial Designer", "The kinetic battery would add about two euros to the production cost of each unit."],
-    ["Project Manager", "We should ask the finance team about the budget before we decide anything."],
-  ], 40),
+  window(
+    "m1",
+    6,
+    [
+      ["Industrial Designer", "The kinetic battery would add about two euros to the production cost of each unit."],
+      ["Project Manager", "We should ask the finance team about the budget before we decide anything."],
+    ],
+    40,
+  ),
 ];
 
 describe("answerExtractively", () => {
@@ -147,15 +152,23 @@ describe("answerExtractively: what is asked", () => {
     ];
     const question = "What about the battery when discussing the functional design of the remote control?";
     // (How reportable the words are set aside: the first sentence is made of "the", "of", "is", "on".)
-    expect(answerExtractively(question, scene, { wordBudget: 5, tuning: { reported: 0 } }).map((s) => s.text)).toEqual(["The battery should last two years."]);
+    expect(answerExtractively(question, scene, { wordBudget: 5, tuning: { reported: 0 } }).map((s) => s.text)).toEqual([
+      "The battery should last two years.",
+    ]);
     // Every word weighed alike, the sentence with four of them wins.
     const [equal] = answerExtractively(question, scene, { wordBudget: 5, tuning: { sceneWeight: 1, reported: 0 } });
     expect(equal?.text).toMatch(/functional design/);
   });
 
   it("prefers sentences of words a summary would report ('would', 'of') to vague ones ('maybe', 'stuff', 'now')", () => {
-    const battery = [window("m9", 10, [["A", "Battery stuff is maybe right there now."], ["B", "The battery would be part of the case."]])];
-    const pick = (reported: number) => answerExtractively("What about the battery?", battery, { wordBudget: 5, tuning: { reported } }).map((s) => s.text);
+    const battery = [
+      window("m9", 10, [
+        ["A", "Battery stuff is maybe right there now."],
+        ["B", "The battery would be part of the case."],
+      ]),
+    ];
+    const pick = (reported: number) =>
+      answerExtractively("What about the battery?", battery, { wordBudget: 5, tuning: { reported } }).map((s) => s.text);
     expect(pick(1)).toEqual(["The battery would be part of the case."]);
     expect(pick(0)).toEqual(["Battery stuff is maybe right there now."]);
   });
@@ -187,7 +200,13 @@ describe("answerExtractively: what is asked", () => {
 describe("namedSpeakers", () => {
   const ami = ["Project Manager", "Marketing", "Industrial Designer", "User Interface"];
   const icsi = ["Professor B", "Grad F", "PhD A", "Postdoc G"];
-  const parliament = ["Right Hon. Justin Trudeau (Prime Minister)", "Right Hon. Justin Trudeau", "Hon. Navdeep Bains", "Lynne Neagle AM", "Hon. Andrew Scheer (Leader of the Opposition)"];
+  const parliament = [
+    "Right Hon. Justin Trudeau (Prime Minister)",
+    "Right Hon. Justin Trudeau",
+    "Hon. Navdeep Bains",
+    "Lynne Neagle AM",
+    "Hon. Andrew Scheer (Leader of the Opposition)",
+  ];
 
   it("finds roles, letters, names, surnames and roles in parentheses", () => {
     expect(namedSpeakers("What did Marketing think of the buttons?", ami)).toEqual(new Set(["Marketing"]));
@@ -208,7 +227,9 @@ describe("namedSpeakers", () => {
     expect(namedSpeakers("Was a design chosen?", icsi).size).toBe(0);
     // A role's topic ("design") is not its holder ("the designer"), though they share a stem.
     expect(namedSpeakers("Summarize the discussion about appearance design.", ["Industrial Designer", "Marketing"]).size).toBe(0);
-    expect(namedSpeakers("What did the designer's team decide?", ["Industrial Designer", "Marketing"])).toEqual(new Set(["Industrial Designer"]));
+    expect(namedSpeakers("What did the designer's team decide?", ["Industrial Designer", "Marketing"])).toEqual(
+      new Set(["Industrial Designer"]),
+    );
     // An article is not a speaker's letter; a lowercase surname-like word is not a surname.
     expect(namedSpeakers("Was a decision made about disk space?", icsi).size).toBe(0);
     expect(namedSpeakers("How do the bains of the old town work?", parliament).size).toBe(0);
@@ -223,7 +244,10 @@ describe("sentences", () => {
     expect(splitSentences("")).toEqual([]);
     // A title's full stop does not end a sentence.
     const titled = "Mr. Chair, fraud is unacceptable. Dr. Blaney agrees.";
-    expect(splitSentences(titled).map(({ start, end }) => titled.slice(start, end))).toEqual(["Mr. Chair, fraud is unacceptable.", "Dr. Blaney agrees."]);
+    expect(splitSentences(titled).map(({ start, end }) => titled.slice(start, end))).toEqual([
+      "Mr. Chair, fraud is unacceptable.",
+      "Dr. Blaney agrees.",
+    ]);
     // An annotation is neither a sentence nor part of one.
     const noted = "That is right. [Laughter.] Nicely anticipated.";
     expect(splitSentences(noted).map(({ start, end }) => noted.slice(start, end))).toEqual(["That is right.", "Nicely anticipated."]);

@@ -51,7 +51,8 @@ export function renderExtractiveAnswer(sentences: AnswerSentence[]): string {
   const parts: string[] = [];
   let speaker: string | null | undefined;
   for (const sentence of sentences) {
-    if (sentence.speakerLabel !== speaker && sentence.speakerLabel) parts.push(`${parts.length ? "\n" : ""}${sentence.speakerLabel}: ${sentence.text}`);
+    if (sentence.speakerLabel !== speaker && sentence.speakerLabel)
+      parts.push(`${parts.length ? "\n" : ""}${sentence.speakerLabel}: ${sentence.text}`);
     else parts.push(sentence.text);
     speaker = sentence.speakerLabel;
   }
@@ -110,10 +111,18 @@ export function answerExtractively(
   if (windows.length === 0) return [];
 
   // Speakers the question names: preferred, and their names are not words to find in the text.
-  const labels = [...new Set(windows.flatMap((window) => window.segments.flatMap((segment) => (segment.speakerLabel ? [segment.speakerLabel] : []))))];
+  const labels = [
+    ...new Set(windows.flatMap((window) => window.segments.flatMap((segment) => (segment.speakerLabel ? [segment.speakerLabel] : [])))),
+  ];
   const speakers = namedSpeakers(question, labels);
   const nameStems = nameStemsOf(speakers);
-  const allStems = [...new Set(contentWords(question).filter((word) => !STOP.has(word)).map(stem))];
+  const allStems = [
+    ...new Set(
+      contentWords(question)
+        .filter((word) => !STOP.has(word))
+        .map(stem),
+    ),
+  ];
   if (allStems.length === 0) return [];
 
   const { candidates, windowCounts, turns } = readCandidates(windows, tuning);
@@ -147,17 +156,23 @@ export function answerExtractively(
       const tf = counts.get(s) ?? 0;
       if (!tf) continue;
       matched++;
-      score += ((weightOf.get(s) ?? 1) * idf(s) * tf * (tuning.k1 + 1)) / (tf + tuning.k1 * (1 - tuning.b + (tuning.b * length) / averageLength));
+      score +=
+        ((weightOf.get(s) ?? 1) * idf(s) * tf * (tuning.k1 + 1)) / (tf + tuning.k1 * (1 - tuning.b + (tuning.b * length) / averageLength));
     }
     return { score, matched };
   };
 
   // How relevant each turn is (BM25 of the whole turn, relative to the best turn).
   const turnRelevance = new Map<string, number>();
-  const averageTurn = [...turns.values()].reduce((sum, counts) => sum + [...counts.values()].reduce((a, c) => a + c, 0), 0) / Math.max(1, turns.size);
+  const averageTurn =
+    [...turns.values()].reduce((sum, counts) => sum + [...counts.values()].reduce((a, c) => a + c, 0), 0) / Math.max(1, turns.size);
   let bestTurn = 0;
   for (const [key, counts] of turns) {
-    const score = bm25(counts, [...counts.values()].reduce((a, c) => a + c, 0), Math.max(1, averageTurn)).score;
+    const score = bm25(
+      counts,
+      [...counts.values()].reduce((a, c) => a + c, 0),
+      Math.max(1, averageTurn),
+    ).score;
     turnRelevance.set(key, score);
     bestTurn = Math.max(bestTurn, score);
   }

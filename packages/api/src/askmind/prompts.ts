@@ -15,7 +15,11 @@ const RECENT_MEETINGS = 5;
 const promptSelect = { id: true, text: true, position: true } satisfies Prisma.AskMindSuggestedPromptSelect;
 
 export async function listWorkspacePrompts(scope: WorkspaceScope) {
-  return scope.db.askMindSuggestedPrompt.findMany({ orderBy: [{ position: "asc" }, { id: "asc" }], take: MAX_WORKSPACE_PROMPTS, select: promptSelect });
+  return scope.db.askMindSuggestedPrompt.findMany({
+    orderBy: [{ position: "asc" }, { id: "asc" }],
+    take: MAX_WORKSPACE_PROMPTS,
+    select: promptSelect,
+  });
 }
 
 function topicTitles(topics: Prisma.JsonValue): string[] {
@@ -62,7 +66,8 @@ export async function upsertSuggestedPrompt(scope: WorkspaceScope, input: Upsert
     });
   }
   const count = await scope.db.askMindSuggestedPrompt.count();
-  if (count >= MAX_WORKSPACE_PROMPTS) throw new ConflictError(`A workspace can keep at most ${MAX_WORKSPACE_PROMPTS} suggested prompts`, "too_many_prompts");
+  if (count >= MAX_WORKSPACE_PROMPTS)
+    throw new ConflictError(`A workspace can keep at most ${MAX_WORKSPACE_PROMPTS} suggested prompts`, "too_many_prompts");
   return scope.db.askMindSuggestedPrompt.create({
     data: { workspaceId: scope.workspaceId, createdById: scope.userId, text: input.text, position: input.position ?? count },
     select: promptSelect,

@@ -22,7 +22,10 @@ const insertMeeting = (db: Db, workspaceId: string, fixture: TurnsFixture) =>
 
 /** `count` turns of small talk that share no word with the questions below. */
 const smallTalk = (count: number, from = 0): [string, string][] =>
-  Array.from({ length: count }, (_, i) => ["Project Manager", `Okay, moving on to item ${from + i} of today's agenda.`] as [string, string]);
+  Array.from(
+    { length: count },
+    (_, i) => ["Project Manager", `Okay, moving on to item ${from + i} of today's agenda.`] as [string, string],
+  );
 
 const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d, 9));
 
@@ -101,7 +104,9 @@ describe("contentWords", () => {
 
 describe("mainClause", () => {
   it("is what a question asks before the clause that sets its scene", () => {
-    expect(mainClause("What did Marketing think of the battery when discussing the functional design?")).toBe("What did Marketing think of the battery ");
+    expect(mainClause("What did Marketing think of the battery when discussing the functional design?")).toBe(
+      "What did Marketing think of the battery ",
+    );
     expect(mainClause("Summarize the costs discussed during the presentation.")).toBe("Summarize the costs discussed ");
     expect(mainClause("What did the group decide about the battery?")).toBeNull();
     // Nothing asked before it: the whole question is what is asked.
@@ -224,7 +229,13 @@ describe("findHits", () => {
     expect([...byPosition.keys()].sort((x, y) => x - y)).toEqual([10, 11, 12, 25]);
     // Every word weighs 1 unless the question's main clause is given: then the others weigh less.
     expect(hits.weights).toEqual([1, 1]);
-    const scene = await findHits(database.db, a.workspaceId, ["kinetic", "battery"], { meetingIds: [meetings.design as string] }, { mainWords: ["kinetic"], sceneWeight: 0.4 });
+    const scene = await findHits(
+      database.db,
+      a.workspaceId,
+      ["kinetic", "battery"],
+      { meetingIds: [meetings.design as string] },
+      { mainWords: ["kinetic"], sceneWeight: 0.4 },
+    );
     expect(scene.terms).toEqual(["batteri", "kinet"]);
     expect(scene.weights).toEqual([0.4, 1]);
   });
@@ -254,7 +265,16 @@ describe("rankWindows", () => {
   });
 
   it("prefers a window covering several of the question's words to one repeating one", () => {
-    const windows = rankWindows(hitSet([["m1", 5, [0, 3]], ["m1", 6, [0, 2]], ["m2", 40, [1, 0]], ["m2", 41, [0, 1]]]), 2, { windowTurns: 5 });
+    const windows = rankWindows(
+      hitSet([
+        ["m1", 5, [0, 3]],
+        ["m1", 6, [0, 2]],
+        ["m2", 40, [1, 0]],
+        ["m2", 41, [0, 1]],
+      ]),
+      2,
+      { windowTurns: 5 },
+    );
     expect(windows[0]).toMatchObject({ meetingId: "m2" });
     expect(windows[0]?.first).toBeLessThanOrEqual(40);
     expect(windows[0]?.last).toBeGreaterThanOrEqual(41);
@@ -263,7 +283,10 @@ describe("rankWindows", () => {
 
   it("weighs the words of a question's scene-setting clause less", () => {
     // "kinet" (asked about) in m1, "batteri" (the scene) in m2: alike, m1 wins only by weight.
-    const hits = hitSet([["m1", 5, [1, 0]], ["m2", 40, [0, 1]]]);
+    const hits = hitSet([
+      ["m1", 5, [1, 0]],
+      ["m2", 40, [0, 1]],
+    ]);
     expect(rankWindows({ ...hits, weights: [1, 0.5] }, 1, { windowTurns: 3 })[0]?.meetingId).toBe("m1");
     expect(rankWindows({ ...hits, weights: [0.5, 1] }, 1, { windowTurns: 3 })[0]?.meetingId).toBe("m2");
   });

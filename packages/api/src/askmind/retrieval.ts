@@ -261,4 +261,3 @@ export async function retrieveWindows(
   const hitSet = await findHits(db, params.workspaceId, words, params.scope, main === null ? {} : { mainWords: contentWords(main) });
   return loadWindows(db, params.workspaceId, rankWindows(hitSet, params.limit));
 }
-

@@ -105,7 +105,11 @@ export const listMessagesInput = z.object({ workspaceId, sessionId, ...pageInput
 export const askInput = z.object({
   workspaceId,
   sessionId,
-  question: z.string().trim().min(1, "Ask a question").max(QUESTION_MAX_CHARS, `A question can be at most ${QUESTION_MAX_CHARS} characters`),
+  question: z
+    .string()
+    .trim()
+    .min(1, "Ask a question")
+    .max(QUESTION_MAX_CHARS, `A question can be at most ${QUESTION_MAX_CHARS} characters`),
 });
 export const retryInput = z.object({ workspaceId, messageId: z.uuid() });
 

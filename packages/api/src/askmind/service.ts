@@ -58,7 +58,8 @@ export async function checkScope(scope: WorkspaceScope, askScope: AskMindScope):
     if (found !== meetingIds.length) throw new NotFoundError("Meeting");
   }
   if (askScope.kind === "workspace" && askScope.participantId) {
-    if (!(await scope.db.workspaceMember.findFirst({ where: { id: askScope.participantId }, select: { id: true } }))) throw new NotFoundError("Member");
+    if (!(await scope.db.workspaceMember.findFirst({ where: { id: askScope.participantId }, select: { id: true } })))
+      throw new NotFoundError("Member");
   }
 }
 
@@ -112,7 +113,8 @@ export async function requireSession(scope: WorkspaceScope, sessionId: string) {
 export async function requireOwnSession(scope: WorkspaceScope, sessionId: string, options: { adminMay?: boolean } = {}) {
   const session = await requireSession(scope, sessionId);
   const adminAllowed = options.adminMay === true && can(scope.role, "askmind:manage");
-  if (session.createdById !== scope.userId && !adminAllowed) throw new ForbiddenError("Only the person who started this session can do this");
+  if (session.createdById !== scope.userId && !adminAllowed)
+    throw new ForbiddenError("Only the person who started this session can do this");
   return session;
 }
 
@@ -122,7 +124,10 @@ export async function getSession(scope: WorkspaceScope, input: SessionIdInput) {
 
 export async function renameSession(scope: WorkspaceScope, input: RenameSessionInput) {
   const session = await requireOwnSession(scope, input.sessionId);
-  return presentSession(scope, await scope.db.askMindSession.update({ where: { id: session.id }, data: { title: input.title }, select: sessionSelect }));
+  return presentSession(
+    scope,
+    await scope.db.askMindSession.update({ where: { id: session.id }, data: { title: input.title }, select: sessionSelect }),
+  );
 }
 
 export async function shareSession(scope: WorkspaceScope, input: ShareSessionInput) {

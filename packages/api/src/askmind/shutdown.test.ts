@@ -23,7 +23,9 @@ let meetingId: string;
 const opened: Services[] = [];
 
 async function llmServices(timeoutMs: number): Promise<Services> {
-  const made = await createTestServices(db, { ai: createOpenAiProvider({ baseUrl: fake.url, model: "fake-model", maxRetries: 0, timeoutMs }) });
+  const made = await createTestServices(db, {
+    ai: createOpenAiProvider({ baseUrl: fake.url, model: "fake-model", maxRetries: 0, timeoutMs }),
+  });
   opened.push(made);
   return made;
 }
@@ -71,7 +73,8 @@ async function askAndLeave(services: Services, question: string): Promise<string
   return first.value.answerId;
 }
 
-const stored = (answerId: string) => db.askMindMessage.findUnique({ where: { id: answerId }, select: { status: true, content: true, error: true } });
+const stored = (answerId: string) =>
+  db.askMindMessage.findUnique({ where: { id: answerId }, select: { status: true, content: true, error: true } });
 
 describe("settleRunningAnswers (graceful shutdown)", () => {
   it("resolves once the answers under way are stored", async () => {

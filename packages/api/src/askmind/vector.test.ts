@@ -27,7 +27,9 @@ function countedClient(): { db: Db; checks: () => number } {
 
 /** What the database itself says, asked without hasPgvector. */
 async function extensionPresent(): Promise<boolean> {
-  const [row] = await database.db.$queryRaw<{ present: boolean }[]>`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS present`;
+  const [row] = await database.db.$queryRaw<
+    { present: boolean }[]
+  >`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS present`;
   return row?.present === true;
 }
 

@@ -22,7 +22,8 @@ export interface EmbeddingsJobDeps {
 
 /** Embeds every segment of a current transcript that has no embedding for the model yet. Idempotent. */
 /** The job's handler, for the composition root to give the worker. */
-export const embeddingsJobHandler = (deps: EmbeddingsJobDeps) => embeddingsJob.handle((payload, context) => runEmbeddingsJob(deps, payload, context));
+export const embeddingsJobHandler = (deps: EmbeddingsJobDeps) =>
+  embeddingsJob.handle((payload, context) => runEmbeddingsJob(deps, payload, context));
 
 export async function runEmbeddingsJob(
   deps: EmbeddingsJobDeps,
@@ -134,7 +135,9 @@ export async function vectorHits(
   if (scope.to) filters.push(Prisma.sql`AND COALESCE(m.scheduled_start, m.created_at) <= ${scope.to}`);
   if (scope.tag) filters.push(Prisma.sql`AND ${scope.tag} = ANY(m.tags)`);
   if (scope.participantMemberId) {
-    filters.push(Prisma.sql`AND EXISTS (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = m.id AND p.member_id = ${scope.participantMemberId}::uuid)`);
+    filters.push(
+      Prisma.sql`AND EXISTS (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = m.id AND p.member_id = ${scope.participantMemberId}::uuid)`,
+    );
   }
   const rows = await db.$queryRaw<{ segmentId: string; meetingId: string; position: number; distance: number }[]>`
     SELECT s.id AS "segmentId", s.meeting_id AS "meetingId", s.position, e.embedding::vector <=> ${literal}::vector AS distance

@@ -40,7 +40,11 @@ export async function queueAuthEmail(db: JobWriter, input: { kind: AuthEmailKind
 }
 
 /** Replaces any outstanding verification links with a new one, and queues the email. */
-export async function sendVerification(tx: Tx, terms: LinkTerms, user: { id: string; email: string; fullName: string | null }): Promise<void> {
+export async function sendVerification(
+  tx: Tx,
+  terms: LinkTerms,
+  user: { id: string; email: string; fullName: string | null },
+): Promise<void> {
   await tx.emailVerificationToken.updateMany({
     where: { userId: user.id, usedAt: null, expiresAt: { gt: new Date() } },
     data: { expiresAt: new Date() },

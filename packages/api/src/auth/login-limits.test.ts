@@ -91,7 +91,9 @@ describe.each([
       expect(tally(await Promise.all(attempts))).toEqual({ invalid_credentials: 5, rate_limited: 5 });
       expect(counted.checks).toBe(5);
       // Locked: even the right password is refused, without a check.
-      expect(await outcome(login(database.db, deps, { email, password: GOOD_PASSWORD, ip: "198.51.100.99", userAgent: null }))).toBe("rate_limited");
+      expect(await outcome(login(database.db, deps, { email, password: GOOD_PASSWORD, ip: "198.51.100.99", userAgent: null }))).toBe(
+        "rate_limited",
+      );
       expect(counted.checks).toBe(5);
     } finally {
       await close();
@@ -102,7 +104,14 @@ describe.each([
     const { deps, counted, close } = await servicesFor({ loginIp: { points: 4 } });
     try {
       const attempts = Array.from({ length: 10 }, (_, i) =>
-        outcome(login(database.db, deps, { email: `stuffing-${counter}-${i}@example.com`, password: WRONG_PASSWORD, ip: "192.0.2.10", userAgent: null })),
+        outcome(
+          login(database.db, deps, {
+            email: `stuffing-${counter}-${i}@example.com`,
+            password: WRONG_PASSWORD,
+            ip: "192.0.2.10",
+            userAgent: null,
+          }),
+        ),
       );
       expect(tally(await Promise.all(attempts))).toEqual({ invalid_credentials: 4, rate_limited: 6 });
       expect(counted.checks).toBe(4);

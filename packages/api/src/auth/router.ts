@@ -82,9 +82,9 @@ export const authRouter = createTRPCRouter({
   }),
 
   sessions: createTRPCRouter({
-    list: protectedProcedure.output(sessionOutput.array()).query(({ ctx }) =>
-      listSessions(ctx.db, { userId: ctx.user.id, currentSessionId: ctx.sessionId ?? "" }),
-    ),
+    list: protectedProcedure
+      .output(sessionOutput.array())
+      .query(({ ctx }) => listSessions(ctx.db, { userId: ctx.user.id, currentSessionId: ctx.sessionId ?? "" })),
     revoke: protectedProcedure
       .input(revokeSessionInput)
       .output(okOutput)

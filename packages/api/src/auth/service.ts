@@ -50,11 +50,7 @@ function linkTerms(deps: AuthDeps, kind: AuthEmailKind): LinkTerms {
   return { appUrl: settings.appUrl, ttlMs };
 }
 
-export async function signup(
-  db: Db,
-  deps: AuthDeps,
-  input: SignupInput & RequestInfo,
-): Promise<AuthResult> {
+export async function signup(db: Db, deps: AuthDeps, input: SignupInput & RequestInfo): Promise<AuthResult> {
   if (input.ip) await deps.limits.consume("signupIp", input.ip);
   // Hashed before the existence check, so a taken address answers no faster than a free one.
   const passwordHash = await deps.passwords.hash(input.password);
@@ -130,11 +126,7 @@ async function reserveLoginAttempt(deps: AuthDeps, accountKey: string, ip: strin
   }
 }
 
-export async function login(
-  db: Db,
-  deps: AuthDeps,
-  input: LoginInput & RequestInfo,
-): Promise<AuthResult> {
+export async function login(db: Db, deps: AuthDeps, input: LoginInput & RequestInfo): Promise<AuthResult> {
   const accountKey = input.email;
   await reserveLoginAttempt(deps, accountKey, input.ip);
   let user: { id: string; passwordHash: string | null; isActive: boolean } | null;
@@ -148,7 +140,10 @@ export async function login(
     ok = await deps.passwords.verify(input.password, user?.passwordHash ?? null);
   } catch (error) {
     // No verdict on the password (say, the database is down): retrying must not lock the account.
-    await Promise.allSettled([deps.limits.refund("loginAccount", accountKey), input.ip ? deps.limits.refund("loginIp", input.ip) : undefined]);
+    await Promise.allSettled([
+      deps.limits.refund("loginAccount", accountKey),
+      input.ip ? deps.limits.refund("loginIp", input.ip) : undefined,
+    ]);
     throw error;
   }
   // A failure keeps the attempt it reserved.
@@ -176,11 +171,7 @@ export async function refresh(db: Db, deps: AuthDeps, input: { refreshToken: str
 }
 
 /** Ends the session named by the access token, or by the refresh token when that is all we have. */
-export async function logout(
-  db: Db,
-  deps: AuthDeps,
-  input: { sessionId: string | null; refreshToken: string | null },
-): Promise<void> {
+export async function logout(db: Db, deps: AuthDeps, input: { sessionId: string | null; refreshToken: string | null }): Promise<void> {
   let sessionId = input.sessionId;
   if (!sessionId && input.refreshToken) {
     const token = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(input.refreshToken) }, select: { sessionId: true } });

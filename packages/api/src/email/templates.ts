@@ -85,9 +85,7 @@ export function passwordReset(input: { name?: string | null; link: string }): Re
     greeting: greeting(input.name),
     intro: ["Someone (hopefully you) asked to reset the password of your MeetMind account."],
     action: { label: "Choose a new password", link: input.link },
-    outro: [
-      "The link works once and expires soon. If you did not ask for a reset, ignore this email: your password stays as it is.",
-    ],
+    outro: ["The link works once and expires soon. If you did not ask for a reset, ignore this email: your password stays as it is."],
   });
 }
 

@@ -42,7 +42,9 @@ describe("isDatabaseUnavailable", () => {
     const email = `taken-${crypto.randomUUID()}@example.com`;
     await database.db.user.create({ data: { email } });
     expect(isDatabaseUnavailable(await failureOf(database.db.user.create({ data: { email } })))).toBe(false);
-    expect(isDatabaseUnavailable(await failureOf(database.db.user.findUniqueOrThrow({ where: { email: "nobody@example.com" } })))).toBe(false);
+    expect(isDatabaseUnavailable(await failureOf(database.db.user.findUniqueOrThrow({ where: { email: "nobody@example.com" } })))).toBe(
+      false,
+    );
     expect(isDatabaseUnavailable(await failureOf(database.db.$queryRaw`SELECT * FROM no_such_table`))).toBe(false);
     // The model's API (or SMTP, Redis) refusing connections is not the database being down.
     expect(isDatabaseUnavailable(await failureOf(fetch(deadUrl.replace(/^postgresql:/, "http:"))))).toBe(false);
@@ -56,7 +58,9 @@ describe("isDatabaseUnavailable", () => {
     try {
       const [{ pid }] = await victim.$queryRaw<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
       const running = failureOf(victim.$queryRaw`SELECT pg_sleep(5)`);
-      await expect.poll(() => database.db.$queryRaw<unknown[]>`SELECT 1 FROM pg_stat_activity WHERE pid = ${pid} AND state = 'active'`).toHaveLength(1);
+      await expect
+        .poll(() => database.db.$queryRaw<unknown[]>`SELECT 1 FROM pg_stat_activity WHERE pid = ${pid} AND state = 'active'`)
+        .toHaveLength(1);
       await database.db.$queryRaw`SELECT pg_terminate_backend(${pid})`;
       expect(isDatabaseUnavailable(await running)).toBe(true);
     } finally {

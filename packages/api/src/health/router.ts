@@ -12,14 +12,12 @@ export const healthRouter = createTRPCRouter({
   ready: publicProcedure.output(readyOutput).query(({ ctx }) => checkReadiness(ctx.db)),
 
   /** Readiness as a stream (SSE): for dashboards, and proof that subscriptions work end to end. */
-  watch: publicProcedure
-    .input(watchInput)
-    .subscription(async function* ({ ctx, input, signal }) {
-      for (let sequence = 1; sequence <= input.count; sequence++) {
-        // Subscriptions have no .output(); each event is checked against its schema instead.
-        yield watchEvent.parse({ ...(await checkReadiness(ctx.db)), sequence, at: new Date() });
-        if (sequence < input.count) await sleep(input.intervalMs, undefined, { signal }).catch(() => undefined);
-        if (signal?.aborted) return;
-      }
-    }),
+  watch: publicProcedure.input(watchInput).subscription(async function* ({ ctx, input, signal }) {
+    for (let sequence = 1; sequence <= input.count; sequence++) {
+      // Subscriptions have no .output(); each event is checked against its schema instead.
+      yield watchEvent.parse({ ...(await checkReadiness(ctx.db)), sequence, at: new Date() });
+      if (sequence < input.count) await sleep(input.intervalMs, undefined, { signal }).catch(() => undefined);
+      if (signal?.aborted) return;
+    }
+  }),
 });

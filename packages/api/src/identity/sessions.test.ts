@@ -16,7 +16,11 @@ describe("session validation across server instances", () => {
   it("a session revoked on one instance stops working on another within 5 seconds", async () => {
     expect(SESSION_CACHE_TTL_MS).toBeLessThanOrEqual(5_000);
     const user = await database.db.user.create({ data: { email: "multi@example.com" } });
-    const session = await createSession(database.db, { refreshTtlDays: 7, sessionMaxAgeDays: 30 }, { userId: user.id, ip: null, userAgent: null });
+    const session = await createSession(
+      database.db,
+      { refreshTtlDays: 7, sessionMaxAgeDays: 30 },
+      { userId: user.id, ip: null, userAgent: null },
+    );
     // Two validators stand for two server instances sharing one database.
     const here = new SessionValidator(database.db);
     const there = new SessionValidator(database.db);
@@ -35,7 +39,11 @@ describe("session validation across server instances", () => {
 
   it("a token naming another user's session is refused", async () => {
     const owner = await database.db.user.create({ data: { email: "owner@example.com" } });
-    const session = await createSession(database.db, { refreshTtlDays: 7, sessionMaxAgeDays: 30 }, { userId: owner.id, ip: null, userAgent: null });
+    const session = await createSession(
+      database.db,
+      { refreshTtlDays: 7, sessionMaxAgeDays: 30 },
+      { userId: owner.id, ip: null, userAgent: null },
+    );
     const validator = new SessionValidator(database.db);
     expect(await validator.principal(session.sessionId, "0190d6a0-0000-7000-8000-00000000dead")).toBeNull();
   });

@@ -147,11 +147,7 @@ async function presentedAgain(db: Db, found: PresentedToken, presented: string, 
 }
 
 /** Exchanges a refresh token for a new one (and the session it belongs to). */
-export async function rotateRefreshToken(
-  db: Db,
-  settings: SessionSettings,
-  presented: string,
-): Promise<IssuedSession> {
+export async function rotateRefreshToken(db: Db, settings: SessionSettings, presented: string): Promise<IssuedSession> {
   const invalid = () => new UnauthorizedError("Invalid or expired refresh token", "invalid_refresh_token");
   const found = await findPresented(db, presented);
   if (!found) throw invalid();
@@ -239,10 +235,7 @@ export class SessionValidator {
   }
 }
 
-export async function revokeSession(
-  db: Db | Tx,
-  input: { sessionId: string; userId?: string; reason: string },
-): Promise<boolean> {
+export async function revokeSession(db: Db | Tx, input: { sessionId: string; userId?: string; reason: string }): Promise<boolean> {
   const result = await db.activeSession.updateMany({
     where: { id: input.sessionId, revokedAt: null, ...(input.userId ? { userId: input.userId } : {}) },
     data: { revokedAt: new Date(), revokedReason: input.reason },
@@ -261,7 +254,10 @@ export async function revokeAllSessions(
     ...(input.exceptSessionId ? { id: { not: input.exceptSessionId } } : {}),
   };
   const sessions = await db.activeSession.findMany({ where, select: { id: true } });
-  await db.activeSession.updateMany({ where: { id: { in: sessions.map((s) => s.id) } }, data: { revokedAt: new Date(), revokedReason: input.reason } });
+  await db.activeSession.updateMany({
+    where: { id: { in: sessions.map((s) => s.id) } },
+    data: { revokedAt: new Date(), revokedReason: input.reason },
+  });
   return sessions.map((s) => s.id);
 }
 

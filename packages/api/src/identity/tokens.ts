@@ -139,7 +139,9 @@ export function openSealedToken(key: string, sealed: string, context: string): s
   try {
     const decipher = createDecipheriv("aes-256-gcm", sealKey(key), bytes.subarray(0, SEAL_IV_BYTES)).setAAD(Buffer.from(context));
     decipher.setAuthTag(bytes.subarray(bytes.length - SEAL_TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(SEAL_IV_BYTES, bytes.length - SEAL_TAG_BYTES)), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(bytes.subarray(SEAL_IV_BYTES, bytes.length - SEAL_TAG_BYTES)), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     return null;
   }

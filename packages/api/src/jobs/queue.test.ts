@@ -217,7 +217,9 @@ describe("startJobWorker", () => {
     expect(failures).toEqual([[{ permanent: false }, "database hiccup"]]);
     // A worker that died on the last attempt: failed without running, and onFailed still told.
     failures.length = 0;
-    await db.job.create({ data: { queue: "q", payload: { n: 1 }, status: "running", attempts: 3, maxAttempts: 3, lockedUntil: new Date(Date.now() - 1_000) } });
+    await db.job.create({
+      data: { queue: "q", payload: { n: 1 }, status: "running", attempts: 3, maxAttempts: 3, lockedUntil: new Date(Date.now() - 1_000) },
+    });
     await w.runDue();
     expect(failures).toEqual([[{ n: 1 }, "the job did not finish on its last attempt"]]);
   });
@@ -300,7 +302,9 @@ describe("startJobWorker", () => {
         concurrent -= 1;
       };
     const [a, b] = clients.map((client, index) => worker({ q: handler(index) }, { db: client, concurrency: 2 }));
-    const ids = await Promise.all(Array.from({ length: 30 }, (_, n) => enqueueJob(db, { queue: "q", payload: { n } }).then((job) => job.id)));
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => enqueueJob(db, { queue: "q", payload: { n } }).then((job) => job.id)),
+    );
 
     const [ranA, ranB] = await Promise.all([a!.runDue(), b!.runDue()]);
     expect(ranA + ranB).toBe(30);
@@ -360,7 +364,11 @@ describe("startJobWorker", () => {
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toBeInstanceOf(JobAbortedError);
     expect((reasons[0] as JobAbortedError).reason).toBe("timeout");
-    expect(await row(id)).toMatchObject({ status: "done", attempts: 2, lastError: expect.stringContaining("did not finish within 100 ms") });
+    expect(await row(id)).toMatchObject({
+      status: "done",
+      attempts: 2,
+      lastError: expect.stringContaining("did not finish within 100 ms"),
+    });
   });
 
   describe("stop()", () => {

@@ -41,7 +41,10 @@ export class PermanentJobError extends Error {
 
 /** The reason a handler's signal is aborted with. */
 export class JobAbortedError extends Error {
-  constructor(readonly reason: "shutdown" | "timeout" | "lease_lost", message: string) {
+  constructor(
+    readonly reason: "shutdown" | "timeout" | "lease_lost",
+    message: string,
+  ) {
     super(message);
     this.name = "JobAbortedError";
   }

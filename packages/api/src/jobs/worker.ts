@@ -135,7 +135,10 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
         break;
     }
     if (updated === 0) {
-      log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts }, "job lease was lost before its outcome was recorded; it may run again");
+      log.warn(
+        { jobId: job.id, queue: job.queue, attempt: job.attempts },
+        "job lease was lost before its outcome was recorded; it may run again",
+      );
     }
     return updated > 0;
   }
@@ -173,17 +176,20 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 
     const controller = new AbortController();
     let leaseLost = false;
-    let heartbeat: NodeJS.Timeout | undefined = setInterval(() => {
-      renew(job)
-        .then((held) => {
-          if (held || leaseLost) return;
-          leaseLost = true;
-          stopHeartbeat();
-          log.warn(context, "job lease was taken over by another worker; aborting this run");
-          controller.abort(new JobAbortedError("lease_lost", "the job's lease was taken over by another worker"));
-        })
-        .catch((error: unknown) => log.warn({ ...context, err: error }, "could not renew job lease"));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    let heartbeat: NodeJS.Timeout | undefined = setInterval(
+      () => {
+        renew(job)
+          .then((held) => {
+            if (held || leaseLost) return;
+            leaseLost = true;
+            stopHeartbeat();
+            log.warn(context, "job lease was taken over by another worker; aborting this run");
+            controller.abort(new JobAbortedError("lease_lost", "the job's lease was taken over by another worker"));
+          })
+          .catch((error: unknown) => log.warn({ ...context, err: error }, "could not renew job lease"));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     heartbeat.unref();
     const stopHeartbeat = () => {
       clearInterval(heartbeat);

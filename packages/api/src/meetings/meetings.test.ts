@@ -40,10 +40,28 @@ describe("meetings", () => {
       scheduledEnd: new Date("2026-11-20T11:00:00Z"),
       tags: ["Sprint", "sprint", "review"],
     });
-    expect(created).toMatchObject({ title: "Sprint review", platform: "zoom", status: "scheduled", tags: ["sprint", "review"], participantCount: 0, summaryStatus: null, hasTranscript: false, createdBy: { id: w.member.id } });
-    const updated = await me.meetings.update({ workspaceId: w.workspaceId, meetingId: created.id, status: "completed", description: "Demoed search" });
+    expect(created).toMatchObject({
+      title: "Sprint review",
+      platform: "zoom",
+      status: "scheduled",
+      tags: ["sprint", "review"],
+      participantCount: 0,
+      summaryStatus: null,
+      hasTranscript: false,
+      createdBy: { id: w.member.id },
+    });
+    const updated = await me.meetings.update({
+      workspaceId: w.workspaceId,
+      meetingId: created.id,
+      status: "completed",
+      description: "Demoed search",
+    });
     expect(updated).toMatchObject({ status: "completed", description: "Demoed search" });
-    expect(await codeOf(me.meetings.update({ workspaceId: w.workspaceId, meetingId: created.id, scheduledEnd: new Date("2026-11-20T09:00:00Z") }))).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        me.meetings.update({ workspaceId: w.workspaceId, meetingId: created.id, scheduledEnd: new Date("2026-11-20T09:00:00Z") }),
+      ),
+    ).toBe("BAD_REQUEST");
 
     await me.meetings.delete({ workspaceId: w.workspaceId, meetingId: created.id });
     expect(await codeOf(me.meetings.get({ workspaceId: w.workspaceId, meetingId: created.id }))).toBe("NOT_FOUND");
@@ -87,8 +105,12 @@ describe("meetings", () => {
         },
       });
       ids.push(meeting.id);
-      await database.db.meetingParticipant.create({ data: { workspaceId: ws.workspaceId, meetingId: meeting.id, memberId: i % 4 === 0 ? ws.memberIds.viewer : ws.memberIds.admin } });
-      await database.db.meetingSummary.create({ data: { workspaceId: ws.workspaceId, meetingId: meeting.id, status: "done", isCurrent: true } });
+      await database.db.meetingParticipant.create({
+        data: { workspaceId: ws.workspaceId, meetingId: meeting.id, memberId: i % 4 === 0 ? ws.memberIds.viewer : ws.memberIds.admin },
+      });
+      await database.db.meetingSummary.create({
+        data: { workspaceId: ws.workspaceId, meetingId: meeting.id, status: "done", isCurrent: true },
+      });
     }
     // Pages: all 61 meetings (60 + the world's own), newest scheduled first, no repeats.
     const seen: string[] = [];
@@ -130,12 +152,23 @@ describe("participants", () => {
     const meetingId = w.meeting.id;
     const member = await me.meetings.participants.add({ workspaceId: w.workspaceId, meetingId, memberId: w.memberIds.admin, role: "host" });
     expect(member).toMatchObject({ memberId: w.memberIds.admin, userId: w.admin.id, role: "host", external: false, email: w.admin.email });
-    expect(await codeOf(me.meetings.participants.add({ workspaceId: w.workspaceId, meetingId, memberId: w.memberIds.admin }))).toBe("CONFLICT");
-    const guest = await me.meetings.participants.add({ workspaceId: w.workspaceId, meetingId, name: "Client", email: "CLIENT@corp.example" });
+    expect(await codeOf(me.meetings.participants.add({ workspaceId: w.workspaceId, meetingId, memberId: w.memberIds.admin }))).toBe(
+      "CONFLICT",
+    );
+    const guest = await me.meetings.participants.add({
+      workspaceId: w.workspaceId,
+      meetingId,
+      name: "Client",
+      email: "CLIENT@corp.example",
+    });
     expect(guest).toMatchObject({ external: true, email: "client@corp.example", role: "attendee" });
-    expect((await me.meetings.participants.list({ workspaceId: w.workspaceId, meetingId })).map((p) => p.id)).toEqual(expect.arrayContaining([member.id, guest.id]));
+    expect((await me.meetings.participants.list({ workspaceId: w.workspaceId, meetingId })).map((p) => p.id)).toEqual(
+      expect.arrayContaining([member.id, guest.id]),
+    );
     await me.meetings.participants.remove({ workspaceId: w.workspaceId, meetingId, participantId: guest.id });
-    expect(await codeOf(me.meetings.participants.remove({ workspaceId: w.workspaceId, meetingId, participantId: guest.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(me.meetings.participants.remove({ workspaceId: w.workspaceId, meetingId, participantId: guest.id }))).toBe(
+      "NOT_FOUND",
+    );
     expect((await me.meetings.get({ workspaceId: w.workspaceId, meetingId })).participantCount).toBeGreaterThanOrEqual(2);
   });
 });
@@ -151,12 +184,25 @@ describe("comments", () => {
       mentionMemberIds: [w.memberIds.admin],
     });
     expect(comment).toMatchObject({ segmentId: w.segment.id, mentionedUserIds: [w.admin.id], author: { id: w.member.id } });
-    expect(await codeOf(author.meetings.comments.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, body: "x", mentionMemberIds: ["0190d6a0-0000-7000-8000-000000000000"] }))).toBe("NOT_FOUND");
-    expect(await codeOf(author.meetings.comments.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, body: " " }))).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        author.meetings.comments.create({
+          workspaceId: w.workspaceId,
+          meetingId: w.meeting.id,
+          body: "x",
+          mentionMemberIds: ["0190d6a0-0000-7000-8000-000000000000"],
+        }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(await codeOf(author.meetings.comments.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, body: " " }))).toBe(
+      "BAD_REQUEST",
+    );
 
     const edited = await author.meetings.comments.update({ workspaceId: w.workspaceId, commentId: comment.id, body: "Edited" });
     expect(edited.editedAt).toBeInstanceOf(Date);
-    expect(await codeOf(as(w.admin).meetings.comments.update({ workspaceId: w.workspaceId, commentId: comment.id, body: "Not mine" }))).toBe("FORBIDDEN");
+    expect(
+      await codeOf(as(w.admin).meetings.comments.update({ workspaceId: w.workspaceId, commentId: comment.id, body: "Not mine" })),
+    ).toBe("FORBIDDEN");
 
     const other = await as(w.owner).meetings.comments.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, body: "Owner's" });
     expect(await codeOf(author.meetings.comments.delete({ workspaceId: w.workspaceId, commentId: other.id }))).toBe("FORBIDDEN");
@@ -170,16 +216,31 @@ describe("comments", () => {
 describe("action items", () => {
   it("are created by hand, filtered, updated, completed and deleted", async () => {
     const me = as(w.member);
-    const item = await me.actionItems.create({ workspaceId: w.workspaceId, meetingId: w.meeting.id, text: "Draft the plan", assigneeName: "Speaker 1", dueDate: "2026-12-01" });
+    const item = await me.actionItems.create({
+      workspaceId: w.workspaceId,
+      meetingId: w.meeting.id,
+      text: "Draft the plan",
+      assigneeName: "Speaker 1",
+      dueDate: "2026-12-01",
+    });
     expect(item).toMatchObject({ assignee: null, assigneeName: "Speaker 1", status: "open", dueDate: new Date("2026-12-01T00:00:00Z") });
-    const assigned = await me.actionItems.update({ workspaceId: w.workspaceId, actionItemId: item.id, assigneeId: w.memberIds.admin, assigneeName: null });
+    const assigned = await me.actionItems.update({
+      workspaceId: w.workspaceId,
+      actionItemId: item.id,
+      assigneeId: w.memberIds.admin,
+      assigneeName: null,
+    });
     expect(assigned.assignee).toMatchObject({ memberId: w.memberIds.admin, userId: w.admin.id });
-    expect((await me.actionItems.list({ workspaceId: w.workspaceId, assigneeId: w.memberIds.admin })).items.map((i) => i.id)).toEqual([item.id]);
+    expect((await me.actionItems.list({ workspaceId: w.workspaceId, assigneeId: w.memberIds.admin })).items.map((i) => i.id)).toEqual([
+      item.id,
+    ]);
     const done = await me.actionItems.complete({ workspaceId: w.workspaceId, actionItemId: item.id });
     expect(done).toMatchObject({ status: "done", completedAt: expect.any(Date) });
     expect((await me.actionItems.list({ workspaceId: w.workspaceId, status: "open" })).items.map((i) => i.id)).not.toContain(item.id);
     expect((await me.actionItems.update({ workspaceId: w.workspaceId, actionItemId: item.id, status: "open" })).completedAt).toBeNull();
-    expect(await codeOf(me.actionItems.create({ workspaceId: w.workspaceId, text: "x", assigneeId: "0190d6a0-0000-7000-8000-000000000000" }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(me.actionItems.create({ workspaceId: w.workspaceId, text: "x", assigneeId: "0190d6a0-0000-7000-8000-000000000000" })),
+    ).toBe("NOT_FOUND");
     await me.actionItems.delete({ workspaceId: w.workspaceId, actionItemId: item.id });
     expect(await codeOf(me.actionItems.delete({ workspaceId: w.workspaceId, actionItemId: item.id }))).toBe("NOT_FOUND");
   });

@@ -73,7 +73,6 @@ export const meetingsRouter = createTRPCRouter({
       }),
   }),
 
-
   comments: createTRPCRouter({
     create: workspaceProcedure("meetings:write")
       .input(createCommentInput)

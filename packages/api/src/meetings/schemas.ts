@@ -24,8 +24,14 @@ const meetingFields = {
   actualStart: dateInput().nullable(),
   actualEnd: dateInput().nullable(),
   externalId: z.string().trim().max(200).nullable(),
-  externalUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable(),
-  tags: z.array(tag).max(20).transform((tags) => [...new Set(tags)]),
+  externalUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullable(),
+  tags: z
+    .array(tag)
+    .max(20)
+    .transform((tags) => [...new Set(tags)]),
 };
 
 const endsAfterStarts = (value: {
@@ -139,7 +145,10 @@ export const participantOutput = z.object({
 
 // Comments
 const body = z.string().trim().min(1, "A comment needs some text").max(10_000);
-const mentionMemberIds = z.array(z.uuid()).max(20).transform((ids) => [...new Set(ids)]);
+const mentionMemberIds = z
+  .array(z.uuid())
+  .max(20)
+  .transform((ids) => [...new Set(ids)]);
 export const createCommentInput = z.object({
   workspaceId,
   meetingId,

@@ -94,7 +94,10 @@ export async function updateMeeting(scope: WorkspaceScope, input: UpdateMeetingI
   if (!current) throw new NotFoundError("Meeting");
   // Checked against the stored values too: changing only the end must not put it before the start.
   const next = { ...current, ...changes };
-  if ((next.scheduledStart && next.scheduledEnd && next.scheduledEnd < next.scheduledStart) || (next.actualStart && next.actualEnd && next.actualEnd < next.actualStart)) {
+  if (
+    (next.scheduledStart && next.scheduledEnd && next.scheduledEnd < next.scheduledStart) ||
+    (next.actualStart && next.actualEnd && next.actualEnd < next.actualStart)
+  ) {
     throw new ValidationError("An end cannot be before its start", "invalid_time_range");
   }
   try {
@@ -137,7 +140,9 @@ export async function listMeetings(scope: WorkspaceScope, input: ListMeetingsInp
     where: {
       deletedAt: null,
       ...(input.status ? { status: input.status } : {}),
-      ...(input.from || input.to ? { scheduledStart: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } } : {}),
+      ...(input.from || input.to
+        ? { scheduledStart: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } }
+        : {}),
       ...(input.participantId ? { participants: { some: { memberId: input.participantId } } } : {}),
       ...(input.tag ? { tags: { has: input.tag } } : {}),
       ...(matching ? { id: { in: matching } } : {}),
@@ -177,10 +182,7 @@ export async function listParticipants(scope: WorkspaceScope, input: MeetingIdIn
   return rows.map(presentParticipant);
 }
 
-export async function addParticipant(
-  scope: WorkspaceScope,
-  input: AddParticipantInput,
-) {
+export async function addParticipant(scope: WorkspaceScope, input: AddParticipantInput) {
   await requireMeeting(scope, input.meetingId);
   let data: Prisma.MeetingParticipantUncheckedCreateInput;
   if ("memberId" in input) {
@@ -189,7 +191,14 @@ export async function addParticipant(
       select: { id: true, user: { select: { email: true, fullName: true } } },
     });
     if (!member) throw new NotFoundError("Member");
-    data = { workspaceId: scope.workspaceId, meetingId: input.meetingId, memberId: member.id, name: member.user.fullName, email: member.user.email, role: input.role };
+    data = {
+      workspaceId: scope.workspaceId,
+      meetingId: input.meetingId,
+      memberId: member.id,
+      name: member.user.fullName,
+      email: member.user.email,
+      role: input.role,
+    };
   } else {
     data = { workspaceId: scope.workspaceId, meetingId: input.meetingId, name: input.name, email: input.email ?? null, role: input.role };
   }
@@ -225,13 +234,13 @@ async function mentionedUsers(scope: WorkspaceScope, memberIds: string[]): Promi
   return (await requireMembers(scope, memberIds)).map((member) => member.userId);
 }
 
-export async function createComment(
-  scope: WorkspaceScope,
-  input: CreateCommentInput,
-) {
+export async function createComment(scope: WorkspaceScope, input: CreateCommentInput) {
   await requireMeeting(scope, input.meetingId);
   if (input.segmentId) {
-    const segment = await scope.db.transcriptSegment.findFirst({ where: { id: input.segmentId, meetingId: input.meetingId }, select: { id: true } });
+    const segment = await scope.db.transcriptSegment.findFirst({
+      where: { id: input.segmentId, meetingId: input.meetingId },
+      select: { id: true },
+    });
     if (!segment) throw new NotFoundError("Segment");
   }
   return scope.db.meetingComment.create({

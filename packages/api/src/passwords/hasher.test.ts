@@ -88,10 +88,12 @@ describe("createPasswordHasher", () => {
   it("closes without running the hashes still queued (cost 12, one thread, 12 queued)", async () => {
     const hasher = createPasswordHasher({ cost: 12, workers: 1 });
     const one = await timed(() => hasher.hash("Measure-Once-1"));
-    const queued = Array.from({ length: 12 }, (_, i) => hasher.hash(`Queued-${i}!`).then(
-      () => "hashed",
-      () => "cancelled",
-    ));
+    const queued = Array.from({ length: 12 }, (_, i) =>
+      hasher.hash(`Queued-${i}!`).then(
+        () => "hashed",
+        () => "cancelled",
+      ),
+    );
     await sleep(5);
     const closing = await timed(() => hasher.close());
     const outcomes = await Promise.all(queued);

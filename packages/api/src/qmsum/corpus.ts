@@ -54,7 +54,9 @@ export function cleanTurnText(text: string): string {
 }
 
 const spansOf = (spans: [string, string][]): [number, number][] =>
-  spans.map(([from, to]) => [Number(from), Number(to)] as [number, number]).filter(([from, to]) => Number.isInteger(from) && Number.isInteger(to));
+  spans
+    .map(([from, to]) => [Number(from), Number(to)] as [number, number])
+    .filter(([from, to]) => Number.isInteger(from) && Number.isInteger(to));
 
 export async function listQmsumMeetings(split: QmsumSplit, dir = defaultQmsumDir()): Promise<string[]> {
   const files = (await readdir(path.join(dir, split))).filter((file) => file.endsWith(".json")).sort();

@@ -22,9 +22,21 @@ export interface SeedOptions {
 }
 
 /** Creates one meeting per QMSum file in the workspace, scheduled a day apart, with its transcript. */
-export async function seedQmsum(db: Db, owner: { workspaceId: string; userId: string; memberId: string }, options: SeedOptions): Promise<SeededMeeting[]> {
-  const scope: WorkspaceScope = { db: scopedDb(db, owner.workspaceId), workspaceId: owner.workspaceId, userId: owner.userId, role: "owner", memberId: owner.memberId };
-  const files = (await Promise.all(options.splits.map(async (split) => (await listQmsumMeetings(split, options.dir)).map((file) => ({ file, split }))))).flat();
+export async function seedQmsum(
+  db: Db,
+  owner: { workspaceId: string; userId: string; memberId: string },
+  options: SeedOptions,
+): Promise<SeededMeeting[]> {
+  const scope: WorkspaceScope = {
+    db: scopedDb(db, owner.workspaceId),
+    workspaceId: owner.workspaceId,
+    userId: owner.userId,
+    role: "owner",
+    memberId: owner.memberId,
+  };
+  const files = (
+    await Promise.all(options.splits.map(async (split) => (await listQmsumMeetings(split, options.dir)).map((file) => ({ file, split }))))
+  ).flat();
   const seeded: SeededMeeting[] = [];
   let day = 0;
   for (const { file, split } of files) {
@@ -34,7 +46,11 @@ export async function seedQmsum(db: Db, owner: { workspaceId: string; userId: st
         workspaceId: scope.workspaceId,
         createdById: scope.userId,
         title: `QMSum ${meeting.id}`,
-        description: meeting.topics.map((topic) => topic.topic).slice(0, 8).join("; ") || null,
+        description:
+          meeting.topics
+            .map((topic) => topic.topic)
+            .slice(0, 8)
+            .join("; ") || null,
         status: "completed",
         platform: "other",
         scheduledStart: new Date(Date.UTC(2024, 0, 1) + day++ * 86_400_000),
@@ -43,9 +59,21 @@ export async function seedQmsum(db: Db, owner: { workspaceId: string; userId: st
       },
       select: { id: true },
     });
-    const transcript = await storeTranscript(scope, { meetingId: created.id, format: "json", language: "en", segments: qmsumSegments(meeting), source: "api" });
+    const transcript = await storeTranscript(scope, {
+      meetingId: created.id,
+      format: "json",
+      language: "en",
+      segments: qmsumSegments(meeting),
+      source: "api",
+    });
     const segmentIds = options.keepSegmentIds
-      ? (await scope.db.transcriptSegment.findMany({ where: { transcriptId: transcript.id }, orderBy: { position: "asc" }, select: { id: true } })).map((s) => s.id)
+      ? (
+          await scope.db.transcriptSegment.findMany({
+            where: { transcriptId: transcript.id },
+            orderBy: { position: "asc" },
+            select: { id: true },
+          })
+        ).map((s) => s.id)
       : [];
     seeded.push({ meeting, meetingId: created.id, segmentIds });
     options.onMeeting?.(seeded.length, files.length, meeting);

@@ -226,9 +226,7 @@ describe("rate limit configuration", () => {
 
   it("rejects invalid overrides", () => {
     expect(() => createRateLimiter({ log: silentLogger, limits: { askMind: { points: 0 } } })).toThrow(/askMind/);
-    expect(() => createRateLimiter({ log: silentLogger, limits: { askMind: { durationSeconds: 0.5 } } })).toThrow(
-      /askMind/,
-    );
+    expect(() => createRateLimiter({ log: silentLogger, limits: { askMind: { durationSeconds: 0.5 } } })).toThrow(/askMind/);
     const typo = { askMnd: { points: 1 } } as LimitOverrides;
     expect(() => createRateLimiter({ log: silentLogger, limits: typo })).toThrow(/askMnd/);
     expect(() => createRateLimiter({ log: silentLogger, keyPrefix: "" })).toThrow(/keyPrefix/);

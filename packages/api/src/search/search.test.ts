@@ -27,9 +27,17 @@ const as = (user: AuthUser) => createCallerFactory(router)(createContextInner({ 
 
 const insertMeeting = insertMeetingFixture;
 
-const seg = (speaker: string | null, text: string, index = 0): ParsedSegment => ({ speaker, text, startMs: index * 1000, endMs: index * 1000 + 900 });
+const seg = (speaker: string | null, text: string, index = 0): ParsedSegment => ({
+  speaker,
+  text,
+  startMs: index * 1000,
+  endMs: index * 1000 + 900,
+});
 
-async function search(input: { query: string; limit?: number; meetingIds?: string[]; from?: Date; to?: Date; speaker?: string; cursor?: string }, user = a.viewer) {
+async function search(
+  input: { query: string; limit?: number; meetingIds?: string[]; from?: Date; to?: Date; speaker?: string; cursor?: string },
+  user = a.viewer,
+) {
   return as(user).search.transcripts({ workspaceId: a.workspaceId, ...input });
 }
 
@@ -46,7 +54,10 @@ async function searchAll(input: { query: string; meetingIds?: string[]; from?: D
 }
 
 async function textsOf(hits: SearchHit[]): Promise<string[]> {
-  const rows = await database.db.transcriptSegment.findMany({ where: { id: { in: hits.map((hit) => hit.segmentId) } }, select: { id: true, text: true } });
+  const rows = await database.db.transcriptSegment.findMany({
+    where: { id: { in: hits.map((hit) => hit.segmentId) } },
+    select: { id: true, text: true },
+  });
   const byId = new Map(rows.map((row) => [row.id, row.text]));
   return hits.map((hit) => byId.get(hit.segmentId) ?? "");
 }
@@ -68,7 +79,11 @@ beforeAll(async () => {
     const file = files.find((path) => path.endsWith(`/${id}.json`));
     if (!file) throw new Error(`QMSum meeting ${id} missing`);
     const meeting = await readQmsumMeeting(file, "train");
-    meetings[id] = await insertMeeting(db, a.workspaceId, { title: `QMSum ${id}`, scheduledStart: day(10 * (index + 1)), versions: [qmsumSegments(meeting)] });
+    meetings[id] = await insertMeeting(db, a.workspaceId, {
+      title: `QMSum ${id}`,
+      scheduledStart: day(10 * (index + 1)),
+      versions: [qmsumSegments(meeting)],
+    });
   }
 
   // Hand-made meetings for exact expectations; "zebrafish" appears nowhere in QMSum.
@@ -110,7 +125,11 @@ beforeAll(async () => {
   meetings.ties = await insertMeeting(db, a.workspaceId, {
     title: "Ties",
     scheduledStart: day(9),
-    versions: [Array.from({ length: 45 }, (_, i) => seg(i % 3 === 0 ? "Grace" : "Heidi", i % 5 === 0 ? "capybara capybara notes" : "capybara notes", i))],
+    versions: [
+      Array.from({ length: 45 }, (_, i) =>
+        seg(i % 3 === 0 ? "Grace" : "Heidi", i % 5 === 0 ? "capybara capybara notes" : "capybara notes", i),
+      ),
+    ],
   });
   // Workspace B: the same words; never visible from A.
   meetings.foreign = await insertMeeting(db, b.workspaceId, {
@@ -217,7 +236,9 @@ describe("search.transcripts", () => {
     const exact = await searchAll({ query: "remote", from: new Date(Date.UTC(2025, 0, 20, 9)), to: new Date(Date.UTC(2025, 0, 20, 9)) });
     expect(new Set(exact.map((hit) => hit.meetingId))).toEqual(new Set([meetings.ES2002b]));
     // The unscheduled meeting is dated by its creation (June 2024).
-    expect((await searchAll({ query: "okapi", to: new Date(Date.UTC(2024, 11, 31)) })).map((hit) => hit.meetingId)).toEqual([meetings.unscheduled]);
+    expect((await searchAll({ query: "okapi", to: new Date(Date.UTC(2024, 11, 31)) })).map((hit) => hit.meetingId)).toEqual([
+      meetings.unscheduled,
+    ]);
     expect(await searchAll({ query: "okapi", from: new Date(Date.UTC(2025, 0, 1)) })).toEqual([]);
 
     const pm = await searchAll({ query: "remote", speaker: "project manager" });

@@ -188,13 +188,13 @@ export function searchTranscriptsSql(
   maxCandidates: number | null = SEARCH_MAX_CANDIDATES,
 ): Prisma.Sql {
   const tsquery = Prisma.sql`websearch_to_tsquery('english'::regconfig, ${params.query}::text)`;
-  const indexQuery = params.speaker
-    ? Prisma.sql`(${tsquery} && plainto_tsquery('english'::regconfig, ${params.speaker}::text))`
-    : tsquery;
+  const indexQuery = params.speaker ? Prisma.sql`(${tsquery} && plainto_tsquery('english'::regconfig, ${params.speaker}::text))` : tsquery;
   const workspace = Prisma.sql`${workspaceId}::uuid`;
   const meetingDate = Prisma.sql`coalesce(m.scheduled_start, m.created_at)`;
   const conditions = [
-    params.meetingIds?.length ? Prisma.sql`AND s.meeting_id IN (${Prisma.join(params.meetingIds.map((id) => Prisma.sql`${id}::uuid`))})` : Prisma.empty,
+    params.meetingIds?.length
+      ? Prisma.sql`AND s.meeting_id IN (${Prisma.join(params.meetingIds.map((id) => Prisma.sql`${id}::uuid`))})`
+      : Prisma.empty,
     params.speaker ? Prisma.sql`AND lower(s.speaker_label) = lower(${params.speaker}::text)` : Prisma.empty,
     params.from ? Prisma.sql`AND ${meetingDate} >= ${params.from}::timestamptz` : Prisma.empty,
     params.to ? Prisma.sql`AND ${meetingDate} <= ${params.to}::timestamptz` : Prisma.empty,

@@ -27,7 +27,12 @@ export const dayInput = () =>
 export const INT4_MAX = 2_147_483_647;
 
 /** A whole number stored in an int4 column (versions, positions). */
-export const int4Input = (min = 0) => z.number().int().min(min).max(INT4_MAX, { error: `must be at most ${INT4_MAX}` });
+export const int4Input = (min = 0) =>
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(INT4_MAX, { error: `must be at most ${INT4_MAX}` });
 
 /**
  * A workspace procedure's input as its service takes it: without `workspaceId`, which the service

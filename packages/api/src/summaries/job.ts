@@ -92,7 +92,13 @@ export async function runSummaryJob(deps: SummaryJobDeps, { summaryId }: Summary
   const log = deps.log.child({ summaryId, jobId: context.jobId });
   const found = await deps.db.meetingSummary.findUnique({
     where: { id: summaryId },
-    select: { workspaceId: true, version: true, status: true, transcriptId: true, meeting: { select: { id: true, title: true, deletedAt: true } } },
+    select: {
+      workspaceId: true,
+      version: true,
+      status: true,
+      transcriptId: true,
+      meeting: { select: { id: true, title: true, deletedAt: true } },
+    },
   });
   if (!found || found.status === "done" || found.status === "failed") return;
   const db = scopedDb(deps.db, found.workspaceId);
@@ -107,7 +113,12 @@ export async function runSummaryJob(deps: SummaryJobDeps, { summaryId }: Summary
   }
 
   try {
-    await generate(deps, db, { workspaceId: found.workspaceId, summaryId, version: found.version, transcriptId: found.transcriptId, meeting: found.meeting }, context);
+    await generate(
+      deps,
+      db,
+      { workspaceId: found.workspaceId, summaryId, version: found.version, transcriptId: found.transcriptId, meeting: found.meeting },
+      context,
+    );
   } catch (error) {
     // The row must never be left "running": it would block new requests for the meeting.
     if (isShutdown(context)) {
@@ -170,7 +181,10 @@ async function generate(deps: SummaryJobDeps, db: ScopedDb, target: Target, cont
     });
     if (completed.count === 0) return;
     // A newer version that finished first stays current, with its action items.
-    const newer = await tx.meetingSummary.findFirst({ where: { meetingId, status: "done", version: { gt: target.version } }, select: { id: true } });
+    const newer = await tx.meetingSummary.findFirst({
+      where: { meetingId, status: "done", version: { gt: target.version } },
+      select: { id: true },
+    });
     if (newer) return;
     await tx.meetingSummary.updateMany({ where: { meetingId, isCurrent: true }, data: { isCurrent: false } });
     await tx.meetingSummary.update({ where: { id: summaryId }, data: { isCurrent: true } });

@@ -19,7 +19,6 @@ export const SUMMARY_MAX_ATTEMPTS = 3;
 /** Longer than a run can last (the queue aborts handlers after 15 minutes) plus its retries' backoff. */
 const IN_FLIGHT_MAX_MS = 60 * 60 * 1000;
 
-
 const summarySelect = {
   id: true,
   meetingId: true,
@@ -90,7 +89,8 @@ export async function getSummary(scope: WorkspaceScope, input: GetSummaryInput):
 export async function requestSummary(scope: WorkspaceScope, input: GenerateSummaryInput): Promise<SummaryOutput> {
   await requireMeeting(scope, input.meetingId);
   const transcriptId = await currentTranscriptId(scope, input.meetingId);
-  if (!transcriptId) throw new ValidationError("This meeting has no transcript yet: import one before generating a summary", "transcript_missing");
+  if (!transcriptId)
+    throw new ValidationError("This meeting has no transcript yet: import one before generating a summary", "transcript_missing");
   try {
     await scope.db.$transaction(async (tx) => {
       const latest = await tx.meetingSummary.findFirst({
@@ -101,7 +101,8 @@ export async function requestSummary(scope: WorkspaceScope, input: GenerateSumma
       // A version untouched for longer than any run takes belonged to a worker that died on its
       // last attempt: it no longer blocks a new request.
       const alive = latest !== null && Date.now() - latest.updatedAt.getTime() < IN_FLIGHT_MAX_MS;
-      const inFlight = latest && alive && (latest.status === "pending" || latest.status === "running") && latest.transcriptId === transcriptId;
+      const inFlight =
+        latest && alive && (latest.status === "pending" || latest.status === "running") && latest.transcriptId === transcriptId;
       if (inFlight) return;
       const summary = await tx.meetingSummary.create({
         data: {

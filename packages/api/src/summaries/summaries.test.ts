@@ -33,7 +33,9 @@ beforeAll(async () => {
   db = database.db;
   fake = await startFakeOpenAI();
   extractive = await createTestServices(db);
-  llm = await createTestServices(db, { ai: createOpenAiProvider({ baseUrl: fake.url, model: "fake-model", maxRetries: 0, timeoutMs: 2_000 }) });
+  llm = await createTestServices(db, {
+    ai: createOpenAiProvider({ baseUrl: fake.url, model: "fake-model", maxRetries: 0, timeoutMs: 2_000 }),
+  });
   w = await createWorkspaceWorld(db, "sum");
 });
 afterAll(async () => {
@@ -47,7 +49,13 @@ const as = (user: AuthUser, services: Services = extractive) => createCallerFact
 
 /** A worker like the server's, driven by hand: runDue() runs whatever is due, retries without delay. */
 function worker(ai: AiProvider): JobWorker {
-  return startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai, embeddings: null, log: silentLogger }), pollIntervalMs: 0, backoff: () => 0 });
+  return startJobWorker({
+    db,
+    log: silentLogger,
+    handlers: createJobHandlers({ db, ai, embeddings: null, log: silentLogger }),
+    pollIntervalMs: 0,
+    backoff: () => 0,
+  });
 }
 
 async function meetingWithTranscript(lines: string[]): Promise<string> {
@@ -57,7 +65,10 @@ async function meetingWithTranscript(lines: string[]): Promise<string> {
   return meeting.id;
 }
 
-const modelSummary = (overview: string, actionItems: { text: string; assigneeName: string | null; dueDate: string | null; sourcePosition: number | null }[]) => ({
+const modelSummary = (
+  overview: string,
+  actionItems: { text: string; assigneeName: string | null; dueDate: string | null; sourcePosition: number | null }[],
+) => ({
   overview,
   keyPoints: ["Launch is on track."],
   decisions: ["Ship on 1 December."],
@@ -82,12 +93,22 @@ describe("meetings.summary with the extractive provider (no model)", () => {
     const segments = qmsumSegments(qmsum);
     const me = as(w.member);
     const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title: `QMSum ${qmsum.id}` });
-    const content = JSON.stringify({ segments: segments.map((s) => ({ speaker: s.speaker, start_ms: s.startMs, end_ms: s.endMs, text: s.text })) });
+    const content = JSON.stringify({
+      segments: segments.map((s) => ({ speaker: s.speaker, start_ms: s.startMs, end_ms: s.endMs, text: s.text })),
+    });
     await me.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "json", content });
     expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId: meeting.id })).toBeNull();
 
     const queued = await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId: meeting.id });
-    expect(queued).toMatchObject({ version: 1, versions: [1], status: "pending", isCurrent: false, overview: null, topics: [], actionItems: [] });
+    expect(queued).toMatchObject({
+      version: 1,
+      versions: [1],
+      status: "pending",
+      isCurrent: false,
+      overview: null,
+      topics: [],
+      actionItems: [],
+    });
     // Asking again while it is pending does not queue a duplicate.
     expect((await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId: meeting.id })).id).toBe(queued.id);
     expect(await db.job.count({ where: { payload: { equals: { summaryId: queued.id } } } })).toBe(1);
@@ -98,12 +119,23 @@ describe("meetings.summary with the extractive provider (no model)", () => {
     await jobs.stop();
 
     const summary = await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId: meeting.id });
-    expect(summary).toMatchObject({ status: "done", isCurrent: true, stale: false, provider: "extractive", failureReason: null, completedAt: expect.any(Date) });
+    expect(summary).toMatchObject({
+      status: "done",
+      isCurrent: true,
+      stale: false,
+      provider: "extractive",
+      failureReason: null,
+      completedAt: expect.any(Date),
+    });
     expect(summary?.overview?.length).toBeGreaterThan(20);
     expect(summary?.keyPoints.length).toBeGreaterThan(0);
 
     // Topics cover the transcript in order, and point at its real segments and times.
-    const transcript = await db.transcriptSegment.findMany({ where: { meetingId: meeting.id }, orderBy: { position: "asc" }, select: { id: true, position: true, startMs: true, endMs: true } });
+    const transcript = await db.transcriptSegment.findMany({
+      where: { meetingId: meeting.id },
+      orderBy: { position: "asc" },
+      select: { id: true, position: true, startMs: true, endMs: true },
+    });
     const topics = summary?.topics ?? [];
     expect(topics.length).toBeGreaterThan(1);
     topics.forEach((topic, i) => {
@@ -125,15 +157,24 @@ describe("meetings.summary with the extractive provider (no model)", () => {
   it("refuses a meeting without a transcript, writing nothing", async () => {
     const me = as(w.member);
     const meeting = await me.meetings.create({ workspaceId: w.workspaceId, title: "No transcript yet" });
-    expect(await errorOf(me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId: meeting.id }))).toEqual({ code: "BAD_REQUEST", appCode: "transcript_missing" });
+    expect(await errorOf(me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId: meeting.id }))).toEqual({
+      code: "BAD_REQUEST",
+      appCode: "transcript_missing",
+    });
     expect(await db.meetingSummary.count({ where: { meetingId: meeting.id } })).toBe(0);
-    expect(await errorOf(me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId: meeting.id, version: 0 }))).toMatchObject({ code: "BAD_REQUEST" });
-    expect(await errorOf(me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId: meeting.id, version: 3 }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorOf(me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId: meeting.id, version: 0 }))).toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    expect(await errorOf(me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId: meeting.id, version: 3 }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("lets viewers read summaries but not generate them", async () => {
     const meetingId = await meetingWithTranscript(launchLines);
-    expect(await errorOf(as(w.viewer).meetings.summary.generate({ workspaceId: w.workspaceId, meetingId }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await errorOf(as(w.viewer).meetings.summary.generate({ workspaceId: w.workspaceId, meetingId }))).toMatchObject({
+      code: "FORBIDDEN",
+    });
     await as(w.member).meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
     expect(await as(w.viewer).meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "pending" });
     // Leave no job behind for the next tests' workers.
@@ -163,17 +204,40 @@ describe("meetings.summary with an OpenAI-compatible model", () => {
     const first = await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
     await jobs.runDue();
     const v1 = await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId });
-    expect(v1).toMatchObject({ id: first.id, version: 1, status: "done", isCurrent: true, provider: "openai", model: "fake-model", overview: "The team confirmed the launch.", decisions: ["Ship on 1 December."] });
-    expect(v1?.topics.map((t) => [t.title, t.startPosition, t.endPosition])).toEqual([["Status", 0, 1], ["Next steps", 2, 3]]);
+    expect(v1).toMatchObject({
+      id: first.id,
+      version: 1,
+      status: "done",
+      isCurrent: true,
+      provider: "openai",
+      model: "fake-model",
+      overview: "The team confirmed the launch.",
+      decisions: ["Ship on 1 December."],
+    });
+    expect(v1?.topics.map((t) => [t.title, t.startPosition, t.endPosition])).toEqual([
+      ["Status", 0, 1],
+      ["Next steps", 2, 3],
+    ]);
     const segments = await db.transcriptSegment.findMany({ where: { meetingId }, orderBy: { position: "asc" }, select: { id: true } });
     const byText = Object.fromEntries((v1?.actionItems ?? []).map((item) => [item.text, item]));
-    expect(byText["Send the release notes"]).toMatchObject({ assignee: { memberId: w.memberIds.member }, assigneeName: null, dueDate: new Date("2026-11-30T00:00:00Z"), sourceSegmentId: segments[2]?.id, status: "open" });
+    expect(byText["Send the release notes"]).toMatchObject({
+      assignee: { memberId: w.memberIds.member },
+      assigneeName: null,
+      dueDate: new Date("2026-11-30T00:00:00Z"),
+      sourceSegmentId: segments[2]?.id,
+      status: "open",
+    });
     expect(byText["Book the demo room"]).toMatchObject({ assignee: null, assigneeName: "Bob", sourceSegmentId: segments[3]?.id });
     expect(byText["Order cake"]).toMatchObject({ assignee: null, assigneeName: null, sourceSegmentId: null });
 
     // Someone completes one item; then the summary is generated again.
     await me.actionItems.complete({ workspaceId: w.workspaceId, actionItemId: byText["Send the release notes"]?.id ?? "" });
-    fake.enqueue({ kind: "reply", content: modelSummary("Second take.", [{ text: "Book the demo room for Tuesday", assigneeName: "Bob", dueDate: null, sourcePosition: 3 }]) });
+    fake.enqueue({
+      kind: "reply",
+      content: modelSummary("Second take.", [
+        { text: "Book the demo room for Tuesday", assigneeName: "Bob", dueDate: null, sourcePosition: 3 },
+      ]),
+    });
     const second = await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
     expect(second).toMatchObject({ version: 2, versions: [2, 1], status: "pending" });
     await jobs.runDue();
@@ -184,7 +248,9 @@ describe("meetings.summary with an OpenAI-compatible model", () => {
     const old = await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId, version: 1 });
     expect(old).toMatchObject({ version: 1, isCurrent: false, overview: "The team confirmed the launch." });
     // Untouched items of version 1 were replaced; the completed one is kept.
-    const items = (await me.actionItems.list({ workspaceId: w.workspaceId, meetingId, limit: 100 })).items.map((item) => [item.text, item.status]).sort();
+    const items = (await me.actionItems.list({ workspaceId: w.workspaceId, meetingId, limit: 100 })).items
+      .map((item) => [item.text, item.status])
+      .sort();
     expect(items).toEqual([
       ["Book the demo room for Tuesday", "open"],
       ["Send the release notes", "done"],
@@ -206,9 +272,20 @@ describe("meetings.summary with an OpenAI-compatible model", () => {
     // Three attempts (the job's maxAttempts), each one request (the provider itself does not retry here).
     expect(fake.requests).toHaveLength(4);
     const failed = await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId });
-    expect(failed).toMatchObject({ id: failing.id, version: 2, status: "failed", isCurrent: false, failureReason: "The language model answered with an error (HTTP 503)" });
-    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId, version: 1 })).toMatchObject({ status: "done", isCurrent: true });
-    expect(await db.job.findFirst({ where: { payload: { equals: { summaryId: failing.id } } }, select: { status: true, attempts: true } })).toEqual({ status: "failed", attempts: 3 });
+    expect(failed).toMatchObject({
+      id: failing.id,
+      version: 2,
+      status: "failed",
+      isCurrent: false,
+      failureReason: "The language model answered with an error (HTTP 503)",
+    });
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId, version: 1 })).toMatchObject({
+      status: "done",
+      isCurrent: true,
+    });
+    expect(
+      await db.job.findFirst({ where: { payload: { equals: { summaryId: failing.id } } }, select: { status: true, attempts: true } }),
+    ).toEqual({ status: "failed", attempts: 3 });
   });
 
   it("fails at once on an answer that is not a summary, and marks a summary stale after a re-import", async () => {
@@ -219,13 +296,20 @@ describe("meetings.summary with an OpenAI-compatible model", () => {
     await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
     await jobs.runDue();
     expect(fake.requests).toHaveLength(1);
-    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "failed", failureReason: "The language model answered with an error (HTTP 400)" });
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({
+      status: "failed",
+      failureReason: "The language model answered with an error (HTTP 400)",
+    });
 
     fake.setResponse({ kind: "reply", content: modelSummary("Fine.", []) });
     await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
     await jobs.runDue();
     await jobs.stop();
-    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ version: 2, status: "done", stale: false });
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({
+      version: 2,
+      status: "done",
+      stale: false,
+    });
     await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "Ann: A corrected transcript." });
     expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ version: 2, stale: true });
   });
@@ -268,7 +352,11 @@ describe("the summary job under at-least-once delivery", () => {
     await Promise.all(runs);
     const items = await db.actionItem.findMany({ where: { meetingId }, select: { text: true } });
     expect(items.map((item) => item.text).sort()).toEqual(["Book room", "Send notes"]);
-    expect(await as(w.member).meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "done", isCurrent: true, overview: "Once." });
+    expect(await as(w.member).meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({
+      status: "done",
+      isCurrent: true,
+      overview: "Once.",
+    });
   });
 
   it("keeps the newer version current when an older one finishes last", async () => {
@@ -286,8 +374,16 @@ describe("the summary job under at-least-once delivery", () => {
     await runSummaryJob({ db, ai: fast.ai, log: silentLogger }, { summaryId: v2.id }, context());
     slow.release();
     await older;
-    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ version: 2, isCurrent: true, overview: "New." });
-    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId, version: 1 })).toMatchObject({ status: "done", isCurrent: false, overview: "Old." });
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({
+      version: 2,
+      isCurrent: true,
+      overview: "New.",
+    });
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId, version: 1 })).toMatchObject({
+      status: "done",
+      isCurrent: false,
+      overview: "Old.",
+    });
     expect((await db.actionItem.findMany({ where: { meetingId }, select: { text: true } })).map((item) => item.text)).toEqual(["v2 item"]);
   });
 
@@ -295,12 +391,25 @@ describe("the summary job under at-least-once delivery", () => {
     const meetingId = await meetingWithTranscript(launchLines);
     const me = as(w.member);
     const { id: summaryId } = await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId });
-    const broken: AiProvider = { name: "stub", model: "stub-1", summarize: () => Promise.reject(new TypeError("boom")), chat: () => Promise.reject(new Error("not used")) };
+    const broken: AiProvider = {
+      name: "stub",
+      model: "stub-1",
+      summarize: () => Promise.reject(new TypeError("boom")),
+      chat: () => Promise.reject(new Error("not used")),
+    };
     const last: JobContext = { ...context(), attempt: 3 };
     await expect(runSummaryJob({ db, ai: broken, log: silentLogger }, { summaryId }, { ...context(), attempt: 1 })).rejects.toThrow("boom");
-    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "pending", failureReason: "The summary could not be generated; retrying" });
-    await expect(runSummaryJob({ db, ai: broken, log: silentLogger }, { summaryId }, last)).rejects.toThrow("The summary could not be generated");
-    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({ status: "failed", failureReason: "The summary could not be generated" });
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({
+      status: "pending",
+      failureReason: "The summary could not be generated; retrying",
+    });
+    await expect(runSummaryJob({ db, ai: broken, log: silentLogger }, { summaryId }, last)).rejects.toThrow(
+      "The summary could not be generated",
+    );
+    expect(await me.meetings.summary.get({ workspaceId: w.workspaceId, meetingId })).toMatchObject({
+      status: "failed",
+      failureReason: "The summary could not be generated",
+    });
     expect((await me.meetings.summary.generate({ workspaceId: w.workspaceId, meetingId })).version).toBe(2);
 
     // A version whose worker died on its last attempt (left "running" long ago) does not block either.

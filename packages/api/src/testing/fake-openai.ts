@@ -63,8 +63,42 @@ export interface FakeOpenAI {
  * together, so that "automobile" lands where "car" does, as a real model would place them),
  * normalised. Deterministic, so tests can reason about similarity.
  */
-export const FAKE_SYNONYMS: Record<string, string> = { automobile: "car", vehicle: "car", cars: "car", budget: "money", funds: "money", cost: "money" };
-const FAKE_STOP = new Set(["the", "a", "an", "of", "to", "and", "is", "are", "was", "we", "i", "it", "in", "on", "for", "about", "what", "who", "tell", "me", "did", "do", "does", "that", "this", "with"]);
+export const FAKE_SYNONYMS: Record<string, string> = {
+  automobile: "car",
+  vehicle: "car",
+  cars: "car",
+  budget: "money",
+  funds: "money",
+  cost: "money",
+};
+const FAKE_STOP = new Set([
+  "the",
+  "a",
+  "an",
+  "of",
+  "to",
+  "and",
+  "is",
+  "are",
+  "was",
+  "we",
+  "i",
+  "it",
+  "in",
+  "on",
+  "for",
+  "about",
+  "what",
+  "who",
+  "tell",
+  "me",
+  "did",
+  "do",
+  "does",
+  "that",
+  "this",
+  "with",
+]);
 
 export function fakeEmbedding(text: string): number[] {
   const vector = new Array<number>(64).fill(0);
@@ -123,7 +157,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const model = modelOf(request.body);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const send = (data: object | string) => res.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
-    send({ id, object: "chat.completion.chunk", model, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] });
+    send({
+      id,
+      object: "chat.completion.chunk",
+      model,
+      choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }],
+    });
     for (const chunk of chunks) {
       if (settings.delayMs > 0) await sleep(settings.delayMs);
       if (request.aborted) return;

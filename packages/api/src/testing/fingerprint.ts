@@ -15,7 +15,10 @@ export async function databaseFingerprint(url: string): Promise<DatabaseFingerpr
   );
   // Table names come from the catalog, never from input.
   const query = result.rows
-    .map(({ table_name: table }) => `SELECT '${table}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x`)
+    .map(
+      ({ table_name: table }) =>
+        `SELECT '${table}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${table}" x`,
+    )
     .join(" UNION ALL ");
   return {
     async take() {

@@ -33,18 +33,27 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "meetings.list": { input: (w) => ({ participantId: w.a.memberIds.member }), namesResources: true },
   "meetings.participants.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.participants.add": { input: (w) => ({ meetingId: w.a.meeting.id, memberId: w.a.memberIds.viewer }), namesResources: true },
-  "meetings.participants.remove": { input: (w) => ({ meetingId: w.a.meeting.id, participantId: w.a.participant.id }), namesResources: true },
+  "meetings.participants.remove": {
+    input: (w) => ({ meetingId: w.a.meeting.id, participantId: w.a.participant.id }),
+    namesResources: true,
+  },
   "meetings.comments.create": {
     input: (w) => ({ meetingId: w.a.meeting.id, body: "Hi", segmentId: w.a.segment.id, mentionMemberIds: [w.a.memberIds.admin] }),
     namesResources: true,
   },
   "meetings.comments.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
-  "meetings.comments.update": { input: (w) => ({ commentId: w.a.comment.id, body: "Edited", mentionMemberIds: [w.a.memberIds.admin] }), namesResources: true },
+  "meetings.comments.update": {
+    input: (w) => ({ commentId: w.a.comment.id, body: "Edited", mentionMemberIds: [w.a.memberIds.admin] }),
+    namesResources: true,
+  },
   "meetings.summary.generate": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.summary.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.comments.delete": { input: (w) => ({ commentId: w.a.comment.id }), namesResources: true },
 
-  "transcripts.import": { input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }), namesResources: true },
+  "transcripts.import": {
+    input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }),
+    namesResources: true,
+  },
   "transcripts.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "transcripts.importStatus": { input: (w) => ({ meetingId: w.a.meeting.id, version: 1 }), namesResources: true },
   "transcripts.segments.update": { input: (w) => ({ segmentId: w.a.segment.id, text: "Rewritten" }), namesResources: true },
@@ -58,7 +67,10 @@ export const tenantFixtures: Record<string, TenantFixture> = {
     input: (w) => ({ meetingId: w.a.meeting.id, text: "Do it", assigneeId: w.a.memberIds.member, sourceSegmentId: w.a.segment.id }),
     namesResources: true,
   },
-  "actionItems.update": { input: (w) => ({ actionItemId: w.a.actionItem.id, text: "Changed", assigneeId: w.a.memberIds.member }), namesResources: true },
+  "actionItems.update": {
+    input: (w) => ({ actionItemId: w.a.actionItem.id, text: "Changed", assigneeId: w.a.memberIds.member }),
+    namesResources: true,
+  },
   "actionItems.complete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
   "actionItems.delete": { input: (w) => ({ actionItemId: w.a.actionItem.id }), namesResources: true },
 
@@ -72,7 +84,10 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "askMind.ask": { input: (w) => ({ sessionId: w.a.askSession.id, question: "What about the budget?" }), namesResources: true },
   "askMind.retry": { input: (w) => ({ messageId: w.a.askAnswer.id }), namesResources: true },
   // A workspace-wide scope, so the member filter is swept too (sessions.create sweeps a meeting scope).
-  "askMind.suggestedPrompts.list": { input: (w) => ({ scope: { kind: "workspace", participantId: w.a.memberIds.member } }), namesResources: true },
+  "askMind.suggestedPrompts.list": {
+    input: (w) => ({ scope: { kind: "workspace", participantId: w.a.memberIds.member } }),
+    namesResources: true,
+  },
   "askMind.suggestedPrompts.upsert": { input: (w) => ({ promptId: w.a.askPrompt.id, text: "Taken over?" }), namesResources: true },
   "askMind.suggestedPrompts.delete": { input: (w) => ({ promptId: w.a.askPrompt.id }), namesResources: true },
 

@@ -52,28 +52,71 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     memberIds[role] = (await db.workspaceMember.create({ data: { workspaceId: workspace.id, userId: users[role].id, role } })).id;
   }
   const workspaceId = workspace.id;
-  const meeting = await db.meeting.create({ data: { workspaceId, title: `Planning ${label}`, createdById: users.member.id, tags: ["planning"] } });
+  const meeting = await db.meeting.create({
+    data: { workspaceId, title: `Planning ${label}`, createdById: users.member.id, tags: ["planning"] },
+  });
   const deletedMeeting = await db.meeting.create({ data: { workspaceId, title: `Old ${label}`, deletedAt: new Date() } });
   const transcript = await db.transcript.create({ data: { workspaceId, meetingId: meeting.id, version: 1, isCurrent: true } });
   const segment = await db.transcriptSegment.create({
-    data: { workspaceId, meetingId: meeting.id, transcriptId: transcript.id, position: 0, speakerLabel: "Speaker 1", startMs: 0, endMs: 4000, text: "Let's agree on the roadmap budget." },
+    data: {
+      workspaceId,
+      meetingId: meeting.id,
+      transcriptId: transcript.id,
+      position: 0,
+      speakerLabel: "Speaker 1",
+      startMs: 0,
+      endMs: 4000,
+      text: "Let's agree on the roadmap budget.",
+    },
   });
-  const participant = await db.meetingParticipant.create({ data: { workspaceId, meetingId: meeting.id, name: "Guest", email: "guest@example.org" } });
-  const comment = await db.meetingComment.create({ data: { workspaceId, meetingId: meeting.id, authorId: users.member.id, body: "Good point", segmentId: segment.id } });
-  const actionItem = await db.actionItem.create({ data: { workspaceId, meetingId: meeting.id, text: "Send the budget", assigneeId: memberIds.member } });
+  const participant = await db.meetingParticipant.create({
+    data: { workspaceId, meetingId: meeting.id, name: "Guest", email: "guest@example.org" },
+  });
+  const comment = await db.meetingComment.create({
+    data: { workspaceId, meetingId: meeting.id, authorId: users.member.id, body: "Good point", segmentId: segment.id },
+  });
+  const actionItem = await db.actionItem.create({
+    data: { workspaceId, meetingId: meeting.id, text: "Send the budget", assigneeId: memberIds.member },
+  });
   const askSession = await db.askMindSession.create({
     data: { workspaceId, createdById: users.member.id, title: "Budget", scope: { kind: "meeting", meetingId: meeting.id } },
   });
   const asked = new Date();
-  await db.askMindMessage.create({ data: { workspaceId, sessionId: askSession.id, authorId: users.member.id, role: "user", content: "What about the budget?", status: "done", createdAt: asked } });
-  const askAnswer = await db.askMindMessage.create({
-    data: { workspaceId, sessionId: askSession.id, role: "assistant", status: "failed", error: "The language model could not be reached.", createdAt: new Date(asked.getTime() + 1) },
+  await db.askMindMessage.create({
+    data: {
+      workspaceId,
+      sessionId: askSession.id,
+      authorId: users.member.id,
+      role: "user",
+      content: "What about the budget?",
+      status: "done",
+      createdAt: asked,
+    },
   });
-  const askPrompt = await db.askMindSuggestedPrompt.create({ data: { workspaceId, text: "What did we decide?", createdById: users.admin.id } });
+  const askAnswer = await db.askMindMessage.create({
+    data: {
+      workspaceId,
+      sessionId: askSession.id,
+      role: "assistant",
+      status: "failed",
+      error: "The language model could not be reached.",
+      createdAt: new Date(asked.getTime() + 1),
+    },
+  });
+  const askPrompt = await db.askMindSuggestedPrompt.create({
+    data: { workspaceId, text: "What did we decide?", createdById: users.admin.id },
+  });
   const token = generateOpaqueToken();
   const email = `invitee-${label}-${randomUUID().slice(0, 8)}@example.com`;
   const invite = await db.workspaceInvite.create({
-    data: { workspaceId: workspace.id, email, role: "member", tokenHash: hashToken(token), invitedById: users.owner.id, expiresAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      workspaceId: workspace.id,
+      email,
+      role: "member",
+      tokenHash: hashToken(token),
+      invitedById: users.owner.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
   });
   return {
     workspaceId,

@@ -73,7 +73,8 @@ async function newMeeting(): Promise<string> {
   return (await as(w.member).meetings.create({ workspaceId: w.workspaceId, title: "Planning" })).id;
 }
 
-const statusOf = (meetingId: string, version?: number) => as(w.viewer).transcripts.importStatus({ workspaceId: w.workspaceId, meetingId, version });
+const statusOf = (meetingId: string, version?: number) =>
+  as(w.viewer).transcripts.importStatus({ workspaceId: w.workspaceId, meetingId, version });
 
 describe("a large import", () => {
   it("is checked at once: a malformed file is refused with its line, parsed off the event loop, and nothing is written", async () => {
@@ -95,19 +96,46 @@ describe("a large import", () => {
     const me = as(w.member);
     await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "A: First take." });
     const count = IMPORT_IN_REQUEST_MAX_SEGMENTS + 500;
-    const imported = await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: turns(count), language: "en" });
-    expect(imported).toMatchObject({ version: 2, status: "importing", segmentCount: count, importedSegments: 0, format: "text", language: "en" });
-    expect(await statusOf(meetingId)).toMatchObject({ version: 2, status: "importing", isCurrent: false, segmentCount: count, importedSegments: 0 });
+    const imported = await me.transcripts.import({
+      workspaceId: w.workspaceId,
+      meetingId,
+      format: "text",
+      content: turns(count),
+      language: "en",
+    });
+    expect(imported).toMatchObject({
+      version: 2,
+      status: "importing",
+      segmentCount: count,
+      importedSegments: 0,
+      format: "text",
+      language: "en",
+    });
+    expect(await statusOf(meetingId)).toMatchObject({
+      version: 2,
+      status: "importing",
+      isCurrent: false,
+      segmentCount: count,
+      importedSegments: 0,
+    });
     expect((await me.transcripts.get({ workspaceId: w.workspaceId, meetingId })).transcript.version).toBe(1);
     expect(await errorOf(me.transcripts.get({ workspaceId: w.workspaceId, meetingId, version: 2 }))).toMatchObject({ code: "NOT_FOUND" });
 
     expect(await worker().runDue()).toBe(1);
-    expect(await statusOf(meetingId, 2)).toMatchObject({ status: "ready", isCurrent: true, segmentCount: count, importedSegments: count, failureReason: null });
+    expect(await statusOf(meetingId, 2)).toMatchObject({
+      status: "ready",
+      isCurrent: true,
+      segmentCount: count,
+      importedSegments: count,
+      failureReason: null,
+    });
     expect(await statusOf(meetingId, 1)).toMatchObject({ status: "ready", isCurrent: false, segmentCount: 1, importedSegments: 1 });
     const current = await me.transcripts.get({ workspaceId: w.workspaceId, meetingId, cursor: count - 2 });
     expect(current.transcript).toMatchObject({ version: 2, segmentCount: count, language: "en" });
     expect(current.segments).toMatchObject([{ position: count - 1, text: `turn ${count - 1}` }]);
-    expect(await db.transcript.findFirst({ where: { meetingId, version: 2 }, select: { importSource: true } })).toEqual({ importSource: null });
+    expect(await db.transcript.findFirst({ where: { meetingId, version: 2 }, select: { importSource: true } })).toEqual({
+      importSource: null,
+    });
   });
 
   it("resumes where it stopped when its worker is interrupted, with the speaker mappings of the current version", async () => {
@@ -139,7 +167,12 @@ describe("a large import", () => {
 
     expect(await worker().runDue()).toBe(1);
     expect(await statusOf(meetingId)).toMatchObject({ status: "ready", isCurrent: true, importedSegments: count });
-    const positions = await db.transcriptSegment.aggregate({ where: { transcriptId: imported.id }, _count: true, _min: { position: true }, _max: { position: true } });
+    const positions = await db.transcriptSegment.aggregate({
+      where: { transcriptId: imported.id },
+      _count: true,
+      _min: { position: true },
+      _max: { position: true },
+    });
     expect(positions).toMatchObject({ _count: count, _min: { position: 0 }, _max: { position: count - 1 } });
     const people = await db.transcriptSegment.groupBy({
       by: ["speakerLabel", "speakerMemberId", "speakerParticipantId"],
@@ -184,7 +217,10 @@ describe("a large import", () => {
       [1, true, "ready"],
     ]);
     // A later import still gets the next number.
-    expect(await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "A: Again." })).toMatchObject({ version: 3, status: "ready" });
+    expect(await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "A: Again." })).toMatchObject({
+      version: 3,
+      status: "ready",
+    });
   });
 });
 
@@ -192,7 +228,9 @@ describe("concurrent imports into one meeting", () => {
   it("all succeed with distinct versions, and the latest is current", async () => {
     const meetingId = await newMeeting();
     const imports = await Promise.all(
-      [1, 2, 3, 4, 5].map((n) => as(w.member).transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: `A: Take ${n}.` })),
+      [1, 2, 3, 4, 5].map((n) =>
+        as(w.member).transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: `A: Take ${n}.` }),
+      ),
     );
     expect(imports.map((i) => i.version).sort()).toEqual([1, 2, 3, 4, 5]);
     const current = await as(w.member).transcripts.get({ workspaceId: w.workspaceId, meetingId });
@@ -204,7 +242,9 @@ describe("concurrent imports into one meeting", () => {
     const meetingId = await newMeeting();
     const large = turns(IMPORT_IN_REQUEST_MAX_SEGMENTS + 100);
     const contents = [large, "A: small one.", large, "A: small two.", "A: small three."];
-    const imports = await Promise.all(contents.map((content) => as(w.member).transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content })));
+    const imports = await Promise.all(
+      contents.map((content) => as(w.member).transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content })),
+    );
     expect(imports.map((i) => i.version).sort()).toEqual([1, 2, 3, 4, 5]);
     expect(imports.filter((i) => i.status === "importing")).toHaveLength(2);
     await worker().runDue();

@@ -58,7 +58,16 @@ export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, { tr
   const { db } = deps;
   const transcript = await db.transcript.findUnique({
     where: { id: transcriptId },
-    select: { status: true, meetingId: true, workspaceId: true, version: true, format: true, importSource: true, importedCount: true, segmentCount: true },
+    select: {
+      status: true,
+      meetingId: true,
+      workspaceId: true,
+      version: true,
+      format: true,
+      importSource: true,
+      importedCount: true,
+      segmentCount: true,
+    },
   });
   // Gone with its meeting, or finished (or failed) by an earlier run of this job.
   if (transcript?.status !== "importing") return;
@@ -126,7 +135,8 @@ export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, { tr
         where: { meetingId: transcript.meetingId, status: "ready", version: { gt: transcript.version } },
         select: { id: true },
       });
-      if (!newer) await tx.transcript.updateMany({ where: { meetingId: transcript.meetingId, isCurrent: true }, data: { isCurrent: false } });
+      if (!newer)
+        await tx.transcript.updateMany({ where: { meetingId: transcript.meetingId, isCurrent: true }, data: { isCurrent: false } });
       await tx.transcript.update({
         where: { id: transcriptId },
         data: { status: "ready", isCurrent: !newer, importSource: null, importedCount: parsed.count, segmentCount: parsed.count },
@@ -140,7 +150,13 @@ export async function runTranscriptImportJob(deps: TranscriptImportJobDeps, { tr
 }
 
 /** Sets the person of one speaker label across a version, a window of positions at a time. */
-async function remapLabel(db: Db, transcriptId: string, count: number, label: string | null, person: SpeakerMapping | undefined): Promise<void> {
+async function remapLabel(
+  db: Db,
+  transcriptId: string,
+  count: number,
+  label: string | null,
+  person: SpeakerMapping | undefined,
+): Promise<void> {
   const memberId = person?.speakerMemberId ?? null;
   const participantId = person?.speakerParticipantId ?? null;
   for (let start = 0; start < count; start += MAX_BATCH_ROWS) {

@@ -23,7 +23,6 @@ import { createCallerFactory } from "../trpc.js";
 const MAX_PROBE_MS = 1_500;
 const TURNS = 200_000;
 
-
 let database: TestDatabase;
 let db: Db;
 let services: AppServices & { close(): Promise<void> };
@@ -34,7 +33,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = database.db;
   services = await createTestServices(db, { jobsQueued: () => void jobs.runDue() });
-  jobs = startJobWorker({ db, log: silentLogger, handlers: createJobHandlers({ db, ai: services.ai, embeddings: null, log: silentLogger }), pollIntervalMs: 200 });
+  jobs = startJobWorker({
+    db,
+    log: silentLogger,
+    handlers: createJobHandlers({ db, ai: services.ai, embeddings: null, log: silentLogger }),
+    pollIntervalMs: 200,
+  });
   w = await createWorkspaceWorld(db, "stall");
 });
 afterAll(async () => {
@@ -83,7 +87,10 @@ it(`imports ${TURNS.toLocaleString("en-US")} turns in the background while small
   const hitsWhileImporting = (await me.search.transcripts({ workspaceId, query: "zebracorn" })).items.length;
   // Polled as a client would. (An import stored within the request is ready when it answers.)
   const deadline = Date.now() + 240_000;
-  while (imported.status === "importing" && (await me.transcripts.importStatus({ workspaceId, meetingId, version: imported.version })).status === "importing") {
+  while (
+    imported.status === "importing" &&
+    (await me.transcripts.importStatus({ workspaceId, meetingId, version: imported.version })).status === "importing"
+  ) {
     if (Date.now() > deadline) throw new Error("the import did not finish within 4 minutes");
     await sleep(250);
   }
@@ -105,7 +112,14 @@ it(`imports ${TURNS.toLocaleString("en-US")} turns in the background while small
   expect(hitsWhileImporting).toBe(0);
 
   const status = await me.transcripts.importStatus({ workspaceId, meetingId, version: imported.version });
-  expect(status).toMatchObject({ version: 2, status: "ready", isCurrent: true, segmentCount: TURNS, importedSegments: TURNS, failureReason: null });
+  expect(status).toMatchObject({
+    version: 2,
+    status: "ready",
+    isCurrent: true,
+    segmentCount: TURNS,
+    importedSegments: TURNS,
+    failureReason: null,
+  });
   const current = await me.transcripts.get({ workspaceId, meetingId, limit: 5 });
   expect(current.transcript).toMatchObject({ version: 2, segmentCount: TURNS });
   expect(current.versions.map((v) => [v.version, v.isCurrent, v.status])).toEqual([
@@ -114,7 +128,12 @@ it(`imports ${TURNS.toLocaleString("en-US")} turns in the background while small
   ]);
   // The speaker mapping made on version 1 carried over.
   expect(current.segments[0]).toMatchObject({ position: 0, speakerLabel: "A", text: "0", speaker: { memberId: w.memberIds.admin } });
-  const positions = await db.transcriptSegment.aggregate({ where: { transcriptId: imported.id }, _count: true, _min: { position: true }, _max: { position: true } });
+  const positions = await db.transcriptSegment.aggregate({
+    where: { transcriptId: imported.id },
+    _count: true,
+    _min: { position: true },
+    _max: { position: true },
+  });
   expect(positions).toMatchObject({ _count: TURNS, _min: { position: 0 }, _max: { position: TURNS - 1 } });
   expect(await db.transcript.findUnique({ where: { id: imported.id }, select: { importSource: true } })).toEqual({ importSource: null });
   expect((await me.search.transcripts({ workspaceId, query: "zebracorn" })).items).toMatchObject([{ meetingId, speakerLabel: "A" }]);

@@ -64,7 +64,11 @@ function rebuildError(error: WorkerError): ValidationError {
 }
 
 /** Parses in a worker thread; the segments come back (as columns) only if there are at most maxSegments. */
-async function parseInWorker(format: TranscriptFormatName, content: string, maxSegments: number): Promise<ParseSummary & { columns?: SegmentColumns }> {
+async function parseInWorker(
+  format: TranscriptFormatName,
+  content: string,
+  maxSegments: number,
+): Promise<ParseSummary & { columns?: SegmentColumns }> {
   const result = (await parsePool().run({ format, content, maxSegments })) as WorkerResult;
   if ("error" in result) throw rebuildError(result.error);
   return result;

@@ -76,9 +76,7 @@ export const segmentOutput = z.object({
   id: z.string(),
   position: z.number().int(),
   speakerLabel: z.string().nullable(),
-  speaker: z
-    .object({ memberId: z.string().nullable(), participantId: z.string().nullable(), name: z.string().nullable() })
-    .nullable(),
+  speaker: z.object({ memberId: z.string().nullable(), participantId: z.string().nullable(), name: z.string().nullable() }).nullable(),
   startMs: z.number().int(),
   endMs: z.number().int(),
   text: z.string(),

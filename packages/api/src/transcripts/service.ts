@@ -52,7 +52,12 @@ const importedSelect = {
   importedCount: true,
 } satisfies Prisma.TranscriptSelect;
 
-function presentImported({ format, segmentCount, importedCount, ...transcript }: Prisma.TranscriptGetPayload<{ select: typeof importedSelect }>) {
+function presentImported({
+  format,
+  segmentCount,
+  importedCount,
+  ...transcript
+}: Prisma.TranscriptGetPayload<{ select: typeof importedSelect }>) {
   return { ...transcript, format: FORMAT_NAME[format], segmentCount: segmentCount ?? 0, importedSegments: importedCount };
 }
 
@@ -68,7 +73,8 @@ export async function importTranscript(scope: WorkspaceScope, input: ImportInput
   await requireMeeting(scope, input.meetingId);
   const parsed = await parseUpload(input.format, input.content, IMPORT_IN_REQUEST_MAX_SEGMENTS);
   const language = input.language ?? null;
-  if (parsed.segments) return storeTranscript(scope, { meetingId: input.meetingId, format: input.format, language, segments: parsed.segments });
+  if (parsed.segments)
+    return storeTranscript(scope, { meetingId: input.meetingId, format: input.format, language, segments: parsed.segments });
   return beginBackgroundImport(scope, { meetingId: input.meetingId, format: input.format, language, content: input.content, ...parsed });
 }
 
@@ -145,7 +151,13 @@ export function insertSegmentsSql(
  */
 export async function storeTranscript(
   scope: WorkspaceScope,
-  input: { meetingId: string; format: TranscriptFormatName; language: string | null; segments: ParsedSegment[]; source?: "upload" | "integration" | "api" | "manual" },
+  input: {
+    meetingId: string;
+    format: TranscriptFormatName;
+    language: string | null;
+    segments: ParsedSegment[];
+    source?: "upload" | "integration" | "api" | "manual";
+  },
 ) {
   return scope.db.$transaction(
     async (tx) => {
@@ -269,7 +281,10 @@ export async function getTranscript(scope: WorkspaceScope, input: GetTranscriptI
   });
   // A version still importing (or failed) has no complete segments to page through: its progress
   // is in importStatus, and it is listed in `versions` with its status.
-  const transcript = input.version === undefined ? versions.find((v) => v.isCurrent) : versions.find((v) => v.version === input.version && v.status === "ready");
+  const transcript =
+    input.version === undefined
+      ? versions.find((v) => v.isCurrent)
+      : versions.find((v) => v.version === input.version && v.status === "ready");
   if (!transcript) throw new NotFoundError("Transcript");
   const rows = await scope.db.transcriptSegment.findMany({
     where: { transcriptId: transcript.id, ...(input.cursor !== undefined ? { position: { gt: input.cursor } } : {}) },
@@ -296,7 +311,17 @@ export async function getImportStatus(scope: WorkspaceScope, input: ImportStatus
   const transcript = await scope.db.transcript.findFirst({
     where: { meetingId: input.meetingId, ...(input.version !== undefined ? { version: input.version } : {}) },
     orderBy: { version: "desc" },
-    select: { id: true, version: true, status: true, isCurrent: true, segmentCount: true, importedCount: true, failureReason: true, createdAt: true, updatedAt: true },
+    select: {
+      id: true,
+      version: true,
+      status: true,
+      isCurrent: true,
+      segmentCount: true,
+      importedCount: true,
+      failureReason: true,
+      createdAt: true,
+      updatedAt: true,
+    },
   });
   if (!transcript) throw new NotFoundError("Transcript");
   const { segmentCount, importedCount, ...status } = transcript;
@@ -332,7 +357,10 @@ export async function assignSpeaker(scope: WorkspaceScope, input: AssignSpeakerI
     if (!member) throw new NotFoundError("Member");
     person = { speakerMemberId: member.id, speakerParticipantId: null };
   } else {
-    const participant = await scope.db.meetingParticipant.findFirst({ where: { id: input.participantId, meetingId: input.meetingId }, select: { id: true } });
+    const participant = await scope.db.meetingParticipant.findFirst({
+      where: { id: input.participantId, meetingId: input.meetingId },
+      select: { id: true },
+    });
     if (!participant) throw new NotFoundError("Participant");
     person = { speakerMemberId: null, speakerParticipantId: participant.id };
   }

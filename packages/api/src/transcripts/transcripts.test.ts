@@ -30,7 +30,11 @@ const as = (user: AuthUser) => createCallerFactory(appRouter)(createContextInner
 async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; appCode?: string; message?: string } | undefined> {
   return promise.then(
     () => undefined,
-    (error: { code?: string; message?: string; cause?: { appCode?: string } }) => ({ code: error.code, appCode: error.cause?.appCode, message: error.message }),
+    (error: { code?: string; message?: string; cause?: { appCode?: string } }) => ({
+      code: error.code,
+      appCode: error.cause?.appCode,
+      message: error.message,
+    }),
   );
 }
 
@@ -52,10 +56,18 @@ describe("transcripts.import and transcripts.get", () => {
   it("imports WebVTT voice tags as speaker segments and pages through them in order", async () => {
     const meetingId = await newMeeting();
     const me = as(w.member);
-    const imported = await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "webvtt", content: teamsVtt, language: "en" });
+    const imported = await me.transcripts.import({
+      workspaceId: w.workspaceId,
+      meetingId,
+      format: "webvtt",
+      content: teamsVtt,
+      language: "en",
+    });
     expect(imported).toMatchObject({ version: 1, format: "webvtt", language: "en", segmentCount: 2, durationMs: 9000 });
     const first = await me.transcripts.get({ workspaceId: w.workspaceId, meetingId, limit: 1 });
-    expect(first.segments).toMatchObject([{ position: 0, speakerLabel: "Jane Doe", startMs: 1000, endMs: 4000, text: "Welcome, everyone.", speaker: null }]);
+    expect(first.segments).toMatchObject([
+      { position: 0, speakerLabel: "Jane Doe", startMs: 1000, endMs: 4000, text: "Welcome, everyone.", speaker: null },
+    ]);
     expect(first.nextCursor).toBe(0);
     const second = await me.transcripts.get({ workspaceId: w.workspaceId, meetingId, cursor: first.nextCursor ?? undefined, limit: 1 });
     expect(second.segments).toMatchObject([{ position: 1, speakerLabel: "Raj Patel", text: "Thanks. The prototype is ready & tested." }]);
@@ -68,14 +80,23 @@ describe("transcripts.import and transcripts.get", () => {
     const me = as(w.member);
     const before = await db.transcriptSegment.count();
     const broken = await errorOf(
-      me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "srt", content: "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 -> 00:00:04,000\nWorld\n" }),
+      me.transcripts.import({
+        workspaceId: w.workspaceId,
+        meetingId,
+        format: "srt",
+        content: "1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 -> 00:00:04,000\nWorld\n",
+      }),
     );
     expect(broken).toMatchObject({ code: "BAD_REQUEST", appCode: "malformed_transcript" });
     expect(broken?.message).toMatch(/line 6/i);
-    const huge = await errorOf(me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: `Ann: ${"a".repeat(MAX_TRANSCRIPT_BYTES)}` }));
+    const huge = await errorOf(
+      me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: `Ann: ${"a".repeat(MAX_TRANSCRIPT_BYTES)}` }),
+    );
     expect(huge).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     expect(huge?.message).toMatch(/5 MB/);
-    expect(await errorOf(me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "json", content: "{}", language: "english!" }))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(
+      await errorOf(me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "json", content: "{}", language: "english!" })),
+    ).toMatchObject({ code: "BAD_REQUEST" });
     expect(await db.transcriptSegment.count()).toBe(before);
     expect(await db.transcript.count({ where: { meetingId } })).toBe(0);
     expect(await errorOf(me.transcripts.get({ workspaceId: w.workspaceId, meetingId }))).toMatchObject({ code: "NOT_FOUND" });
@@ -85,13 +106,26 @@ describe("transcripts.import and transcripts.get", () => {
     const meetingId = await newMeeting();
     const me = as(w.member);
     await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "Ann: First take.\nBob: Sure." });
-    const mapped = await me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "Ann", memberId: w.memberIds.admin });
+    const mapped = await me.transcripts.speakers.assign({
+      workspaceId: w.workspaceId,
+      meetingId,
+      speakerLabel: "Ann",
+      memberId: w.memberIds.admin,
+    });
     expect(mapped).toEqual({ updatedSegments: 1 });
 
-    const second = await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "json", content: JSON.stringify({ segments: [{ speaker: "Ann", start_ms: 0, end_ms: 1000, text: "Second take." }] }) });
+    const second = await me.transcripts.import({
+      workspaceId: w.workspaceId,
+      meetingId,
+      format: "json",
+      content: JSON.stringify({ segments: [{ speaker: "Ann", start_ms: 0, end_ms: 1000, text: "Second take." }] }),
+    });
     expect(second).toMatchObject({ version: 2, segmentCount: 1 });
     const current = await me.transcripts.get({ workspaceId: w.workspaceId, meetingId });
-    expect(current.versions.map((v) => [v.version, v.isCurrent])).toEqual([[2, true], [1, false]]);
+    expect(current.versions.map((v) => [v.version, v.isCurrent])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
     expect(current.segments).toMatchObject([{ text: "Second take.", speaker: { memberId: w.memberIds.admin } }]);
     const old = await me.transcripts.get({ workspaceId: w.workspaceId, meetingId, version: 1 });
     expect(old.segments.map((s) => s.text)).toEqual(["First take.", "Sure."]);
@@ -102,22 +136,61 @@ describe("transcripts.segments.update and transcripts.speakers.assign", () => {
   it("edits text keeping the original, maps labels to members or participants, and refuses strangers", async () => {
     const meetingId = await newMeeting();
     const me = as(w.member);
-    await me.transcripts.import({ workspaceId: w.workspaceId, meetingId, format: "text", content: "Speaker 1: We ship on Fridya.\nSpeaker 2: Agreed.\nSpeaker 1: Good." });
+    await me.transcripts.import({
+      workspaceId: w.workspaceId,
+      meetingId,
+      format: "text",
+      content: "Speaker 1: We ship on Fridya.\nSpeaker 2: Agreed.\nSpeaker 1: Good.",
+    });
     const [segment] = (await me.transcripts.get({ workspaceId: w.workspaceId, meetingId })).segments;
-    const edited = await me.transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: segment?.id ?? "", text: "We ship on Friday." });
+    const edited = await me.transcripts.segments.update({
+      workspaceId: w.workspaceId,
+      segmentId: segment?.id ?? "",
+      text: "We ship on Friday.",
+    });
     expect(edited).toMatchObject({ text: "We ship on Friday.", originalText: "We ship on Fridya.", editedAt: expect.any(Date) });
-    const again = await me.transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: segment?.id ?? "", text: "We ship on Friday!" });
+    const again = await me.transcripts.segments.update({
+      workspaceId: w.workspaceId,
+      segmentId: segment?.id ?? "",
+      text: "We ship on Friday!",
+    });
     expect(again.originalText).toBe("We ship on Fridya.");
 
-    const guest = await me.meetings.participants.add({ workspaceId: w.workspaceId, meetingId, name: "Guest Speaker", email: "guest@example.org" });
-    expect(await me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "Speaker 1", participantId: guest.id })).toEqual({ updatedSegments: 2 });
+    const guest = await me.meetings.participants.add({
+      workspaceId: w.workspaceId,
+      meetingId,
+      name: "Guest Speaker",
+      email: "guest@example.org",
+    });
+    expect(
+      await me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "Speaker 1", participantId: guest.id }),
+    ).toEqual({ updatedSegments: 2 });
     const segments = (await me.transcripts.get({ workspaceId: w.workspaceId, meetingId })).segments;
     expect(segments.map((s) => s.speaker?.name ?? null)).toEqual(["Guest Speaker", null, "Guest Speaker"]);
 
-    expect(await errorOf(me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "Nobody", memberId: w.memberIds.member }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await errorOf(me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "Speaker 2", participantId: crypto.randomUUID() }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await errorOf(me.transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: segment?.id ?? "", text: "" }))).toMatchObject({ code: "BAD_REQUEST" });
-    expect(await errorOf(as(w.viewer).transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: segment?.id ?? "", text: "Viewer edit" }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(
+      await errorOf(
+        me.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId, speakerLabel: "Nobody", memberId: w.memberIds.member }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await errorOf(
+        me.transcripts.speakers.assign({
+          workspaceId: w.workspaceId,
+          meetingId,
+          speakerLabel: "Speaker 2",
+          participantId: crypto.randomUUID(),
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await errorOf(me.transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: segment?.id ?? "", text: "" })),
+    ).toMatchObject({ code: "BAD_REQUEST" });
+    expect(
+      await errorOf(
+        as(w.viewer).transcripts.segments.update({ workspaceId: w.workspaceId, segmentId: segment?.id ?? "", text: "Viewer edit" }),
+      ),
+    ).toMatchObject({ code: "FORBIDDEN" });
     expect((await me.transcripts.get({ workspaceId: w.workspaceId, meetingId })).segments[0]?.text).toBe("We ship on Friday!");
   });
 });

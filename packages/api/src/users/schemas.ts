@@ -42,7 +42,11 @@ export const updateProfileInput = z.object({
     }, "Not a BCP 47 locale, e.g. en-GB")
     .nullable()
     .optional(),
-  avatarUrl: z.url({ protocol: /^https$/, error: "Must be an https URL" }).max(2048).nullable().optional(),
+  avatarUrl: z
+    .url({ protocol: /^https$/, error: "Must be an https URL" })
+    .max(2048)
+    .nullable()
+    .optional(),
 });
 
 export const preferencesOutput = z.object({
@@ -53,7 +57,12 @@ export const preferencesOutput = z.object({
 export const updatePreferencesInput = z.object({
   colorMode: z.enum(["light", "dark", "system"]).nullable().optional(),
   pinnedItemIds: z
-    .array(z.string().max(64).regex(/^[a-zA-Z0-9_-]+$/, "Only letters, digits, _ and -"))
+    .array(
+      z
+        .string()
+        .max(64)
+        .regex(/^[a-zA-Z0-9_-]+$/, "Only letters, digits, _ and -"),
+    )
     .max(50, "At most 50 pinned items")
     .optional(),
 });

@@ -13,10 +13,7 @@ export async function getMe(db: Db, input: { userId: string }): Promise<PublicUs
   return toPublicUser(user);
 }
 
-export async function updateProfile(
-  db: Db,
-  input: UpdateProfileInput & { userId: string },
-): Promise<PublicUser> {
+export async function updateProfile(db: Db, input: UpdateProfileInput & { userId: string }): Promise<PublicUser> {
   const { userId, ...changes } = input;
   const user = await db.user.update({ where: { id: userId }, data: changes, select: publicUserSelect });
   return toPublicUser(user);
@@ -29,10 +26,7 @@ export async function getPreferences(db: Db, input: { userId: string }) {
   return preferences ?? { colorMode: null, pinnedItemIds: [] };
 }
 
-export async function updatePreferences(
-  db: Db,
-  input: UpdatePreferencesInput & { userId: string },
-) {
+export async function updatePreferences(db: Db, input: UpdatePreferencesInput & { userId: string }) {
   const { userId, ...changes } = input;
   return db.userPreferences.upsert({
     where: { userId },

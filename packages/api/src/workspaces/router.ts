@@ -32,7 +32,9 @@ export const workspacesRouter = createTRPCRouter({
 
   list: protectedProcedure.output(workspaceOutput.array()).query(({ ctx }) => workspaces.listWorkspaces(ctx.db, { userId: ctx.user.id })),
 
-  get: workspaceProcedure("workspace:read").output(workspaceOutput).query(({ ctx }) => workspaces.getWorkspace(ctx.scope)),
+  get: workspaceProcedure("workspace:read")
+    .output(workspaceOutput)
+    .query(({ ctx }) => workspaces.getWorkspace(ctx.scope)),
 
   update: workspaceProcedure("workspace:update")
     .input(updateWorkspaceInput)

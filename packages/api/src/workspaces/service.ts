@@ -49,7 +49,8 @@ export async function createWorkspace(db: Db, meta: RequestMeta, input: CreateWo
   const explicit = input.slug !== undefined;
   // A generated slug that collides gets a random suffix; an explicit one is the caller's to change.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const slug = input.slug ?? (attempt === 0 ? slugFrom(input.name) : `${slugFrom(input.name).slice(0, 40)}-${randomBytes(3).toString("hex")}`);
+    const slug =
+      input.slug ?? (attempt === 0 ? slugFrom(input.name) : `${slugFrom(input.name).slice(0, 40)}-${randomBytes(3).toString("hex")}`);
     try {
       return await db.$transaction(async (tx) => {
         const workspace = await tx.workspace.create({ data: { name: input.name, slug }, select: workspaceSelect });
@@ -81,17 +82,17 @@ export async function getWorkspace(scope: WorkspaceScope) {
   return present(workspace, scope.role);
 }
 
-export async function updateWorkspace(
-  scope: WorkspaceScope,
-  meta: RequestMeta,
-  input: UpdateWorkspaceInput,
-) {
+export async function updateWorkspace(scope: WorkspaceScope, meta: RequestMeta, input: UpdateWorkspaceInput) {
   const { name, slug, settings } = input;
   try {
     const workspace = await scope.db.$transaction(async (tx) => {
       const updated = await tx.workspace.update({
         where: { id: scope.workspaceId },
-        data: { ...(name !== undefined ? { name } : {}), ...(slug !== undefined ? { slug } : {}), ...(settings !== undefined ? { settings } : {}) },
+        data: {
+          ...(name !== undefined ? { name } : {}),
+          ...(slug !== undefined ? { slug } : {}),
+          ...(settings !== undefined ? { settings } : {}),
+        },
         select: workspaceSelect,
       });
       await recordAudit(tx, scope.workspaceId, meta, {
@@ -123,8 +124,7 @@ async function findMember(scope: WorkspaceScope, userId: string) {
   return member;
 }
 
-const lastOwner = () =>
-  new ConflictError("A workspace always keeps an owner: transfer ownership first", "last_owner");
+const lastOwner = () => new ConflictError("A workspace always keeps an owner: transfer ownership first", "last_owner");
 
 export async function transferOwnership(scope: WorkspaceScope, meta: RequestMeta, input: TransferOwnershipInput): Promise<void> {
   if (input.userId === scope.userId) throw new ValidationError("You already own this workspace", "cannot_target_self");
@@ -159,7 +159,14 @@ export async function listMembers(scope: WorkspaceScope, input: MemberListInput)
   });
   const page = rows.slice(0, input.limit);
   return {
-    items: page.map((m) => ({ memberId: m.id, userId: m.user.id, email: m.user.email, fullName: m.user.fullName, role: m.role, joinedAt: m.createdAt })),
+    items: page.map((m) => ({
+      memberId: m.id,
+      userId: m.user.id,
+      email: m.user.email,
+      fullName: m.user.fullName,
+      role: m.role,
+      joinedAt: m.createdAt,
+    })),
     nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
@@ -193,7 +200,12 @@ export async function removeMember(scope: WorkspaceScope, meta: RequestMeta, inp
   await scope.db.$transaction(async (tx) => {
     if (target.role === "owner" && (await tx.workspaceMember.count({ where: { role: "owner" } })) <= 1) throw lastOwner();
     await tx.workspaceMember.delete({ where: { id: target.id } });
-    await recordAudit(tx, scope.workspaceId, meta, { action: "member.removed", targetType: "user", targetId: input.userId, metadata: { role: target.role } });
+    await recordAudit(tx, scope.workspaceId, meta, {
+      action: "member.removed",
+      targetType: "user",
+      targetId: input.userId,
+      metadata: { role: target.role },
+    });
   });
 }
 
@@ -244,7 +256,11 @@ export async function createInvite(
     await enqueueEmail(tx, {
       to: input.email,
       template: "workspace_invite",
-      ...workspaceInvite({ workspaceName: invite.workspace.name, inviterName: invite.invitedBy?.fullName ?? invite.invitedBy?.email ?? null, link }),
+      ...workspaceInvite({
+        workspaceName: invite.workspace.name,
+        inviterName: invite.invitedBy?.fullName ?? invite.invitedBy?.email ?? null,
+        link,
+      }),
     });
     return invite;
   });
@@ -259,7 +275,10 @@ export async function listInvites(scope: WorkspaceScope) {
 
 export async function revokeInvite(scope: WorkspaceScope, meta: RequestMeta, input: RevokeInviteInput): Promise<void> {
   await scope.db.$transaction(async (tx) => {
-    const revoked = await tx.workspaceInvite.updateMany({ where: { id: input.inviteId, ...pendingInvite() }, data: { revokedAt: new Date() } });
+    const revoked = await tx.workspaceInvite.updateMany({
+      where: { id: input.inviteId, ...pendingInvite() },
+      data: { revokedAt: new Date() },
+    });
     if (revoked.count === 0) throw new NotFoundError("Invitation");
     await recordAudit(tx, scope.workspaceId, meta, { action: "invite.revoked", targetType: "invite", targetId: input.inviteId });
   });
@@ -268,7 +287,17 @@ export async function revokeInvite(scope: WorkspaceScope, meta: RequestMeta, inp
 async function findPendingInvite(db: Db, token: string) {
   const invite = await db.workspaceInvite.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, workspaceId: true, email: true, role: true, acceptedAt: true, revokedAt: true, declinedAt: true, expiresAt: true, workspace: { select: { deletedAt: true } } },
+    select: {
+      id: true,
+      workspaceId: true,
+      email: true,
+      role: true,
+      acceptedAt: true,
+      revokedAt: true,
+      declinedAt: true,
+      expiresAt: true,
+      workspace: { select: { deletedAt: true } },
+    },
   });
   if (!invite || invite.revokedAt || invite.workspace.deletedAt) throw new ValidationError("This invitation is not valid", "invalid_token");
   if (invite.acceptedAt || invite.declinedAt) throw new ValidationError("This invitation was already answered", "token_used");
@@ -292,7 +321,12 @@ export async function acceptInvite(db: Db, meta: RequestMeta, input: InviteToken
       if (claimed.count === 0) throw new ValidationError("This invitation was already answered", "token_used");
       await tx.workspaceMember.create({ data: { workspaceId: invite.workspaceId, userId: input.userId, role: invite.role } });
       await recordAudit(tx, invite.workspaceId, meta, { action: "invite.accepted", targetType: "invite", targetId: invite.id });
-      await recordAudit(tx, invite.workspaceId, meta, { action: "member.added", targetType: "user", targetId: input.userId, metadata: { role: invite.role } });
+      await recordAudit(tx, invite.workspaceId, meta, {
+        action: "member.added",
+        targetType: "user",
+        targetId: input.userId,
+        metadata: { role: invite.role },
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError("You are already a member of this workspace", "already_member");
@@ -304,7 +338,10 @@ export async function acceptInvite(db: Db, meta: RequestMeta, input: InviteToken
 export async function declineInvite(db: Db, meta: RequestMeta, input: InviteTokenInput): Promise<void> {
   const invite = await findPendingInvite(db, input.token);
   await db.$transaction(async (tx) => {
-    const claimed = await tx.workspaceInvite.updateMany({ where: { id: invite.id, acceptedAt: null, declinedAt: null }, data: { declinedAt: new Date() } });
+    const claimed = await tx.workspaceInvite.updateMany({
+      where: { id: invite.id, acceptedAt: null, declinedAt: null },
+      data: { declinedAt: new Date() },
+    });
     if (claimed.count === 0) throw new ValidationError("This invitation was already answered", "token_used");
     await recordAudit(tx, invite.workspaceId, meta, { action: "invite.declined", targetType: "invite", targetId: invite.id });
   });

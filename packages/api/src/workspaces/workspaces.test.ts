@@ -67,12 +67,16 @@ describe("workspaces", () => {
     expect(await codeOf(as(w.owner).workspaces.get({ workspaceId: w.workspaceId }))).toBe("NOT_FOUND");
     expect(await codeOf(as(w.member).workspaces.members.list({ workspaceId: w.workspaceId }))).toBe("NOT_FOUND");
     expect((await as(w.owner).workspaces.list()).map((ws) => ws.id)).not.toContain(w.workspaceId);
-    expect(await database.db.workspace.findUnique({ where: { id: w.workspaceId }, select: { deletedAt: true } })).toMatchObject({ deletedAt: expect.any(Date) });
+    expect(await database.db.workspace.findUnique({ where: { id: w.workspaceId }, select: { deletedAt: true } })).toMatchObject({
+      deletedAt: expect.any(Date),
+    });
   });
 
   it("transfers ownership; the previous owner stays as admin", async () => {
     await as(w.owner).workspaces.transferOwnership({ workspaceId: w.workspaceId, userId: w.member.id });
-    const roles = Object.fromEntries((await as(w.member).workspaces.members.list({ workspaceId: w.workspaceId })).items.map((m) => [m.userId, m.role]));
+    const roles = Object.fromEntries(
+      (await as(w.member).workspaces.members.list({ workspaceId: w.workspaceId })).items.map((m) => [m.userId, m.role]),
+    );
     expect(roles[w.member.id]).toBe("owner");
     expect(roles[w.owner.id]).toBe("admin");
     expect(await codeOf(as(w.owner).workspaces.transferOwnership({ workspaceId: w.workspaceId, userId: w.viewer.id }))).toBe("FORBIDDEN");
@@ -84,7 +88,9 @@ describe("the last owner", () => {
   it("can never leave, be removed or be demoted, and a refused change leaves no audit entry", async () => {
     expect(await codeOf(as(w.owner).workspaces.leave({ workspaceId: w.workspaceId }))).toBe("CONFLICT");
     expect(await codeOf(as(w.admin).workspaces.members.remove({ workspaceId: w.workspaceId, userId: w.owner.id }))).toBe("FORBIDDEN");
-    expect(await codeOf(as(w.admin).workspaces.members.updateRole({ workspaceId: w.workspaceId, userId: w.owner.id, role: "member" }))).toBe("FORBIDDEN");
+    expect(
+      await codeOf(as(w.admin).workspaces.members.updateRole({ workspaceId: w.workspaceId, userId: w.owner.id, role: "member" })),
+    ).toBe("FORBIDDEN");
     // A second owner may demote the first, but not the other way round once only one is left.
     await database.db.workspaceMember.updateMany({ where: { workspaceId: w.workspaceId, userId: w.admin.id }, data: { role: "owner" } });
     await as(w.admin).workspaces.members.updateRole({ workspaceId: w.workspaceId, userId: w.owner.id, role: "member" });
@@ -112,7 +118,11 @@ describe("the last owner", () => {
 describe("invitations", () => {
   it("emails a single-use link that only the invited, verified address can accept", async () => {
     const invitee = await createUser(database.db, "invitee");
-    const invite = await as(w.admin).workspaces.invites.create({ workspaceId: w.workspaceId, email: invitee.email.toUpperCase(), role: "viewer" });
+    const invite = await as(w.admin).workspaces.invites.create({
+      workspaceId: w.workspaceId,
+      email: invitee.email.toUpperCase(),
+      role: "viewer",
+    });
     expect(invite).toMatchObject({ email: invitee.email, role: "viewer", invitedBy: { id: w.admin.id } });
     expect(invite.expiresAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
     expect(JSON.stringify(invite)).not.toMatch(/token/i);
@@ -135,21 +145,34 @@ describe("invitations", () => {
   });
 
   it("refuses existing members and duplicate pending invites; revokes, declines and expires", async () => {
-    expect(await codeOf(as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: w.member.email, role: "member" }))).toBe("CONFLICT");
-    expect(await codeOf(as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: w.invite.email, role: "member" }))).toBe("CONFLICT");
-    expect(await codeOf(as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: "x@example.com", role: "owner" as "admin" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: w.member.email, role: "member" }))).toBe(
+      "CONFLICT",
+    );
+    expect(await codeOf(as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: w.invite.email, role: "member" }))).toBe(
+      "CONFLICT",
+    );
+    expect(
+      await codeOf(as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: "x@example.com", role: "owner" as "admin" })),
+    ).toBe("BAD_REQUEST");
     expect((await as(w.admin).workspaces.invites.list({ workspaceId: w.workspaceId })).map((i) => i.id)).toEqual([w.invite.id]);
 
     await as(w.admin).workspaces.invites.revoke({ workspaceId: w.workspaceId, inviteId: w.invite.id });
     expect(await codeOf(as(w.admin).workspaces.invites.revoke({ workspaceId: w.workspaceId, inviteId: w.invite.id }))).toBe("NOT_FOUND");
     expect(await codeOf(as(w.viewer).workspaces.invites.decline({ token: w.invite.token }))).toBe("BAD_REQUEST");
 
-    const second = await as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: "decliner@example.com", role: "member" });
+    const second = await as(w.owner).workspaces.invites.create({
+      workspaceId: w.workspaceId,
+      email: "decliner@example.com",
+      role: "member",
+    });
     await as(w.viewer).workspaces.invites.decline({ token: await inviteToken("decliner@example.com") });
     expect((await as(w.admin).workspaces.invites.list({ workspaceId: w.workspaceId })).map((i) => i.id)).not.toContain(second.id);
 
     await as(w.owner).workspaces.invites.create({ workspaceId: w.workspaceId, email: "late@example.com", role: "member" });
-    await database.db.workspaceInvite.updateMany({ where: { email: "late@example.com" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await database.db.workspaceInvite.updateMany({
+      where: { email: "late@example.com" },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect(await codeOf(as(w.owner).workspaces.invites.decline({ token: await inviteToken("late@example.com") }))).toBe("BAD_REQUEST");
   });
 
@@ -159,7 +182,9 @@ describe("invitations", () => {
       const caller = createCallerFactory(appRouter)(createContextInner({ db: database.db, services: limited, user: w.owner }));
       await caller.workspaces.invites.create({ workspaceId: w.workspaceId, email: "r1@example.com", role: "member" });
       await caller.workspaces.invites.create({ workspaceId: w.workspaceId, email: "r2@example.com", role: "member" });
-      await expect(caller.workspaces.invites.create({ workspaceId: w.workspaceId, email: "r3@example.com", role: "member" })).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      await expect(
+        caller.workspaces.invites.create({ workspaceId: w.workspaceId, email: "r3@example.com", role: "member" }),
+      ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
     } finally {
       await limited.close();
     }

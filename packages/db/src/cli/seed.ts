@@ -8,7 +8,9 @@ export async function runSeed(): Promise<void> {
   const db = createPrismaClient(target.url, { poolSize: 1 });
   try {
     const demo = await seedDemoIfEmpty(db);
-    console.log(demo ? `Seeded. Log in as ${demo.email} with password ${demo.password}` : "The database already has users; nothing seeded.");
+    console.log(
+      demo ? `Seeded. Log in as ${demo.email} with password ${demo.password}` : "The database already has users; nothing seeded.",
+    );
   } finally {
     await db.$disconnect();
     await target.close();

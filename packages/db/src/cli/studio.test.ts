@@ -71,10 +71,7 @@ async function startStudio(settings: Record<string, string>) {
 async function insertUser(url: string, email: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(
-    "INSERT INTO users (id, email, updated_at) VALUES (gen_random_uuid(), $1, now())",
-    [email],
-  );
+  await client.query("INSERT INTO users (id, email, updated_at) VALUES (gen_random_uuid(), $1, now())", [email]);
   await client.end();
 }
 

@@ -19,7 +19,19 @@ if (target.mode === "embedded") {
 const prismaCli = path.join(path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")), "build/index.js");
 const child = spawn(
   process.execPath,
-  [prismaCli, "studio", "--config", path.join(paths.repoRoot, "prisma.config.ts"), "--url", url, "--port", String(env.STUDIO_PORT), "--browser", "none", ...process.argv.slice(2)],
+  [
+    prismaCli,
+    "studio",
+    "--config",
+    path.join(paths.repoRoot, "prisma.config.ts"),
+    "--url",
+    url,
+    "--port",
+    String(env.STUDIO_PORT),
+    "--browser",
+    "none",
+    ...process.argv.slice(2),
+  ],
   { stdio: "inherit", cwd: paths.repoRoot },
 );
 console.log(`Prisma Studio on http://127.0.0.1:${env.STUDIO_PORT} (${target.mode} database)`);

@@ -92,10 +92,7 @@ describe("applyMigrations", () => {
 
   it("applies each migration atomically, records a failure, and refuses until it is resolved", async () => {
     await addMigration("20260101000000_first", 'CREATE TABLE "a" ("id" INT PRIMARY KEY);\n');
-    await addMigration(
-      "20260102000000_broken",
-      'CREATE TABLE "half" ("id" INT);\nALTER TABLE "missing" ADD COLUMN "x" INT;\n',
-    );
+    await addMigration("20260102000000_broken", 'CREATE TABLE "half" ("id" INT);\nALTER TABLE "missing" ADD COLUMN "x" INT;\n');
     await addMigration("20260103000000_third", 'CREATE TABLE "c" ("id" INT PRIMARY KEY);\n');
 
     await expect(applyMigrations(database.url, { migrationsDir: dir })).rejects.toThrow(/20260102000000_broken failed/);

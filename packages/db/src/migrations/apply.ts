@@ -84,7 +84,9 @@ export async function applyMigrations(url: string, options: ApplyOptions = {}): 
       );
     }
 
-    const applied = new Map(rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]));
+    const applied = new Map(
+      rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]),
+    );
     const onDisk = new Set(migrations.map((migration) => migration.name));
     const missing = [...applied.keys()].filter((name) => !onDisk.has(name));
     if (missing.length > 0) {

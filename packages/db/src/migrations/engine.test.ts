@@ -139,10 +139,7 @@ describe("diffSql in a scratch project", () => {
     expect(list.lockfile).toEqual({ path: "migration_lock.toml", content: MIGRATION_LOCK_TOML });
     // a_first was written second with an earlier date: it is stamped after b_second, so it still
     // applies after it.
-    expect(list.migrationDirectories.map((entry) => entry.path)).toEqual([
-      "20240102000000_b_second",
-      "20240102000001_a_first",
-    ]);
+    expect(list.migrationDirectories.map((entry) => entry.path)).toEqual(["20240102000000_b_second", "20240102000001_a_first"]);
     expect(list.migrationDirectories[0]?.migrationFile).toEqual({
       path: "migration.sql",
       content: { tag: "ok", value: "SELECT 2;\n" },

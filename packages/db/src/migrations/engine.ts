@@ -11,13 +11,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import type {
-  DiagnoseMigrationHistoryOutput,
-  DiffTarget,
-  MigrationList,
-  SchemaEngine,
-  SchemaFilter,
-} from "@prisma/schema-engine-wasm";
+import type { DiagnoseMigrationHistoryOutput, DiffTarget, MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import { MIGRATION_LOCK_FILE, MIGRATION_LOCK_TOML, readMigrations } from "./files.js";
 import { PgliteDatabases } from "./shadow-databases.js";
 import { lastPanicMessage, loadSchemaEngine } from "./wasm.js";
@@ -28,12 +22,10 @@ import { lastPanicMessage, loadSchemaEngine } from "./wasm.js";
  */
 export async function readMigrationList(migrationsDir: string): Promise<MigrationList> {
   const baseDir = path.resolve(migrationsDir);
-  const lockContent = await readFile(path.join(baseDir, MIGRATION_LOCK_FILE), "utf8").catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return null;
-      throw error;
-    },
-  );
+  const lockContent = await readFile(path.join(baseDir, MIGRATION_LOCK_FILE), "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
   const migrations = await readMigrations(baseDir);
   return {
     baseDir,
@@ -106,10 +98,7 @@ export interface EngineSessionOptions {
  * Runs `work` with a schema engine backed by PGlite databases, then frees the engine and closes
  * the databases it started. Engine failures are rethrown as SchemaEngineError.
  */
-export async function withSchemaEngine<T>(
-  options: EngineSessionOptions,
-  work: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+export async function withSchemaEngine<T>(options: EngineSessionOptions, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const SchemaEngineClass = await loadSchemaEngine();
   const databases = new PgliteDatabases(options.database);
   let engine: SchemaEngine | undefined;

@@ -17,8 +17,7 @@ export class JsErrors {
   private readonly errors: unknown[] = [];
   // Arrow functions: the engine calls these as plain functions, without `this`.
   readonly register = (error: unknown): number => this.errors.push(error) - 1;
-  readonly consumeError = (id: number): { error: unknown } | undefined =>
-    id in this.errors ? { error: this.errors[id] } : undefined;
+  readonly consumeError = (id: number): { error: unknown } | undefined => (id in this.errors ? { error: this.errors[id] } : undefined);
   /** The message of error N, to make the engine's "External error id#N" readable. */
   describe(id: number): string | undefined {
     const error = this.errors[id];
@@ -49,10 +48,7 @@ function driverErrorPayload(error: unknown): object | undefined {
   return typeof error.cause === "object" && error.cause !== null ? error.cause : undefined;
 }
 
-function capture<Args extends unknown[], T>(
-  errors: JsErrors,
-  fn: (...args: Args) => Promise<T>,
-): (...args: Args) => Promise<Captured<T>> {
+function capture<Args extends unknown[], T>(errors: JsErrors, fn: (...args: Args) => Promise<T>): (...args: Args) => Promise<Captured<T>> {
   return async (...args) => {
     try {
       return { ok: true, value: await fn(...args) };
@@ -156,9 +152,7 @@ export class PgliteDatabases {
       provider: "postgres",
       errorRegistry: this.errors,
       connect: capture(this.errors, () => this.connectTo(main ? Promise.resolve(main) : sharedDb())),
-      connectToShadowDb: capture(this.errors, () =>
-        this.connectTo(!main && this.shadowsHandedOut++ === 0 ? sharedDb() : this.start()),
-      ),
+      connectToShadowDb: capture(this.errors, () => this.connectTo(!main && this.shadowsHandedOut++ === 0 ? sharedDb() : this.start())),
     };
   }
 

@@ -24,14 +24,24 @@ const OWN_WORK = [
 ].join("|");
 const verbs = (...lists: string[]) => `(?:${lists.join("|")})\\b`;
 /** Words that may stand between the subject and the task: "I'll just quickly send". */
-const HEDGES = "(?:(?:just|also|then|definitely|quickly|now|first|try to|make sure to|make sure I|go ahead and|be sure to|certainly|personally)\\s+)*";
+const HEDGES =
+  "(?:(?:just|also|then|definitely|quickly|now|first|try to|make sure to|make sure I|go ahead and|be sure to|certainly|personally)\\s+)*";
 
 // "so I can write it down" states a purpose, not an offer.
-const FIRST_PERSON = new RegExp(`\\bI(?:'ll| will|'m going to| am going to|'m gonna| am gonna|(?<!\\bso I) can)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`, "gi");
+const FIRST_PERSON = new RegExp(
+  `\\bI(?:'ll| will|'m going to| am going to|'m gonna| am gonna|(?<!\\bso I) can)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`,
+  "gi",
+);
 /** Case-sensitive on purpose: a name is capitalised. */
-const NAMED = new RegExp(`(?<!\\b(?:in|of|for|from|to|at|on|by|with) )\\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?: will|'ll| is going to| is gonna| can)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`, "g");
+const NAMED = new RegExp(
+  `(?<!\\b(?:in|of|for|from|to|at|on|by|with) )\\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?: will|'ll| is going to| is gonna| can)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`,
+  "g",
+);
 // A bare "please" only opening a clause: in "can the minister please update…", a question is asked.
-const REQUEST = new RegExp(`(?:\\b(?:can|could|would|will) you(?: please)?|(?:^|[,;:]\\s*)please)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`, "gi");
+const REQUEST = new RegExp(
+  `(?:\\b(?:can|could|would|will) you(?: please)?|(?:^|[,;:]\\s*)please)\\s+${HEDGES}${verbs(FOLLOW_UP, OWN_WORK)}`,
+  "gi",
+);
 const COLLECTIVE = new RegExp(
   `\\b(?:we(?:'ll| will)?(?: still| also| really)? (?:need to|have to|'ve got to|have got to|must)|(?:someone|somebody) (?:needs to|has to|should|will have to))\\s+${HEDGES}${verbs(FOLLOW_UP)}`,
   "gi",
@@ -51,7 +61,8 @@ function commitment(pattern: RegExp, spoken: string): RegExpExecArray | null {
 }
 
 /** "Action item: Erin to prepare…", "To-do for Sam: …". Case-sensitive where a name is expected. */
-const LABELLED = /\b(?:[Aa]ction (?:[Ii]tems?|[Pp]oints?)|[Tt]o-?[Dd]o)(?: for ([A-Z][a-z]+))?\s*[:–-]\s*(?:([A-Z][a-z]+)(?: to| will|:)\s)?/;
+const LABELLED =
+  /\b(?:[Aa]ction (?:[Ii]tems?|[Pp]oints?)|[Tt]o-?[Dd]o)(?: for ([A-Z][a-z]+))?\s*[:–-]\s*(?:([A-Z][a-z]+)(?: to| will|:)\s)?/;
 
 /** Capitalised words that begin clauses but are nobody's name. */
 const NOT_NAMES = new Set(
@@ -75,7 +86,8 @@ function addressee(spoken: string): string | null {
 }
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-const MONTH = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+const MONTH =
+  "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
 const DAY = "(\\d{1,2})(?:st|nd|rd|th)?";
 const WEEKDAY = "(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\\s+)?";
 /** A deadline word, then a full date: ISO, "December 4, 2026" or "4th of December 2026". */

@@ -131,11 +131,16 @@ export function summaryCandidates(sentences: readonly Sentence[], idf: Float64Ar
     const courtesy = /\bthank/i.test(sentence.text) ? 0.5 : 1;
     // "It will help…", "Which is…": out of context, nobody knows what "it" is.
     const standalone = DANGLING_START.test(sentence.text) ? 0.5 : 1;
-    return { sentence, vector: vectors[k] ?? { ids: [], weights: [] }, score: (centrality[k] ?? 0) * substance * fluency * standalone * courtesy };
+    return {
+      sentence,
+      vector: vectors[k] ?? { ids: [], weights: [] },
+      score: (centrality[k] ?? 0) * substance * fluency * standalone * courtesy,
+    };
   });
 }
 
-const DANGLING_START = /^(?:'?cause|because|which|who|whereas|it|it's|that|that's|this|these|those|they|they're|he|she|then|or|like|if|as|for example)\b/i;
+const DANGLING_START =
+  /^(?:'?cause|because|which|who|whereas|it|it's|that|that's|this|these|those|they|they're|he|she|then|or|like|if|as|for example)\b/i;
 
 /** How a chair opens a meeting: the best first sentence for an overview, which centrality alone misses. */
 const AGENDA =
@@ -144,13 +149,20 @@ const AGENDA =
 const OPENING_SHARE = 0.15;
 
 export function agendaSentence(candidates: readonly Candidate[], sentenceCount: number): Candidate | undefined {
-  return candidates.find((candidate) => candidate.sentence.index <= sentenceCount * OPENING_SHARE && AGENDA.test(candidate.sentence.spoken));
+  return candidates.find(
+    (candidate) => candidate.sentence.index <= sentenceCount * OPENING_SHARE && AGENDA.test(candidate.sentence.spoken),
+  );
 }
 
 /** Trade-off between centrality and novelty when picking sentences (maximal marginal relevance). */
 const MMR_LAMBDA = 0.7;
 
-export function pickDiverse(candidates: readonly Candidate[], count: number, already: readonly Candidate[], pool = candidates): Candidate[] {
+export function pickDiverse(
+  candidates: readonly Candidate[],
+  count: number,
+  already: readonly Candidate[],
+  pool = candidates,
+): Candidate[] {
   const top = Math.max(...candidates.map((candidate) => candidate.score), Number.MIN_VALUE);
   const picked: Candidate[] = [];
   const taken = new Set(already.map((candidate) => candidate.sentence.index));

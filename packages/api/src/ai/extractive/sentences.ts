@@ -152,4 +152,3 @@ export function readSentences(segments: readonly SummarySegment[], vocabulary: V
   }
   return sentences;
 }
-

@@ -19,7 +19,11 @@ const loosePosition = z.unknown().transform((value) => {
   const number = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   return typeof number === "number" && Number.isInteger(number) && number >= 0 ? number : null;
 });
-const looseName = z.unknown().transform((value) => (typeof value === "string" && value.trim() && !/^(null|none|unknown|n\/a)$/i.test(value.trim()) ? value.trim() : null));
+const looseName = z
+  .unknown()
+  .transform((value) =>
+    typeof value === "string" && value.trim() && !/^(null|none|unknown|n\/a)$/i.test(value.trim()) ? value.trim() : null,
+  );
 const strings = z.array(z.string()).default([]);
 
 export const modelSummarySchema = z.object({

@@ -11,9 +11,7 @@ export const usageSchema = z
 export type WireUsage = z.infer<typeof usageSchema>;
 
 export const completionSchema = z.object({
-  choices: z
-    .array(z.object({ message: z.object({ content: z.string().nullish() }), finish_reason: z.string().nullish() }))
-    .min(1),
+  choices: z.array(z.object({ message: z.object({ content: z.string().nullish() }), finish_reason: z.string().nullish() })).min(1),
   usage: usageSchema,
 });
 

@@ -6,7 +6,8 @@
 export const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** Leading fillers trimmed from a quoted sentence ("Um, so, yeah, the battery…" → "the battery…"). */
-const LEADING_FILLER = /^(?:(?:um+|uh+|mm+|hmm+|erm|er|ah|oh|so|and|but|well|yeah|yes|okay|ok|right|alright|like|you know|i mean|now)\b[,.]?\s+)+/i;
+const LEADING_FILLER =
+  /^(?:(?:um+|uh+|mm+|hmm+|erm|er|ah|oh|so|and|but|well|yeah|yes|okay|ok|right|alright|like|you know|i mean|now)\b[,.]?\s+)+/i;
 
 /** Abbreviations whose full stop does not end a sentence ("Mr. Chair", "Dr. Blaney", "e.g. a battery"). */
 const ABBREVIATION = /(?:^|[\s(])(?:mr|mrs|ms|dr|hon|prof|st|vs|etc|e\.g|i\.e)\.$/i;

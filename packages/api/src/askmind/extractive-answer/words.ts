@@ -17,14 +17,18 @@ export function stemsOf(text: string): string[] {
 
 /** Words of conversation rather than of content: first and second person, backchannels, courtesy. */
 const CONVERSATIONAL = new Set(
-  "i me my mine myself you your yours yourself yourselves we us our ours ourselves yeah yep yes okay ok oh thank thanks please sorry hello hi".split(" "),
+  "i me my mine myself you your yours yourself yourselves we us our ours ourselves yeah yep yes okay ok oh thank thanks please sorry hello hi".split(
+    " ",
+  ),
 );
 
 /** The share of a text's words that are conversational ("I'm" counts as "I"). */
 export function conversationalShare(text: string): number {
   const tokens = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (tokens.length === 0) return 0;
-  const chat = tokens.filter((word) => CONVERSATIONAL.has(word.replace(/^[^a-z]+|[^a-z]+$/g, "").replace(/['’](s|t|d|ll|m|re|ve)$/, ""))).length;
+  const chat = tokens.filter((word) =>
+    CONVERSATIONAL.has(word.replace(/^[^a-z]+|[^a-z]+$/g, "").replace(/['’](s|t|d|ll|m|re|ve)$/, "")),
+  ).length;
   return chat / tokens.length;
 }
 

@@ -32,7 +32,10 @@ export function isBlankLine(line: string): boolean {
  * `&#0;` and must not reach the database or the search index.
  */
 export function cleanText(text: string): string {
-  return text.replace(/\p{Cc}/gu, " ").replace(/\s+/gu, " ").trim();
+  return text
+    .replace(/\p{Cc}/gu, " ")
+    .replace(/\s+/gu, " ")
+    .trim();
 }
 
 /** True when nothing visible is left: whitespace and invisible format marks (`&lrm;`) only. */

@@ -104,7 +104,9 @@ export function cueTextRuns(payload: string, line: number): TextRun[] {
  * not overlap. Runs without a voice get a speaker from a `Name: ` (or, for SRT, `[Name]`) prefix.
  */
 export function cueSegments(runs: TextRun[], startMs: number, endMs: number, options: { brackets: boolean }): ParsedSegment[] {
-  const resolved = runs.map((run) => (run.speaker === null ? inferSpeaker(run.text, options) : run)).filter((run) => !isBlankText(run.text));
+  const resolved = runs
+    .map((run) => (run.speaker === null ? inferSpeaker(run.text, options) : run))
+    .filter((run) => !isBlankText(run.text));
   if (resolved.length === 0) return [];
   if (resolved.length === 1) {
     const [only] = resolved;

@@ -7,7 +7,13 @@ import { parseTextTranscript } from "./text.js";
 import { parseWebVtt } from "./webvtt.js";
 
 export { TranscriptParseError, type TranscriptParseErrorLocation } from "./errors.js";
-export { parseJsonTranscript, transcriptJsonDocumentSchema, transcriptJsonSchema, transcriptJsonSegmentSchema, type JsonTranscript } from "./json.js";
+export {
+  parseJsonTranscript,
+  transcriptJsonDocumentSchema,
+  transcriptJsonSchema,
+  transcriptJsonSegmentSchema,
+  type JsonTranscript,
+} from "./json.js";
 export { parseSrt } from "./srt.js";
 export { parseTextTranscript } from "./text.js";
 export { parseWebVtt } from "./webvtt.js";

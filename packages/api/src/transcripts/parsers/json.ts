@@ -42,7 +42,11 @@ function pickTime(
   }
   if (snakeValue !== undefined) return { key: snake, value: snakeValue };
   if (camelValue !== undefined) return { key: camel, value: camelValue };
-  ctx.addIssue({ code: "custom", path: [snake], message: `is required (${snake} or ${camel}: whole milliseconds from the start of the recording)` });
+  ctx.addIssue({
+    code: "custom",
+    path: [snake],
+    message: `is required (${snake} or ${camel}: whole milliseconds from the start of the recording)`,
+  });
   return undefined;
 }
 
@@ -70,7 +74,7 @@ const segmentList = z.array(transcriptJsonSegmentSchema, { error: "must be an ar
 /** `{ "segments": [...], "language"?: "en" }`. Other top-level keys are ignored. */
 export const transcriptJsonDocumentSchema = z.object({
   segments: segmentList,
-  language: z.string({ error: "must be a string such as \"en\"" }).optional(),
+  language: z.string({ error: 'must be a string such as "en"' }).optional(),
 });
 
 /**
@@ -146,7 +150,10 @@ function schemaError(text: string, issues: readonly z.core.$ZodIssue[]): Transcr
   const { line, column } = node === undefined ? { line: 1, column: 1 } : lineAndColumn(text, node.offset);
   const path = formatPath(issue.path);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more ${issues.length === 2 ? "problem" : "problems"})` : "";
-  return new TranscriptParseError(line, `${path === "" ? "" : `${path}: `}${issue.message}${more}`, { column, path: path === "" ? undefined : path });
+  return new TranscriptParseError(line, `${path === "" ? "" : `${path}: `}${issue.message}${more}`, {
+    column,
+    path: path === "" ? undefined : path,
+  });
 }
 
 /** A transcript is at most four levels deep; anything far deeper is refused before parsing. */

@@ -114,7 +114,8 @@ describe("webvtt", () => {
   });
 
   it("accepts a BOM, CRLF, a missing blank line between cues, and stray '<'", () => {
-    const content = "\uFEFFWEBVTT\r\n\r\n00:00:01.000 --> 00:00:02.000\r\n<v Ann>if x < 3 then\r\n00:00:02.000 --> 00:00:02.000\r\n<v Bob>zero-length is fine</v>\r\n\r\n";
+    const content =
+      "\uFEFFWEBVTT\r\n\r\n00:00:01.000 --> 00:00:02.000\r\n<v Ann>if x < 3 then\r\n00:00:02.000 --> 00:00:02.000\r\n<v Bob>zero-length is fine</v>\r\n\r\n";
     expect(parseTranscript("webvtt", content)).toEqual([
       { speaker: "Ann", startMs: 1000, endMs: 2000, text: "if x < 3 then" },
       { speaker: "Bob", startMs: 2000, endMs: 2000, text: "zero-length is fine" },
@@ -130,7 +131,18 @@ describe("webvtt", () => {
   });
 
   it("reports a broken timestamp with its line and column", () => {
-    const content = ["WEBVTT", "", "1", "00:00:01.000 --> 00:00:04.000", "<v Jane Doe>Hello</v>", "", "2", "00:00:0x.000 --> 00:00:06.000", "<v Bob>broken</v>", ""].join("\n");
+    const content = [
+      "WEBVTT",
+      "",
+      "1",
+      "00:00:01.000 --> 00:00:04.000",
+      "<v Jane Doe>Hello</v>",
+      "",
+      "2",
+      "00:00:0x.000 --> 00:00:06.000",
+      "<v Bob>broken</v>",
+      "",
+    ].join("\n");
     const error = parseError("webvtt", content);
     expect(error.line).toBe(8);
     expect(error.column).toBe(8);
@@ -143,7 +155,9 @@ describe("webvtt", () => {
     const noArrow = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nHi\n\n2\n00:00:03.000 - 00:00:04.000\nThere\n";
     const error = parseError("webvtt", noArrow);
     expect(error.line).toBe(8);
-    expect(error.message).toMatch(/^Line 8: expected a timestamp like 00:01:02\.345 --> 00:01:04\.000, got "00:00:03\.000 - 00:00:04\.000"$/);
+    expect(error.message).toMatch(
+      /^Line 8: expected a timestamp like 00:01:02\.345 --> 00:01:04\.000, got "00:00:03\.000 - 00:00:04\.000"$/,
+    );
 
     expect(parseError("webvtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\n7\n").line).toBe(6);
     expect(parseError("webvtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\nJust some words\nand more\n").line).toBe(7);
@@ -225,7 +239,9 @@ describe("srt", () => {
       'Line 6, column 21: expected a timestamp like 00:01:02,345 --> 00:01:04,000, got "00:00:03,000 --> 00:0:04,000" (minutes must be two digits)',
     );
     // A missing separator: the character found in its place.
-    expect(parseError("srt", "1\n00:00:03;000 --> 00:00:04,000\nHi\n").message).toMatch(/^Line 2, column 9: .*\(expected ',' before the milliseconds\)$/);
+    expect(parseError("srt", "1\n00:00:03;000 --> 00:00:04,000\nHi\n").message).toMatch(
+      /^Line 2, column 9: .*\(expected ',' before the milliseconds\)$/,
+    );
   });
 
   it("reports a cue number without a timing line, and junk where a cue should start", () => {
@@ -236,9 +252,13 @@ describe("srt", () => {
   });
 
   it("reports a cue that ends before it starts, and minutes past 59", () => {
-    expect(parseError("srt", "1\n00:00:05,000 --> 00:00:04,000\nHi\n").message).toBe("Line 2: the cue ends (00:00:04,000) before it starts (00:00:05,000)");
+    expect(parseError("srt", "1\n00:00:05,000 --> 00:00:04,000\nHi\n").message).toBe(
+      "Line 2: the cue ends (00:00:04,000) before it starts (00:00:05,000)",
+    );
     // The column is that of the minutes value, not of where the scanner stopped.
-    expect(parseError("srt", "1\n00:61:05,000 --> 00:62:04,000\nHi\n").message).toMatch(/^Line 2, column 4: .*\(minutes must be 00 to 59\)$/);
+    expect(parseError("srt", "1\n00:61:05,000 --> 00:62:04,000\nHi\n").message).toMatch(
+      /^Line 2, column 4: .*\(minutes must be 00 to 59\)$/,
+    );
   });
 
   it("keeps text after a blank line inside a cue", () => {
@@ -249,7 +269,9 @@ describe("srt", () => {
 
   it("refuses empty files", () => {
     expect(parseError("srt", "\r\n\r\n").line).toBe(1);
-    expect(parseError("srt", "1\n00:00:01,000 --> 00:00:02,000\n<i> </i>\n").message).toBe("Line 1: the transcript has no segments with text");
+    expect(parseError("srt", "1\n00:00:01,000 --> 00:00:02,000\n<i> </i>\n").message).toBe(
+      "Line 1: the transcript has no segments with text",
+    );
   });
 });
 
@@ -280,14 +302,16 @@ describe("json", () => {
   });
 
   it("reads a bare array with camelCase times", () => {
-    const content = '\uFEFF[\r\n  {"speaker": "Ann", "startMs": 10, "endMs": 20, "text": "Hi"},\r\n  {"startMs": 20, "endMs": 30, "text": "Hello"}\r\n]';
+    const content =
+      '\uFEFF[\r\n  {"speaker": "Ann", "startMs": 10, "endMs": 20, "text": "Hi"},\r\n  {"startMs": 20, "endMs": 30, "text": "Hello"}\r\n]';
     expect(parseTranscript("json", content)).toEqual([
       { speaker: "Ann", startMs: 10, endMs: 20, text: "Hi" },
       { speaker: null, startMs: 20, endMs: 30, text: "Hello" },
     ]);
   });
 
-  const document = (segments: string[]) => `{\n  "language": "en",\n  "segments": [\n${segments.map((s) => `    ${s}`).join(",\n")}\n  ]\n}\n`;
+  const document = (segments: string[]) =>
+    `{\n  "language": "en",\n  "segments": [\n${segments.map((s) => `    ${s}`).join(",\n")}\n  ]\n}\n`;
 
   it("reports schema errors with the JSON path and the line of the value", () => {
     const content = document([
@@ -307,7 +331,9 @@ describe("json", () => {
     const missing = parseError("json", document([first, '{"speaker": "Bob", "startMs": 2000, "text": "Hello"}']));
     expect(missing.path).toBe("segments[1].end_ms");
     // The key is not in the file, so the segment's "{" is pointed at.
-    expect(missing.message).toBe("Line 5, column 5: segments[1].end_ms: is required (end_ms or endMs: whole milliseconds from the start of the recording)");
+    expect(missing.message).toBe(
+      "Line 5, column 5: segments[1].end_ms: is required (end_ms or endMs: whole milliseconds from the start of the recording)",
+    );
 
     const error = parseError("json", document([first, '{"speaker": "Bob", "startMs": 2000, "text": "   "}']));
     expect(error.path).toBe("segments[1].text");
@@ -324,7 +350,9 @@ describe("json", () => {
     expect(parseError("json", '[{"start_ms": -5, "end_ms": 5, "text": "x"}]').message).toMatch(/\[0\]\.start_ms: must be 0 or more$/);
     expect(parseError("json", '{"segments": [{"start_ms": 0, "end_ms": 5}]}').path).toBe("segments[0].text");
     expect(parseError("json", '{"items": []}').message).toBe("Line 1, column 1: segments: must be an array of segments");
-    expect(parseError("json", '\n  "just a string"').message).toBe('Line 2, column 3: expected an object like {"segments": [...]} or an array of segments');
+    expect(parseError("json", '\n  "just a string"').message).toBe(
+      'Line 2, column 3: expected an object like {"segments": [...]} or an array of segments',
+    );
   });
 
   it("reports JSON syntax errors with line and column", () => {
@@ -367,7 +395,12 @@ describe("text", () => {
       { speaker: null, startMs: 0, endMs: 1600, text: "Weekly sync — notes" },
       { speaker: "Jane Doe", startMs: 1600, endMs: 4800, text: "Good morning everyone. Let's keep it short today." },
       { speaker: "Raj Patel", startMs: 4800, endMs: 6400, text: "Sounds good to me." },
-      { speaker: "Jane Doe (Host)", startMs: 6400, endMs: 11_600, text: "First item: the launch date. Well, the thing is: we slipped a week." },
+      {
+        speaker: "Jane Doe (Host)",
+        startMs: 6400,
+        endMs: 11_600,
+        text: "First item: the launch date. Well, the thing is: we slipped a week.",
+      },
     ]);
   });
 
@@ -435,10 +468,20 @@ describe("robustness", () => {
   }
   const line = "we should revisit the Q3 numbers &amp; the hiring plan before Friday";
   const big: Record<TranscriptFormatName, { content: string; cues: number }> = {
-    webvtt: build("WEBVTT\n\n", (i) => `${i + 1}\n${clock(i * 3000, ".")} --> ${clock(i * 3000 + 2500, ".")}\n<v Speaker ${i % 7}>${line}</v>\n\n`),
-    srt: build("", (i) => `${i + 1}\r\n${clock(i * 3000, ",")} --> ${clock(i * 3000 + 2500, ",")}\r\n<i>Speaker ${i % 7}:</i> ${line}\r\n\r\n`),
+    webvtt: build(
+      "WEBVTT\n\n",
+      (i) => `${i + 1}\n${clock(i * 3000, ".")} --> ${clock(i * 3000 + 2500, ".")}\n<v Speaker ${i % 7}>${line}</v>\n\n`,
+    ),
+    srt: build(
+      "",
+      (i) => `${i + 1}\r\n${clock(i * 3000, ",")} --> ${clock(i * 3000 + 2500, ",")}\r\n<i>Speaker ${i % 7}:</i> ${line}\r\n\r\n`,
+    ),
     text: build("", (i) => `[${clock(i * 3000, ".")}] Speaker ${i % 7}: ${line}\n`),
-    json: build("[", (i) => `${i === 0 ? "" : ","}{"speaker":"Speaker ${i % 7}","start_ms":${i * 3000},"end_ms":${i * 3000 + 2500},"text":"${line}"}`, "]"),
+    json: build(
+      "[",
+      (i) => `${i === 0 ? "" : ","}{"speaker":"Speaker ${i % 7}","start_ms":${i * 3000},"end_ms":${i * 3000 + 2500},"text":"${line}"}`,
+      "]",
+    ),
   };
 
   // Speed is measured by `pnpm bench:import`, not here: this checks that nothing is lost at 5 MB.
@@ -451,7 +494,18 @@ describe("robustness", () => {
 
   it("stays linear on pathological lines", () => {
     const n = 200_000;
-    const nasty = ["<".repeat(n), "<a".repeat(n), "<a b".repeat(n), "&".repeat(n), "&#".repeat(n), `${"a:".repeat(n)}`, "[".repeat(n), "{\\".repeat(n), " ".repeat(n) + "x", "1:".repeat(n)];
+    const nasty = [
+      "<".repeat(n),
+      "<a".repeat(n),
+      "<a b".repeat(n),
+      "&".repeat(n),
+      "&#".repeat(n),
+      `${"a:".repeat(n)}`,
+      "[".repeat(n),
+      "{\\".repeat(n),
+      " ".repeat(n) + "x",
+      "1:".repeat(n),
+    ];
     const started = performance.now();
     for (const payload of nasty) {
       parseTranscript("webvtt", `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${payload}\n`);

@@ -91,9 +91,13 @@ function parseTiming(line: string, lineNumber: number): { startMs: number; endMs
   if ("error" in result) {
     throw new TranscriptParseError(lineNumber, `${EXPECTED_TIMING}, got ${quote(line)} (${result.error})`, { column: result.column });
   }
-  if (result.endMs > MAX_TIME_MS) throw new TranscriptParseError(lineNumber, `the time ${quote(line)} is beyond the longest supported recording (596 hours)`);
+  if (result.endMs > MAX_TIME_MS)
+    throw new TranscriptParseError(lineNumber, `the time ${quote(line)} is beyond the longest supported recording (596 hours)`);
   if (result.endMs < result.startMs) {
-    throw new TranscriptParseError(lineNumber, `the cue ends (${formatMs(result.endMs, ",")}) before it starts (${formatMs(result.startMs, ",")})`);
+    throw new TranscriptParseError(
+      lineNumber,
+      `the cue ends (${formatMs(result.endMs, ",")}) before it starts (${formatMs(result.startMs, ",")})`,
+    );
   }
   return result;
 }
@@ -135,7 +139,10 @@ export function parseSrt(content: string): ParsedSegment[] {
       // A blank line inside a cue's text (hand-edited files) leaves a block of plain text: it
       // belongs to the cue before. Anything that looks like a mangled timing line is an error.
       if (previous === undefined || LOOKS_LIKE_TIMING.test(first)) {
-        throw new TranscriptParseError(i + 1, `expected a cue number or a timestamp like 00:01:02,345 --> 00:01:04,000, got ${quote(first)}`);
+        throw new TranscriptParseError(
+          i + 1,
+          `expected a cue number or a timestamp like 00:01:02,345 --> 00:01:04,000, got ${quote(first)}`,
+        );
       }
       while (i < lines.length && !isBlankLine(lines[i] ?? "")) previous.payload.push(lines[i++] ?? "");
       continue;

@@ -2,7 +2,17 @@
 //
 // No library covers this (it is a convention, not a format), so it is parsed here.
 import type { ParsedSegment } from "../types.js";
-import { MAX_TIME_MS, cleanText, emptyInputError, estimateDurationMs, finishSegments, isBlankLine, quote, splitLines, splitSpeakerPrefix } from "./common.js";
+import {
+  MAX_TIME_MS,
+  cleanText,
+  emptyInputError,
+  estimateDurationMs,
+  finishSegments,
+  isBlankLine,
+  quote,
+  splitLines,
+  splitSpeakerPrefix,
+} from "./common.js";
 import { TranscriptParseError } from "./errors.js";
 
 // h:mm:ss or mm:ss, optionally with a fraction. Anchored with bounded digit runs: no backtracking
@@ -21,10 +31,12 @@ function stampToMs(groups: readonly (string | undefined)[], line: string, lineNu
   const [a = "0", b = "0", c, fraction] = groups;
   // Two parts are minutes:seconds (minutes may pass 59: "75:30"); three are hours:minutes:seconds.
   const [hours, minutes, seconds] = c === undefined ? [0, Number(a), Number(b)] : [Number(a), Number(b), Number(c)];
-  const invalid = (why: string) => new TranscriptParseError(lineNumber, `the time at the start of ${quote(line)} is not valid: ${why}`, { column: line.search(/\d/) + 1 });
+  const invalid = (why: string) =>
+    new TranscriptParseError(lineNumber, `the time at the start of ${quote(line)} is not valid: ${why}`, { column: line.search(/\d/) + 1 });
   if (c !== undefined && minutes > 59) throw invalid("minutes must be 00 to 59");
   if (seconds > 59) throw invalid("seconds must be 00 to 59");
-  const ms = hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + (fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000));
+  const ms =
+    hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + (fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000));
   if (ms > MAX_TIME_MS) throw invalid("it is beyond the longest supported recording (596 hours)");
   return ms;
 }
@@ -82,14 +94,17 @@ export function parseTextTranscript(content: string): ParsedSegment[] {
   withText.forEach((turn, index) => {
     const previous = withText[index - 1];
     const previousStart = starts[index - 1];
-    starts.push(turn.stampMs ?? (previous === undefined || previousStart === undefined ? 0 : previousStart + estimateDurationMs(previous.text)));
+    starts.push(
+      turn.stampMs ?? (previous === undefined || previousStart === undefined ? 0 : previousStart + estimateDurationMs(previous.text)),
+    );
   });
   // End: the next turn's start when it is later (stamps are the better evidence), else an estimate.
   return finishSegments(
     withText.map((turn, index) => {
       const startMs = starts[index] ?? 0;
       const nextStart = starts[index + 1];
-      const endMs = nextStart !== undefined && nextStart >= startMs ? nextStart : Math.min(MAX_TIME_MS, startMs + estimateDurationMs(turn.text));
+      const endMs =
+        nextStart !== undefined && nextStart >= startMs ? nextStart : Math.min(MAX_TIME_MS, startMs + estimateDurationMs(turn.text));
       return { speaker: turn.speaker, startMs, endMs, text: turn.text };
     }),
   );

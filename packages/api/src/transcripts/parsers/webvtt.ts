@@ -59,7 +59,8 @@ function parseTiming(line: string, lineNumber: number): { startMs: number; endMs
   // The library gives seconds as floats (1.001 → 1.0009999…); rounding restores the exact ms.
   const startMs = Math.round(cue.startTime * 1000);
   const endMs = Math.round(cue.endTime * 1000);
-  if (endMs > MAX_TIME_MS) throw new TranscriptParseError(lineNumber, `the time ${quote(line)} is beyond the longest supported recording (596 hours)`);
+  if (endMs > MAX_TIME_MS)
+    throw new TranscriptParseError(lineNumber, `the time ${quote(line)} is beyond the longest supported recording (596 hours)`);
   if (endMs < startMs) {
     throw new TranscriptParseError(lineNumber, `the cue ends (${formatMs(endMs)}) before it starts (${formatMs(startMs)})`);
   }
