@@ -1,7 +1,4 @@
 // Identity end to end: real HTTP, real cookies, real SMTP on loopback, the typed client.
-/* eslint-disable max-lines -- One server, one SMTP peer and one response log for the whole identity flow: the
-   secrets sweep at the end requires every auth/users/admin procedure to have been called in this
-   file and checks every response it received, so splitting the file would narrow the sweep. */
 import { createHash } from "node:crypto";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { SignJWT } from "jose";

@@ -24,8 +24,8 @@ afterEach(() => {
 });
 
 function startServerProcess(settings: Record<string, string>) {
-  // eslint-disable-next-line no-restricted-properties -- the child needs PATH and the like.
   const env: NodeJS.ProcessEnv = {
+    // eslint-disable-next-line no-restricted-properties -- the child needs PATH and the like.
     ...process.env,
     NODE_ENV: "development",
     LOG_LEVEL: "info",
