@@ -6,6 +6,7 @@ import type { EmbeddingsProvider } from "./ai/embeddings.js";
 import type { AiProvider } from "./ai/provider.js";
 import type { SessionSettings, SessionValidator } from "./identity/sessions.js";
 import type { AccessTokens } from "./identity/tokens.js";
+import type { MembershipCache } from "./tenancy/memberships.js";
 import type { PasswordHasher } from "./passwords/hasher.js";
 import type { RateLimiter } from "./ratelimit/limits.js";
 
@@ -31,6 +32,8 @@ export interface AppServices {
   passwords: PasswordHasher;
   limits: RateLimiter;
   sessions: SessionValidator;
+  /** Workspace memberships, cached briefly; forget a workspace's after changing its members. */
+  memberships: MembershipCache;
   /** Summaries and Ask Mind answers: an OpenAI-compatible model, or the extractive fallback. */
   ai: AiProvider;
   /** Embeddings for Ask Mind's vector retrieval; null when not configured (full text only). */

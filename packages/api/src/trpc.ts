@@ -231,10 +231,7 @@ export function workspaceProcedure(permission: Permission) {
     .meta({ permission })
     .input(workspaceIdInput)
     .use(async ({ ctx, input, next }) => {
-      const membership = await ctx.db.workspaceMember.findFirst({
-        where: { workspaceId: input.workspaceId, userId: ctx.user.id, workspace: { deletedAt: null } },
-        select: { id: true, role: true, workspace: { select: { id: true, name: true, slug: true } } },
-      });
+      const membership = await ctx.services.memberships.find(input.workspaceId, ctx.user.id);
       if (!membership) throw new NotFoundError("Workspace");
       if (!can(membership.role, permission)) {
         throw new ForbiddenError(`Your role (${membership.role}) cannot do this`, "insufficient_role");

@@ -12,6 +12,7 @@ import { createAccessTokens } from "../identity/tokens.js";
 import type { Logger } from "../logger.js";
 import { createPasswordHasher } from "../passwords/hasher.js";
 import type { AppServices, AppSettings } from "../ports.js";
+import { MembershipCache } from "../tenancy/memberships.js";
 import { createRateLimiter, type RateLimiterOptions } from "../ratelimit/limits.js";
 
 export function settingsFromEnv(env: Env): AppSettings {
@@ -84,6 +85,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ap
     passwords,
     limits,
     sessions: new SessionValidator(db),
+    memberships: new MembershipCache(db),
     ai: options.ai ?? aiProviderFromEnv(env, log),
     embeddings,
     emailQueued: options.emailQueued ?? (() => {}),

@@ -90,6 +90,25 @@ describe("meetings", () => {
     expect(await database.db.meeting.count()).toBe(before);
   });
 
+  it("pages through ties and unscheduled meetings in list order, each meeting once", async () => {
+    const ws = await createWorkspaceWorld(database.db, "ties");
+    const me = as(ws.member);
+    const same = new Date(Date.UTC(2026, 4, 1));
+    for (let i = 0; i < 9; i++) {
+      await me.meetings.create({ workspaceId: ws.workspaceId, title: `Tie ${i}`, ...(i % 3 === 0 ? {} : { scheduledStart: same }) });
+    }
+    const all = (await me.meetings.list({ workspaceId: ws.workspaceId, limit: 100 })).items.map((m) => m.id);
+    expect(all).toHaveLength(10); // 9 + the world's own
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await me.meetings.list({ workspaceId: ws.workspaceId, limit: 2, ...(cursor ? { cursor } : {}) });
+      paged.push(...page.items.map((m) => m.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(all);
+  });
+
   it("lists with filters and stable cursor pages, at a constant number of queries", async () => {
     const ws = await createWorkspaceWorld(database.db, "list");
     const me = as(ws.member);

@@ -176,6 +176,7 @@ export type CreateMeetingInput = ScopedInput<typeof createMeetingInput>;
 export type UpdateMeetingInput = ScopedInput<typeof updateMeetingInput>;
 export type MeetingIdInput = ScopedInput<typeof meetingIdInput>;
 export type ListMeetingsInput = ScopedInput<typeof listMeetingsInput>;
+export type MeetingOutput = z.infer<typeof meetingOutput>;
 export type AddParticipantInput = ScopedInput<typeof addParticipantInput>;
 export type RemoveParticipantInput = ScopedInput<typeof removeParticipantInput>;
 export type CreateCommentInput = ScopedInput<typeof createCommentInput>;

@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { pageArgs, toPage } from "../shared/schemas.js";
 import { requireMember, requireMembers } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
+import { readMeeting, readMeetingPage } from "./queries.js";
 import type {
   AddParticipantInput,
   CommentIdInput,
@@ -19,43 +20,7 @@ import type {
 } from "./schemas.js";
 
 const RESTORE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
-/** meetings.list's `query` considers at most this many matches (then filters and pages them). */
-const MAX_QUERY_MATCHES = 1_000;
-
 const personSelect = { select: { id: true, email: true, fullName: true } } as const;
-
-const meetingSelect = {
-  id: true,
-  title: true,
-  description: true,
-  platform: true,
-  status: true,
-  scheduledStart: true,
-  scheduledEnd: true,
-  actualStart: true,
-  actualEnd: true,
-  externalId: true,
-  externalUrl: true,
-  tags: true,
-  createdAt: true,
-  updatedAt: true,
-  deletedAt: true,
-  createdBy: personSelect,
-  _count: { select: { participants: true, transcripts: { where: { isCurrent: true } } } },
-  // The latest summary's status; Prisma fetches these for a whole page in one query.
-  summaries: { orderBy: { version: "desc" }, take: 1, select: { status: true } },
-} satisfies Prisma.MeetingSelect;
-
-type MeetingRow = Prisma.MeetingGetPayload<{ select: typeof meetingSelect }>;
-
-function present({ _count, summaries, ...meeting }: MeetingRow) {
-  return {
-    ...meeting,
-    participantCount: _count.participants,
-    hasTranscript: _count.transcripts > 0,
-    summaryStatus: summaries[0]?.status ?? null,
-  };
-}
 
 const duplicateExternal = () => new ConflictError("A meeting with this platform and external id already exists", "duplicate_external_id");
 
@@ -70,9 +35,9 @@ export async function createMeeting(scope: WorkspaceScope, input: CreateMeetingI
   try {
     const meeting = await scope.db.meeting.create({
       data: { ...input, workspaceId: scope.workspaceId, createdById: scope.userId },
-      select: meetingSelect,
+      select: { id: true },
     });
-    return present(meeting);
+    return await getMeeting(scope, { meetingId: meeting.id });
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateExternal();
     throw error;
@@ -80,9 +45,9 @@ export async function createMeeting(scope: WorkspaceScope, input: CreateMeetingI
 }
 
 export async function getMeeting(scope: WorkspaceScope, input: MeetingIdInput) {
-  const meeting = await scope.db.meeting.findFirst({ where: { id: input.meetingId, deletedAt: null }, select: meetingSelect });
+  const meeting = await readMeeting(scope, input.meetingId);
   if (!meeting) throw new NotFoundError("Meeting");
-  return present(meeting);
+  return meeting;
 }
 
 export async function updateMeeting(scope: WorkspaceScope, input: UpdateMeetingInput) {
@@ -101,7 +66,8 @@ export async function updateMeeting(scope: WorkspaceScope, input: UpdateMeetingI
     throw new ValidationError("An end cannot be before its start", "invalid_time_range");
   }
   try {
-    return present(await scope.db.meeting.update({ where: { id: meetingId }, data: changes, select: meetingSelect }));
+    await scope.db.meeting.update({ where: { id: meetingId }, data: changes, select: { id: true } });
+    return await getMeeting(scope, { meetingId });
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateExternal();
     throw error;
@@ -126,34 +92,7 @@ export async function restoreMeeting(scope: WorkspaceScope, input: MeetingIdInpu
 export async function listMeetings(scope: WorkspaceScope, input: ListMeetingsInput) {
   // A member of another workspace is NOT_FOUND, not an empty page.
   if (input.participantId) await requireMember(scope, input.participantId);
-  let matching: string[] | undefined;
-  if (input.query) {
-    // The stored tsvector is not expressible in Prisma's query API: one parameterised query.
-    const rows = await scope.db.$queryRaw<{ id: string }[]>`
-      SELECT id FROM meetings
-       WHERE workspace_id = ${scope.workspaceId}::uuid AND deleted_at IS NULL
-         AND search_vector @@ websearch_to_tsquery('english', ${input.query})
-       LIMIT ${MAX_QUERY_MATCHES}`;
-    matching = rows.map((row) => row.id);
-  }
-  const rows = await scope.db.meeting.findMany({
-    where: {
-      deletedAt: null,
-      ...(input.status ? { status: input.status } : {}),
-      ...(input.from || input.to
-        ? { scheduledStart: { ...(input.from ? { gte: input.from } : {}), ...(input.to ? { lte: input.to } : {}) } }
-        : {}),
-      ...(input.participantId ? { participants: { some: { memberId: input.participantId } } } : {}),
-      ...(input.tag ? { tags: { has: input.tag } } : {}),
-      ...(matching ? { id: { in: matching } } : {}),
-    },
-    // Newest scheduled first; unscheduled meetings after, newest created first. Ids break ties.
-    orderBy: [{ scheduledStart: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }, { id: "desc" }],
-    ...pageArgs(input),
-    select: meetingSelect,
-  });
-  const page = toPage(rows, input.limit);
-  return { items: page.items.map(present), nextCursor: page.nextCursor };
+  return toPage(await readMeetingPage(scope, input), input.limit);
 }
 
 // Participants

@@ -39,12 +39,17 @@ export const workspacesRouter = createTRPCRouter({
   update: workspaceProcedure("workspace:update")
     .input(updateWorkspaceInput)
     .output(workspaceOutput)
-    .mutation(({ ctx, input: { workspaceId: _, ...changes } }) => workspaces.updateWorkspace(ctx.scope, requestMeta(ctx), changes)),
+    .mutation(async ({ ctx, input: { workspaceId: _, ...changes } }) => {
+      const updated = await workspaces.updateWorkspace(ctx.scope, requestMeta(ctx), changes);
+      ctx.services.memberships.forget(ctx.scope.workspaceId); // the cached name and slug
+      return updated;
+    }),
 
   delete: workspaceProcedure("workspace:delete")
     .output(okOutput)
     .mutation(async ({ ctx }) => {
       await workspaces.deleteWorkspace(ctx.scope, requestMeta(ctx));
+      ctx.services.memberships.forget(ctx.scope.workspaceId);
       return ok;
     }),
 
@@ -53,6 +58,7 @@ export const workspacesRouter = createTRPCRouter({
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
       await workspaces.transferOwnership(ctx.scope, requestMeta(ctx), { userId: input.userId });
+      ctx.services.memberships.forget(ctx.scope.workspaceId);
       return ok;
     }),
 
@@ -60,6 +66,7 @@ export const workspacesRouter = createTRPCRouter({
     .output(okOutput)
     .mutation(async ({ ctx }) => {
       await workspaces.leaveWorkspace(ctx.scope, requestMeta(ctx));
+      ctx.services.memberships.forget(ctx.scope.workspaceId);
       return ok;
     }),
 
@@ -73,6 +80,7 @@ export const workspacesRouter = createTRPCRouter({
       .output(okOutput)
       .mutation(async ({ ctx, input }) => {
         await workspaces.updateMemberRole(ctx.scope, requestMeta(ctx), input);
+        ctx.services.memberships.forget(ctx.scope.workspaceId);
         return ok;
       }),
     remove: workspaceProcedure("members:manage")
@@ -80,6 +88,7 @@ export const workspacesRouter = createTRPCRouter({
       .output(okOutput)
       .mutation(async ({ ctx, input }) => {
         await workspaces.removeMember(ctx.scope, requestMeta(ctx), input);
+        ctx.services.memberships.forget(ctx.scope.workspaceId);
         return ok;
       }),
   }),
