@@ -89,7 +89,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   if (url.pathname === "/health/ready") return reply(res, 200, { status: "ready" });
   const query = QUERIES[url.pathname.replace(/^\/trpc\//, "")];
   if (req.method !== "GET" || !query) return reply(res, 404, failure(404, "NOT_FOUND", "Not found"));
-  const input = superjson.deserialize<Record<string, unknown>>(JSON.parse(url.searchParams.get("input") ?? '{"json":{}}'));
+  const envelope = JSON.parse(url.searchParams.get("input") ?? '{"json":{}}') as Parameters<typeof superjson.deserialize>[0];
+  const input = superjson.deserialize<Record<string, unknown>>(envelope);
   const scope = await scopeOf(req.headers.authorization, input.workspaceId);
   if (scope === "unauthorized") return reply(res, 401, failure(401, "UNAUTHORIZED", "Sign in first"));
   if (!scope) return reply(res, 404, failure(404, "NOT_FOUND", "Workspace not found"));
