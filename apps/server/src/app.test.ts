@@ -64,8 +64,17 @@ describe("HTTP surface", () => {
     expect(await response.json()).toEqual({ error: { message: "Not found", appCode: "not_found" } });
   });
 
-  it("logs every request with its request id and never logs credentials", async () => {
-    await fetch(`${server.url}/trpc/health.live`, {
+  it("logs a fast successful read at debug only, and a refused one at info (issue 14: read logs cost ~12 % of CPU)", async () => {
+    await fetch(`${server.url}/trpc/health.live`, { headers: { "x-request-id": "quiet-read-1" } });
+    await fetch(`${server.url}/trpc/no.such`, { headers: { "x-request-id": "refused-read-1" } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.logs.find((entry) => entry.requestId === "quiet-read-1")).toBeUndefined();
+    expect(server.logs.find((entry) => entry.requestId === "refused-read-1")).toMatchObject({ level: 30, res: { statusCode: 404 } });
+  });
+
+  it("logs requests with their request id and never logs credentials", async () => {
+    // A refused read: logged at info (a fast successful one would be at debug).
+    await fetch(`${server.url}/trpc/no.such`, {
       headers: {
         authorization: "Bearer super-secret-token",
         cookie: "access_token=cookie-secret",

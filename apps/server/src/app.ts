@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
 import cors from "cors";
 import express, { type ErrorRequestHandler } from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import {
@@ -16,6 +14,7 @@ import {
 import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createContextFactory } from "./context.js";
+import { requestLog } from "./request-log.js";
 
 export interface AppDeps {
   env: Env;
@@ -24,42 +23,28 @@ export interface AppDeps {
   services: AppServices;
 }
 
-// A client-supplied request id is kept (for tracing across services) only if it looks like one.
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 export function createApp({ env, db, log, services }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId(req, res) {
-        const incoming = req.headers["x-request-id"];
-        const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader("x-request-id", id);
-        return id;
-      },
-      // On every line, including those handlers log through ctx.log (req.log).
-      customProps: (req) => ({ requestId: req.id }),
-      // Probes would drown the log.
-      autoLogging: { ignore: (req) => req.url?.startsWith("/health") ?? false },
-    }),
-  );
+  app.use(requestLog(log));
   app.use(helmet());
   const allowed = new Set(env.CORS_ORIGINS);
-  app.use(
-    cors({
-      origin: (origin, callback) => callback(null, origin !== undefined && (allowed.has(origin) || allowed.has("*"))),
-      credentials: true,
-      exposedHeaders: ["x-request-id"],
-    }),
-  );
+  const corsHeaders = cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && (allowed.has(origin) || allowed.has("*"))),
+    credentials: true,
+    exposedHeaders: ["x-request-id"],
+  });
+  // Only browsers on another origin send Origin (preflights always do); scripts and same-origin
+  // pages have no CORS headers to get, so they skip the middleware.
+  app.use((req, res, next) => (req.headers.origin === undefined ? next() : corsHeaders(req, res, next)));
 
   // Parsed here, for every route, so the size limit holds whatever the procedure type;
   // the tRPC adapter reuses the parsed body.
-  app.use(express.json({ limit: env.BODY_LIMIT }));
+  const jsonBody = express.json({ limit: env.BODY_LIMIT });
+  // Queries are GETs with their input in the URL: only requests that may carry a body are parsed.
+  app.use((req, res, next) => (req.method === "GET" || req.method === "HEAD" ? next() : jsonBody(req, res, next)));
 
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });

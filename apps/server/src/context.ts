@@ -8,7 +8,7 @@ function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** Context for HTTP requests: credentials and cookies from Express, request id and logger from pino-http. */
+/** Context for HTTP requests: credentials and cookies from Express, request id and logger from request-log.ts. */
 export function createContextFactory(db: Db, services: AppServices) {
   return ({ req, res }: CreateExpressContextOptions): Context => {
     const cookies = parseCookies(req.headers.cookie ?? "");
@@ -41,9 +41,8 @@ export function createContextFactory(db: Db, services: AppServices) {
     return createContextInner({
       db,
       services,
-      log: req.log,
-      // pino-http types ids as string | number | object; genReqId (app.ts) only makes strings.
-      requestId: req.id as string,
+      requestLog: req.log,
+      requestId: req.id,
       // The cookie wins over the header, so a page cannot be steered onto another account by script.
       credentials: {
         accessToken: cookieToken ?? bearer,

@@ -48,6 +48,8 @@ export interface InnerContextOptions {
   db: Db;
   services: AppServices;
   log?: Logger;
+  /** A logger that already carries this request's id (the server's): used as is, no child made. */
+  requestLog?: Logger;
   requestId?: string;
   credentials?: Partial<Credentials>;
   cookies?: CookieWriter;
@@ -66,7 +68,7 @@ export function createContextInner(options: InnerContextOptions): Context {
   return {
     db: options.db,
     services: options.services,
-    log: (options.log ?? silentLogger).child({ requestId }),
+    log: options.requestLog ?? (options.log ?? silentLogger).child({ requestId }),
     requestId,
     credentials: { accessToken: null, via: null, refreshCookie: null, ...options.credentials },
     cookies: options.cookies ?? noCookies,

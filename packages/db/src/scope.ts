@@ -68,7 +68,33 @@ function constrain(operation: string, args: Args, workspaceId: string): Args {
   return next;
 }
 
-export function scopedDb(db: Db, workspaceId: string) {
+/**
+ * Extended clients are cached per client and workspace: building one per request (Prisma's
+ * $extends) showed up on the hot path. The cache holds the most recently used workspaces only.
+ */
+const SCOPED_CLIENTS_PER_DB = 1_000;
+const scopedClients = new WeakMap<Db, Map<string, ScopedDb>>();
+
+export function scopedDb(db: Db, workspaceId: string): ScopedDb {
+  let clients = scopedClients.get(db);
+  if (!clients) scopedClients.set(db, (clients = new Map<string, ScopedDb>()));
+  const cached = clients.get(workspaceId);
+  if (cached) {
+    // Map keeps insertion order: re-inserting makes it the most recent.
+    clients.delete(workspaceId);
+    clients.set(workspaceId, cached);
+    return cached;
+  }
+  const client = extendForWorkspace(db, workspaceId);
+  clients.set(workspaceId, client);
+  if (clients.size > SCOPED_CLIENTS_PER_DB) {
+    const oldest = clients.keys().next();
+    if (!oldest.done) clients.delete(oldest.value);
+  }
+  return client;
+}
+
+function extendForWorkspace(db: Db, workspaceId: string) {
   return db.$extends({
     name: "workspace-scope",
     query: {
@@ -82,4 +108,4 @@ export function scopedDb(db: Db, workspaceId: string) {
   });
 }
 
-export type ScopedDb = ReturnType<typeof scopedDb>;
+export type ScopedDb = ReturnType<typeof extendForWorkspace>;
