@@ -18,7 +18,8 @@ import { PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
 import type { AppServices } from "../ports.js";
 import { parseColumns, segmentsOf } from "./parse-pool.js";
-import { FORMAT_NAME, insertSegmentsSql, lockMeeting, speakerMappings, transcriptImportJob, type SpeakerMapping } from "./service.js";
+import { insertSegmentsSql, lockMeeting, speakerMappings, transcriptImportJob, type SpeakerMapping } from "./service.js";
+import { FORMAT_NAME } from "./types.js";
 
 /** Each batch should hold the connection (and, on PGlite, the event loop) about this long. */
 const BATCH_TARGET_MS = 100;

@@ -106,5 +106,6 @@ export const assignSpeakerOutput = z.object({ updatedSegments: z.number().int() 
 export type ImportInput = ScopedInput<typeof importInput>;
 export type ImportStatusInput = ScopedInput<typeof importStatusInput>;
 export type GetTranscriptInput = ScopedInput<typeof getTranscriptInput>;
+export type TranscriptPage = z.infer<typeof transcriptPage>;
 export type UpdateSegmentInput = ScopedInput<typeof updateSegmentInput>;
 export type AssignSpeakerInput = ScopedInput<typeof assignSpeakerInput>;

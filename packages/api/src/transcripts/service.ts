@@ -7,8 +7,9 @@ import { requireMeeting } from "../meetings/service.js";
 import { uuidv7 } from "../shared/uuidv7.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { parseUpload } from "./parse-pool.js";
+import { readTranscriptPage } from "./queries.js";
 import type { AssignSpeakerInput, GetTranscriptInput, ImportInput, ImportStatusInput, UpdateSegmentInput } from "./schemas.js";
-import type { ParsedSegment, TranscriptFormatName } from "./types.js";
+import { FORMAT_COLUMN, FORMAT_NAME, type ParsedSegment, type TranscriptFormatName } from "./types.js";
 
 export const MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024;
 /**
@@ -27,18 +28,6 @@ const INSERT_BATCH = 5_000;
 export const IMPORT_MAX_ATTEMPTS = 5;
 /** Writes a large import's segments in the background (import-job.ts runs it). */
 export const transcriptImportJob = defineJob("transcripts.import", z.object({ transcriptId: z.uuid() }));
-
-const FORMAT_COLUMN: Record<TranscriptFormatName, "vtt" | "srt" | "json" | "plain_text"> = {
-  webvtt: "vtt",
-  srt: "srt",
-  json: "json",
-  text: "plain_text",
-};
-/** Outputs name formats as imports do ("webvtt", not the column's "vtt"). */
-export const FORMAT_NAME = Object.fromEntries(Object.entries(FORMAT_COLUMN).map(([name, column]) => [column, name])) as Record<
-  (typeof FORMAT_COLUMN)[TranscriptFormatName],
-  TranscriptFormatName
->;
 
 const importedSelect = {
   id: true,
@@ -262,44 +251,7 @@ async function countSegments(scope: WorkspaceScope, transcriptId: string): Promi
 }
 
 export async function getTranscript(scope: WorkspaceScope, input: GetTranscriptInput) {
-  await requireMeeting(scope, input.meetingId);
-  const versions = await scope.db.transcript.findMany({
-    where: { meetingId: input.meetingId },
-    orderBy: { version: "desc" },
-    take: 100,
-    select: {
-      id: true,
-      version: true,
-      isCurrent: true,
-      status: true,
-      format: true,
-      language: true,
-      durationMs: true,
-      createdAt: true,
-      segmentCount: true,
-    },
-  });
-  // A version still importing (or failed) has no complete segments to page through: its progress
-  // is in importStatus, and it is listed in `versions` with its status.
-  const transcript =
-    input.version === undefined
-      ? versions.find((v) => v.isCurrent)
-      : versions.find((v) => v.version === input.version && v.status === "ready");
-  if (!transcript) throw new NotFoundError("Transcript");
-  const rows = await scope.db.transcriptSegment.findMany({
-    where: { transcriptId: transcript.id, ...(input.cursor !== undefined ? { position: { gt: input.cursor } } : {}) },
-    orderBy: { position: "asc" },
-    take: input.limit + 1,
-    select: segmentSelect,
-  });
-  const segments = rows.slice(0, input.limit);
-  const { segmentCount, isCurrent: _current, status: _status, ...info } = transcript;
-  return {
-    transcript: { ...info, format: FORMAT_NAME[info.format], segmentCount: segmentCount ?? (await countSegments(scope, transcript.id)) },
-    versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt, isCurrent: v.isCurrent, status: v.status })),
-    segments: segments.map(presentSegment),
-    nextCursor: rows.length > input.limit ? (segments.at(-1)?.position ?? null) : null,
-  };
+  return readTranscriptPage(scope, input);
 }
 
 /**
