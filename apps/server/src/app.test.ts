@@ -58,6 +58,11 @@ describe("HTTP surface", () => {
     });
   });
 
+  it("varies on Origin also when a request has none, so a shared cache never mixes the two", async () => {
+    const response = await fetch(`${server.url}/.well-known/jwks.json`);
+    expect(response.headers.get("vary")).toMatch(/origin/i);
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     const response = await fetch(`${server.url}/nope`);
     expect(response.status).toBe(404);

@@ -38,7 +38,12 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
   });
   // Only browsers on another origin send Origin (preflights always do); scripts and same-origin
   // pages have no CORS headers to get, so they skip the middleware.
-  app.use((req, res, next) => (req.headers.origin === undefined ? next() : corsHeaders(req, res, next)));
+  app.use((req, res, next) => {
+    if (req.headers.origin !== undefined) return corsHeaders(req, res, next);
+    // What cors() would add: a shared cache must not hand this answer to a browser on an allowed origin.
+    res.vary("Origin");
+    next();
+  });
 
   // Parsed here, for every route, so the size limit holds whatever the procedure type;
   // the tRPC adapter reuses the parsed body.

@@ -230,8 +230,9 @@ export function workspaceProcedure(permission: Permission) {
   return protectedProcedure
     .meta({ permission })
     .input(workspaceIdInput)
-    .use(async ({ ctx, input, next }) => {
-      const membership = await ctx.services.memberships.find(input.workspaceId, ctx.user.id);
+    .use(async ({ ctx, input, next, type }) => {
+      // Reads may use the brief membership cache; writes always check the database.
+      const membership = await ctx.services.memberships.find(input.workspaceId, ctx.user.id, { fresh: type !== "query" });
       if (!membership) throw new NotFoundError("Workspace");
       if (!can(membership.role, permission)) {
         throw new ForbiddenError(`Your role (${membership.role}) cannot do this`, "insufficient_role");

@@ -16,9 +16,9 @@ const COLUMNS = Prisma.sql`
   m.external_id AS "externalId", m.external_url AS "externalUrl", m.tags,
   m.created_at AS "createdAt", m.updated_at AS "updatedAt", m.deleted_at AS "deletedAt",
   u.id AS "creatorId", u.email AS "creatorEmail", u.full_name AS "creatorName",
-  (SELECT count(*)::int FROM meeting_participants p WHERE p.meeting_id = m.id) AS "participantCount",
-  EXISTS (SELECT 1 FROM transcripts t WHERE t.meeting_id = m.id AND t.is_current) AS "hasTranscript",
-  (SELECT s.status::text FROM meeting_summaries s WHERE s.meeting_id = m.id ORDER BY s.version DESC LIMIT 1) AS "summaryStatus"`;
+  (SELECT count(*)::int FROM meeting_participants p WHERE p.meeting_id = m.id AND p.workspace_id = m.workspace_id) AS "participantCount",
+  EXISTS (SELECT 1 FROM transcripts t WHERE t.meeting_id = m.id AND t.workspace_id = m.workspace_id AND t.is_current) AS "hasTranscript",
+  (SELECT s.status::text FROM meeting_summaries s WHERE s.meeting_id = m.id AND s.workspace_id = m.workspace_id ORDER BY s.version DESC LIMIT 1) AS "summaryStatus"`;
 
 const FROM = Prisma.sql`FROM meetings m LEFT JOIN users u ON u.id = m.created_by_id`;
 
@@ -57,7 +57,7 @@ export async function readMeetingPage(scope: WorkspaceScope, input: ListMeetings
   if (input.query) conditions.push(Prisma.sql`m.search_vector @@ websearch_to_tsquery('english', ${input.query})`);
   if (input.participantId) {
     conditions.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = m.id AND p.member_id = ${input.participantId}::uuid)`,
+      Prisma.sql`EXISTS (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = m.id AND p.workspace_id = m.workspace_id AND p.member_id = ${input.participantId}::uuid)`,
     );
   }
   if (input.cursor) {

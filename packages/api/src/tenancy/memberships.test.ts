@@ -65,4 +65,21 @@ describe("workspace memberships", () => {
     await sleep(MEMBERSHIP_CACHE_TTL_MS + 200);
     expect(await codeOf(on(elsewhere, w.viewer).workspaces.get({ workspaceId: w.workspaceId }))).toBe("NOT_FOUND");
   });
+
+  it("never let a cached role authorise a write: a demotion elsewhere stops writes here at once", async () => {
+    const w = await createWorkspaceWorld(database.db, "writes");
+    const invite = { workspaceId: w.workspaceId, role: "member" as const };
+    // A read caches the admin's membership here.
+    expect(await codeOf(on(here, w.admin).workspaces.get({ workspaceId: w.workspaceId }))).toBeUndefined();
+    await on(elsewhere, w.owner).workspaces.members.updateRole({ workspaceId: w.workspaceId, userId: w.admin.id, role: "member" });
+    expect(await codeOf(on(here, w.admin).workspaces.invites.create({ ...invite, email: "late@example.com" }))).toBe("FORBIDDEN");
+  });
+
+  it("forget a workspace however the client spells its id", async () => {
+    const w = await createWorkspaceWorld(database.db, "caps");
+    const shouted = w.workspaceId.toUpperCase();
+    expect(await codeOf(on(here, w.viewer).workspaces.get({ workspaceId: shouted }))).toBeUndefined();
+    await on(here, w.owner).workspaces.members.remove({ workspaceId: w.workspaceId, userId: w.viewer.id });
+    expect(await codeOf(on(here, w.viewer).workspaces.get({ workspaceId: shouted }))).toBe("NOT_FOUND");
+  });
 });

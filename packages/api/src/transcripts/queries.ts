@@ -51,9 +51,9 @@ export async function readTranscriptPage(scope: WorkspaceScope, input: GetTransc
              s.text, s.original_text, s.edited_at, coalesce(u.full_name, u.email, p.name, p.email) AS speaker_name
         FROM chosen c
         JOIN transcript_segments s ON s.transcript_id = c.id AND s.workspace_id = ${workspaceId}::uuid
-        LEFT JOIN workspace_members wm ON wm.id = s.speaker_member_id
+        LEFT JOIN workspace_members wm ON wm.id = s.speaker_member_id AND wm.workspace_id = ${workspaceId}::uuid
         LEFT JOIN users u ON u.id = wm.user_id
-        LEFT JOIN meeting_participants p ON p.id = s.speaker_participant_id
+        LEFT JOIN meeting_participants p ON p.id = s.speaker_participant_id AND p.workspace_id = ${workspaceId}::uuid
        WHERE ${input.cursor ?? null}::int IS NULL OR s.position > ${input.cursor ?? null}::int
        ORDER BY s.position
        LIMIT ${input.limit + 1}

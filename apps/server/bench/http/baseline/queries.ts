@@ -11,9 +11,9 @@ const MEETING_COLUMNS = `
   m.external_id AS "externalId", m.external_url AS "externalUrl", m.tags,
   m.created_at AS "createdAt", m.updated_at AS "updatedAt", m.deleted_at AS "deletedAt",
   u.id AS "creatorId", u.email AS "creatorEmail", u.full_name AS "creatorName",
-  (SELECT count(*)::int FROM meeting_participants p WHERE p.meeting_id = m.id) AS "participantCount",
-  (SELECT s.status::text FROM meeting_summaries s WHERE s.meeting_id = m.id ORDER BY s.version DESC LIMIT 1) AS "summaryStatus",
-  EXISTS (SELECT 1 FROM transcripts t WHERE t.meeting_id = m.id AND t.is_current) AS "hasTranscript"`;
+  (SELECT count(*)::int FROM meeting_participants p WHERE p.meeting_id = m.id AND p.workspace_id = m.workspace_id) AS "participantCount",
+  (SELECT s.status::text FROM meeting_summaries s WHERE s.meeting_id = m.id AND s.workspace_id = m.workspace_id ORDER BY s.version DESC LIMIT 1) AS "summaryStatus",
+  EXISTS (SELECT 1 FROM transcripts t WHERE t.meeting_id = m.id AND t.workspace_id = m.workspace_id AND t.is_current) AS "hasTranscript"`;
 
 interface MeetingRow {
   id: string;
