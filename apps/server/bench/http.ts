@@ -11,8 +11,9 @@
 //   pnpm bench:http --quick               a smoke run: 1,000 meetings, 2 s runs, 1 round
 //   options: --meetings 10000 --connections 64 --seconds 10 --rounds 3 --only meetings.list
 //            --database-url URL (a server to create the scratch database on) --keep
-//            --profile DIR (the server writes a V8 CPU profile there when it stops)
-import { mkdtemp, rm } from "node:fs/promises";
+//            --instances 2 (also: meetings.list on 2 server processes on the one database, load split
+//            between them, against 1 process: the scale-out factor)
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -41,6 +42,7 @@ import {
   trpcQueryUrl,
   type ComparedRow,
   type LoadResult,
+  type MeetMindServer,
   type RunningProcess,
 } from "@meetmind/bench";
 import { seedWorkspace, type BenchWorkspace } from "./http/seed.js";
@@ -52,7 +54,7 @@ const { args, size } = parseOptions({
     seconds: { type: "string" },
     rounds: { type: "string" },
     only: { type: "string" },
-    profile: { type: "string" },
+    instances: { type: "string" },
     "database-url": { type: "string" },
     keep: { type: "boolean", default: false },
   },
@@ -61,10 +63,11 @@ const { args, size } = parseOptions({
     connections: { default: 64, quick: 16, min: 1, max: 1_000, integer: true },
     seconds: { default: 10, quick: 2, min: 1, max: 600 },
     rounds: { default: 3, quick: 1, min: 1, max: 20, integer: true },
+    instances: { default: 1, min: 1, max: 8, integer: true },
   },
   usage:
     "usage: pnpm bench:http [--quick] [--meetings 10000] [--connections 64] [--seconds 10] [--rounds 3] [--only meetings.list]\n" +
-    "  [--database-url postgresql://...] [--keep] [--profile DIR]",
+    "  [--database-url postgresql://...] [--keep] [--instances 2]",
 });
 
 /** The same pool size for both servers: MeetMind's default. */
@@ -113,6 +116,7 @@ runScript(async () => {
   });
   let meetmind: Awaited<ReturnType<typeof startMeetMindServer>> | undefined;
   let baseline: RunningProcess | undefined;
+  const extra: MeetMindServer[] = [];
   try {
     progress("starting the server (node dist/main.js)");
     meetmind = await startMeetMindServer({
@@ -123,7 +127,6 @@ runScript(async () => {
         DATABASE_POOL_SIZE: String(POOL_SIZE),
         ACCESS_TOKEN_TTL_SECONDS: "86400",
         BCRYPT_COST: "10",
-        ...(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(args.profile)}` } : {}),
       },
     });
     const agent = keepAliveAgent();
@@ -221,9 +224,49 @@ runScript(async () => {
         `load average after the runs ${loadAverage()}.\n`,
     );
     console.log(ratioTable(rows));
+
+    if (size.instances > 1) {
+      const first = meetmind;
+      // Nothing but Postgres holds shared state, so more processes on the one database should add
+      // throughput: each gets an equal share of the connections (as a round-robin balancer would).
+      for (let i = 1; i < size.instances; i++) {
+        progress(`starting server ${i + 1} of ${size.instances}`);
+        const workDir = path.join(tmp, `instance-${i + 1}`);
+        await mkdir(workDir, { recursive: true });
+        extra.push(
+          await startMeetMindServer({
+            built: true,
+            databaseUrl: database.url,
+            workDir,
+            env: { DATABASE_POOL_SIZE: String(POOL_SIZE), ACCESS_TOKEN_TTL_SECONDS: "86400", JWT_SECRET: first.env.JWT_SECRET ?? "" },
+          }),
+        );
+      }
+      const instances = [first, ...extra];
+      const paths = [pathOf("meetings.list", { workspaceId: seeded.workspaceId, limit: 50 })];
+      const load = (url: URL, connections: number) =>
+        runLoad({ url, paths, headers: { authorization }, connections, seconds: size.seconds, signal });
+      const runs = await alternate(["one", "all"] as const, size.rounds, async (side, round) => {
+        progress(
+          `meetings.list on ${side === "one" ? "1 process" : `${instances.length} processes`}, round ${round + 1} of ${size.rounds}`,
+        );
+        if (side === "one") return (await load(first.url, size.connections)).perSecond;
+        const share = Math.max(1, Math.floor(size.connections / instances.length));
+        const results = await Promise.all(instances.map((server) => load(server.url, share)));
+        return results.reduce((sum, result) => sum + result.perSecond, 0);
+      });
+      const medianOf = (values: number[] = []) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? 0;
+      const one = medianOf(runs.get("one"));
+      const all = medianOf(runs.get("all"));
+      console.log(
+        `\nScale-out, \`meetings.list\`: ${instances.length} processes ${all.toFixed(0)} req/s, 1 process ${one.toFixed(0)} req/s: ` +
+          `**${(all / one).toFixed(2)}×** (median of ${size.rounds}; the load generator shares the machine's cores).`,
+      );
+    }
   } finally {
     release();
     await baseline?.stop(10_000);
+    for (const server of extra) await server.shutdown();
     await meetmind?.shutdown();
     await database.close();
     if (!args.keep) await rm(tmp, { recursive: true, force: true });
