@@ -11,6 +11,7 @@
 //   pnpm bench:http --quick               a smoke run: 1,000 meetings, 2 s runs, 1 round
 //   options: --meetings 10000 --connections 64 --seconds 10 --rounds 3 --only meetings.list
 //            --database-url URL (a server to create the scratch database on) --keep
+//            --cpu-prof DIR (the server writes a V8 CPU profile there when it stops; open it in Chrome's DevTools)
 //            --instances 2 (also: meetings.list on 2 server processes on the one database, load split
 //            between them, against 1 process: the scale-out factor)
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -57,6 +58,7 @@ const { args, size } = parseOptions({
     instances: { type: "string" },
     "database-url": { type: "string" },
     keep: { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
   },
   sizes: {
     meetings: { default: 10_000, quick: 1_000, min: 100, max: 1_000_000, integer: true },
@@ -67,7 +69,7 @@ const { args, size } = parseOptions({
   },
   usage:
     "usage: pnpm bench:http [--quick] [--meetings 10000] [--connections 64] [--seconds 10] [--rounds 3] [--only meetings.list]\n" +
-    "  [--database-url postgresql://...] [--keep] [--instances 2]",
+    "  [--database-url postgresql://...] [--keep] [--instances 2] [--cpu-prof DIR]",
 });
 
 /** The same pool size for both servers: MeetMind's default. */
@@ -128,6 +130,7 @@ runScript(async () => {
         ACCESS_TOKEN_TTL_SECONDS: "86400",
         BCRYPT_COST: "10",
       },
+      ...(args["cpu-prof"] ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] } : {}),
     });
     const agent = keepAliveAgent();
     const signup = trpcData<{ accessToken: string; user: { id: string } }>(
@@ -153,7 +156,12 @@ runScript(async () => {
     baseline = await startProcess({
       name: "the baseline",
       command: process.execPath,
-      args: ["--import", "tsx", "bench/http/baseline/server.ts"],
+      args: [
+        ...(args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] : []),
+        "--import",
+        "tsx",
+        "bench/http/baseline/server.ts",
+      ],
       cwd: SERVER_DIR,
       env: {
         DATABASE_URL: database.url,

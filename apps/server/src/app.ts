@@ -2,7 +2,6 @@ import cors from "cors";
 import express, { type ErrorRequestHandler } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import {
   appRouter,
   checkReadiness,
@@ -15,12 +14,38 @@ import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createContextFactory } from "./context.js";
 import { requestLog } from "./request-log.js";
+import { createTrpcHandler, type TrpcHandlerOptions } from "./trpc-http.js";
 
 export interface AppDeps {
   env: Env;
   db: Db;
   log: Logger;
   services: AppServices;
+}
+
+/** How tRPC is served: the router, each request's context, and what errors log and answer. */
+export function trpcOptions({ db, log, services }: Omit<AppDeps, "env">): TrpcHandlerOptions {
+  return {
+    router: appRouter,
+    createContext: createContextFactory(db, services),
+    onError({ error, path, ctx }) {
+      // Expected errors are the client's business; only unexpected ones are ours to log.
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        (ctx?.log ?? log).error({ err: error.cause ?? error, path }, "unexpected error");
+      }
+      // An outage is ours to know about, though not a bug: the driver's error, as a warning.
+      if (error.code === "SERVICE_UNAVAILABLE") {
+        (ctx?.log ?? log).warn({ err: error.cause?.cause ?? error, path }, "request failed: service unavailable");
+      }
+    },
+    // Rate limits and outages tell the client when to come back. A streamed response
+    // (httpBatchStreamLink) has sent its headers before any procedure ran: its errors carry
+    // retryAfterSeconds in their data instead.
+    responseMeta({ errors }) {
+      const seconds = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error.cause) ?? 0));
+      return seconds > 0 ? { headers: { "retry-after": String(seconds) } } : {};
+    },
+  };
 }
 
 export function createApp({ env, db, log, services }: AppDeps): express.Express {
@@ -65,30 +90,7 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
     res.set("cache-control", "public, max-age=300").json(services.tokens.jwks());
   });
 
-  app.use(
-    "/trpc",
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: createContextFactory(db, services),
-      onError({ error, path, ctx }) {
-        // Expected errors are the client's business; only unexpected ones are ours to log.
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          (ctx?.log ?? log).error({ err: error.cause ?? error, path }, "unexpected error");
-        }
-        // An outage is ours to know about, though not a bug: the driver's error, as a warning.
-        if (error.code === "SERVICE_UNAVAILABLE") {
-          (ctx?.log ?? log).warn({ err: error.cause?.cause ?? error, path }, "request failed: service unavailable");
-        }
-      },
-      // Rate limits and outages tell the client when to come back. A streamed response
-      // (httpBatchStreamLink) has sent its headers before any procedure ran: its errors carry
-      // retryAfterSeconds in their data instead.
-      responseMeta({ errors }) {
-        const seconds = Math.max(0, ...errors.map((error) => retryAfterSecondsOf(error.cause) ?? 0));
-        return seconds > 0 ? { headers: { "retry-after": String(seconds) } } : {};
-      },
-    }),
-  );
+  app.use("/trpc", createTrpcHandler(trpcOptions({ db, log, services })));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { message: "Not found", appCode: "not_found" satisfies AppCode } });

@@ -78,6 +78,8 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     // concurrent connections (another connection's Parse can replace ours between our Parse and
     // Bind), so all queries go through a single connection.
     poolSize: database.mode === "embedded" ? 1 : env.DATABASE_POOL_SIZE,
+    // Named statements live in the connection's session, which PGlite shares between connections.
+    preparedStatements: database.mode !== "embedded" && env.DATABASE_PREPARED_STATEMENTS,
     onPoolError: (error) => log.warn({ err: error }, "database connection error"),
   });
 

@@ -28,6 +28,8 @@ export interface MeetMindServerOptions {
   logLevel?: string;
   /** Further settings, e.g. BCRYPT_COST, PASSWORD_WORKERS, DATABASE_POOL_SIZE. */
   env?: Record<string, string>;
+  /** Flags for node itself, e.g. `--cpu-prof` (Node refuses those in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 export interface MeetMindServer extends RunningProcess {
@@ -61,7 +63,10 @@ export async function startMeetMindServer(options: MeetMindServerOptions): Promi
   const server = await startProcess({
     name: "the server",
     command: process.execPath,
-    args: options.built ? ["dist/main.js"] : ["--conditions=@meetmind/source", "--import", "tsx", "src/main.ts"],
+    args: [
+      ...(options.nodeArgs ?? []),
+      ...(options.built ? ["dist/main.js"] : ["--conditions=@meetmind/source", "--import", "tsx", "src/main.ts"]),
+    ],
     cwd: SERVER_DIR,
     env,
     healthUrl: new URL("/health/ready", url),

@@ -34,6 +34,14 @@ export const envSchema = z
     EMBEDDED_DB_PORT: port.default(0),
     STUDIO_PORT: port.default(5555),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /**
+     * Named prepared statements, so Postgres parses and plans a frequent query once per connection.
+     * Turn off behind a pooler that cannot carry them (PgBouncer before 1.21 in transaction mode).
+     */
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((value) => value === "true"),
     CORS_ORIGINS: csv.default([]),
     /** Above the 5 MB transcript cap, so an oversized transcript gets its own clear error. */
     BODY_LIMIT: z

@@ -6,15 +6,43 @@ export interface PrismaClientOptions {
   poolSize?: number;
   /** Called when an idle pooled connection fails (e.g. the server restarted). */
   onPoolError?: (error: Error) => void;
+  /** Named prepared statements (the server's choice, DATABASE_PREPARED_STATEMENTS); off by default. */
+  preparedStatements?: boolean;
   /** Receives every SQL statement (tests count queries with it, to catch N+1 patterns). */
   onQuery?: (sql: string) => void;
+}
+
+/**
+ * Distinct statements that get a name. Postgres keeps a named statement (parsed, and after a few
+ * runs planned) for the life of the connection, so the hot reads skip parsing and planning; the cap
+ * bounds what each connection holds when queries vary in shape (an `IN` list of any length).
+ */
+const MAX_NAMED_STATEMENTS = 500;
+
+/**
+ * Names statements by their text: the same SQL always gets the same name; new SQL past the cap gets
+ * "" (pg's unnamed statement, parsed on every run).
+ */
+function statementNamer(): (query: { sql: string }) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    const known = names.get(sql);
+    if (known !== undefined) return known;
+    if (names.size >= MAX_NAMED_STATEMENTS) return "";
+    const name = `mm_${names.size}`;
+    names.set(sql, name);
+    return name;
+  };
 }
 
 /** The one place a PrismaClient is made: always through the pg driver adapter, no native engine. */
 export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
   const adapter = new PrismaPg(
     { connectionString: url, max: options.poolSize ?? 10 },
-    options.onPoolError ? { onPoolError: options.onPoolError } : undefined,
+    {
+      ...(options.preparedStatements ? { statementNameGenerator: statementNamer() } : {}),
+      ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
+    },
   );
   if (!options.onQuery) return new PrismaClient({ adapter });
   const onQuery = options.onQuery;

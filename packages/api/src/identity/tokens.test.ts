@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, exportPKCS8, exportSPKI, generateKeyPair, jwtVerify } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseEnv } from "@meetmind/config";
 import { createAccessTokens, generateOpaqueToken, hashToken, openSealedToken, sealToken } from "./tokens.js";
 
@@ -59,6 +59,24 @@ describe("access tokens", () => {
       expect(first.expiresAt.getTime()).toBe(options.issuedAt.getTime() + 15 * 60_000);
       await expect(tokens.verify(first.token)).resolves.toEqual(subject);
       expect((await tokens.sign(subject)).token).not.toBe((await tokens.sign(subject)).token);
+    }
+  });
+
+  it("remembers a verified token only until it expires, and only that exact string", async () => {
+    const tokens = await createAccessTokens(parseEnv({ NODE_ENV: "test" }));
+    // Issued 15 min - 2 s ago: expires 2 s from now.
+    const { token, expiresAt } = await tokens.sign(subject, { issuedAt: new Date(Date.now() - 15 * 60_000 + 2_000) });
+    await expect(tokens.verify(token)).resolves.toEqual(subject);
+    await expect(tokens.verify(token)).resolves.toEqual(subject); // from memory now
+    // One character changed in the signature: not the remembered string, so checked, and refused.
+    const tampered = `${token.slice(0, -2)}${token.at(-2) === "A" ? "B" : "A"}${token.at(-1)}`;
+    await expect(tokens.verify(tampered)).rejects.toMatchObject({ appCode: "invalid_token" });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(expiresAt.getTime() + 1);
+      await expect(tokens.verify(token)).rejects.toMatchObject({ appCode: "invalid_token" });
+    } finally {
+      vi.useRealTimers();
     }
   });
 
