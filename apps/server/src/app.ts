@@ -1,6 +1,5 @@
 import cors from "cors";
 import express, { type ErrorRequestHandler } from "express";
-import helmet from "helmet";
 import type { Logger } from "pino";
 import {
   appRouter,
@@ -14,6 +13,7 @@ import type { Env } from "@meetmind/config";
 import type { Db } from "@meetmind/db";
 import { createContextFactory } from "./context.js";
 import { requestLog } from "./request-log.js";
+import { securityHeaders } from "./security-headers.js";
 import { createTrpcHandler, type TrpcHandlerOptions } from "./trpc-http.js";
 
 export interface AppDeps {
@@ -54,7 +54,7 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
   app.set("trust proxy", "loopback");
 
   app.use(requestLog(log));
-  app.use(helmet());
+  app.use(securityHeaders());
   const allowed = new Set(env.CORS_ORIGINS);
   const corsHeaders = cors({
     origin: (origin, callback) => callback(null, origin !== undefined && (allowed.has(origin) || allowed.has("*"))),

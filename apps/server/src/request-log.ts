@@ -37,13 +37,28 @@ export function requestLogLevel(method: string | undefined, status: number, elap
   return "debug";
 }
 
+/**
+ * A child logger made on first use. Most requests log nothing but their own line, and making a
+ * child of a redacting pino logger costs ~20 µs (it runs the redaction over the bindings).
+ */
+function lazyChild(log: Logger, bindings: Record<string, string>): Logger {
+  let child: Logger | undefined;
+  return new Proxy(log, {
+    get(_target, key) {
+      child ??= log.child(bindings);
+      const value: unknown = Reflect.get(child, key, child);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(child) : value;
+    },
+  });
+}
+
 /** Express middleware. Health probes get an id but no line: they would drown the log. */
 export function requestLog(log: Logger) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const started = performance.now();
     const incoming = req.headers["x-request-id"];
     req.id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.log = log.child({ requestId: req.id });
+    req.log = lazyChild(log, { requestId: req.id });
     res.setHeader("x-request-id", req.id);
     if (req.url?.startsWith("/health")) return next();
 

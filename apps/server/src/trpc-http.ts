@@ -38,12 +38,12 @@ export type TrpcHandlerOptions = Parameters<typeof createExpressMiddleware<AppRo
 const VARY = ["trpc-accept", "accept"];
 
 /** A GET of one query, with nothing tRPC itself would treat differently (see resolveResponse). */
-function isSingleQueryGet(req: Request): boolean {
+function isSingleQueryGet(req: Request, query: Request["query"]): boolean {
   if (req.method !== "GET") return false;
   const contentType = req.headers["content-type"];
   if (contentType !== undefined && contentType.split(";", 1)[0]?.trim().toLowerCase() !== "application/json") return false;
   // `batch=1`, connection params and the streaming/SSE accept headers select tRPC's other answers.
-  if (req.query.batch !== undefined || req.query.connectionParams !== undefined || req.headers["trpc-accept"] !== undefined) return false;
+  if (query.batch !== undefined || query.connectionParams !== undefined || req.headers["trpc-accept"] !== undefined) return false;
   const accept = req.headers.accept ?? "";
   return !accept.includes("text/event-stream") && !accept.includes("application/jsonl");
 }
@@ -52,7 +52,7 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
   const adapter = createExpressMiddleware(options);
   const config = options.router._def._config;
 
-  async function answer(req: Request, res: Response, path: string): Promise<boolean> {
+  async function answer(req: Request, res: Response, path: string, query: Request["query"]): Promise<boolean> {
     const procedure = await getProcedureAtPath(options.router, path);
     if (!procedure || procedure._def.type !== "query") return false;
 
@@ -67,7 +67,7 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
     const getRawInput = async () => {
       if (!parsed) {
         // The first `input` if there are several, as URLSearchParams.get takes it.
-        const value = req.query.input;
+        const value = query.input;
         const raw = Array.isArray(value) ? value[0] : value;
         try {
           parsed = { input: typeof raw === "string" && raw ? config.transformer.input.deserialize(JSON.parse(raw)) : undefined };
@@ -123,7 +123,9 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
   }
 
   return (req, res, next) => {
-    if (!isSingleQueryGet(req)) return void adapter(req, res, next);
+    // Express 5 parses the query string again on every read of req.query: once here.
+    const query = req.query;
+    if (!isSingleQueryGet(req, query)) return void adapter(req, res, next);
     let path: string;
     try {
       // As the adapter takes it: the last path segment, URL-decoded.
@@ -131,7 +133,7 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
     } catch {
       return void adapter(req, res, next);
     }
-    answer(req, res, path).then(
+    answer(req, res, path, query).then(
       (answered) => answered || adapter(req, res, next),
       (error: unknown) => next(error),
     );
