@@ -1,4 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { enableDirectQueries } from "./direct.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export interface PrismaClientOptions {
@@ -23,9 +25,9 @@ const MAX_NAMED_STATEMENTS = 500;
  * Names statements by their text: the same SQL always gets the same name; new SQL past the cap gets
  * "" (pg's unnamed statement, parsed on every run).
  */
-function statementNamer(): (query: { sql: string }) => string {
+function statementNamer(): (sql: string) => string {
   const names = new Map<string, string>();
-  return ({ sql }) => {
+  return (sql) => {
     const known = names.get(sql);
     if (known !== undefined) return known;
     if (names.size >= MAX_NAMED_STATEMENTS) return "";
@@ -35,19 +37,24 @@ function statementNamer(): (query: { sql: string }) => string {
   };
 }
 
-/** The one place a PrismaClient is made: always through the pg driver adapter, no native engine. */
-export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
-  const adapter = new PrismaPg(
-    { connectionString: url, max: options.poolSize ?? 10 },
-    {
-      ...(options.preparedStatements ? { statementNameGenerator: statementNamer() } : {}),
-      ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
-    },
-  );
-  if (!options.onQuery) return new PrismaClient({ adapter });
-  const onQuery = options.onQuery;
+function loggingClient(adapter: PrismaPg, onQuery: (sql: string) => void): PrismaClient {
   const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   client.$on("query", (event) => onQuery(event.query));
+  return client;
+}
+
+/** The one place a PrismaClient is made: always through the pg driver adapter, no native engine. */
+export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
+  // Our pool, given to the adapter, so the hot reads of direct.ts can use the same connections.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const name = options.preparedStatements ? statementNamer() : () => "";
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    ...(options.preparedStatements ? { statementNameGenerator: ({ sql }: { sql: string }) => name(sql) } : {}),
+    ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
+  });
+  const client = options.onQuery ? loggingClient(adapter, options.onQuery) : new PrismaClient({ adapter });
+  enableDirectQueries(client, { pool, name, onQuery: options.onQuery });
   return client;
 }
 

@@ -1,6 +1,7 @@
 // A Prisma client kept inside one workspace: every query on a tenant-owned table is constrained to
 // it (reads and writes alike), so a foreign id simply finds nothing.
 import type { Db } from "./client.js";
+import { shareDirectQueries } from "./direct.js";
 
 /** Tables with a workspace_id column. schema.test.ts fails if a new one is missing here. */
 export const TENANT_MODELS = new Set([
@@ -86,6 +87,7 @@ export function scopedDb(db: Db, workspaceId: string): ScopedDb {
     return cached;
   }
   const client = extendForWorkspace(db, workspaceId);
+  shareDirectQueries(db, client);
   clients.set(workspaceId, client);
   if (clients.size > SCOPED_CLIENTS_PER_DB) {
     const oldest = clients.keys().next();

@@ -4,7 +4,7 @@
 // counts and the latest summary's status are correlated subqueries evaluated for the returned rows
 // only. Raw SQL does not pass through the workspace-scoped client, so every statement names the
 // workspace itself (`m.workspace_id = …`): the cross-tenant sweep covers these reads like any other.
-import { Prisma } from "@meetmind/db";
+import { Prisma, queryRows } from "@meetmind/db";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { ListMeetingsInput, MeetingOutput } from "./schemas.js";
 
@@ -37,9 +37,12 @@ function present({ creatorId, creatorEmail, creatorName, ...meeting }: MeetingRo
 
 /** A live meeting of the workspace, or null. */
 export async function readMeeting(scope: WorkspaceScope, meetingId: string): Promise<MeetingOutput | null> {
-  const rows = await scope.db.$queryRaw<MeetingRow[]>`
+  const rows = await queryRows<MeetingRow>(
+    scope.db,
+    Prisma.sql`
     SELECT ${COLUMNS} ${FROM}
-     WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ${meetingId}::uuid AND m.deleted_at IS NULL`;
+     WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ${meetingId}::uuid AND m.deleted_at IS NULL`,
+  );
   const row = rows[0];
   return row ? present(row) : null;
 }
@@ -72,10 +75,13 @@ export async function readMeetingPage(scope: WorkspaceScope, input: ListMeetings
                  OR (m.scheduled_start = c.scheduled_start AND (m.created_at, m.id) < (c.created_at, c.id))
              END)`);
   }
-  const rows = await scope.db.$queryRaw<MeetingRow[]>`
+  const rows = await queryRows<MeetingRow>(
+    scope.db,
+    Prisma.sql`
     SELECT ${COLUMNS} ${FROM}
      WHERE ${Prisma.join(conditions, " AND ")}
      ${ORDER}
-     LIMIT ${input.limit + 1}`;
+     LIMIT ${input.limit + 1}`,
+  );
   return rows.map(present);
 }

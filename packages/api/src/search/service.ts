@@ -6,7 +6,7 @@
 // Tenancy: raw SQL does not go through the scoped client's workspace filter, so every query below
 // names scope.workspaceId itself (on the segment and on its meeting).
 import { createHash } from "node:crypto";
-import { Prisma } from "@meetmind/db";
+import { Prisma, queryRows } from "@meetmind/db";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
@@ -287,7 +287,7 @@ export async function searchTranscripts(scope: WorkspaceScope, params: SearchTra
   }
   if (!params.query) return { items: [], nextCursor: null };
 
-  const rows = await scope.db.$queryRaw<HitRow[]>(searchTranscriptsSql(scope.workspaceId, params, after));
+  const rows = await queryRows<HitRow>(scope.db, searchTranscriptsSql(scope.workspaceId, params, after));
   const items: SearchHit[] = rows.slice(0, params.limit).map((row) => {
     const parts = snippetPartsOf(row.headline ?? "");
     return {

@@ -2,7 +2,7 @@
 // asked for and a page of its segments with each mapped speaker's name. Prisma's `include` made
 // this five round trips. Raw SQL does not pass through the workspace-scoped client, so every table
 // is constrained to the workspace by hand; the cross-tenant sweep covers this read like any other.
-import { Prisma } from "@meetmind/db";
+import { Prisma, queryRows } from "@meetmind/db";
 import { NotFoundError } from "../errors.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { GetTranscriptInput, TranscriptPage } from "./schemas.js";
@@ -27,7 +27,9 @@ interface Row {
 
 export async function readTranscriptPage(scope: WorkspaceScope, input: GetTranscriptInput): Promise<TranscriptPage> {
   const workspaceId = scope.workspaceId;
-  const [row] = await scope.db.$queryRaw<Row[]>(Prisma.sql`
+  const [row] = await queryRows<Row>(
+    scope.db,
+    Prisma.sql`
     WITH meeting AS (
       SELECT m.id FROM meetings m WHERE m.id = ${input.meetingId}::uuid AND m.workspace_id = ${workspaceId}::uuid AND m.deleted_at IS NULL
     ),
@@ -76,7 +78,8 @@ export async function readTranscriptPage(scope: WorkspaceScope, input: GetTransc
                    ORDER BY s.position)
               FROM page s) AS segments
       FROM (SELECT 1) one
-      LEFT JOIN chosen c ON true`);
+      LEFT JOIN chosen c ON true`,
+  );
   if (!row?.meetingFound) throw new NotFoundError("Meeting");
   if (row.id === null) throw new NotFoundError("Transcript");
   const fetched = row.segments ?? [];
