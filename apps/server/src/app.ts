@@ -66,7 +66,7 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
   app.use((req, res, next) => {
     if (req.headers.origin !== undefined) return corsHeaders(req, res, next);
     // What cors() would add: a shared cache must not hand this answer to a browser on an allowed origin.
-    res.vary("Origin");
+    res.setHeader("vary", "Origin");
     next();
   });
 

@@ -35,7 +35,7 @@ export type TrpcHandlerOptions = Parameters<typeof createExpressMiddleware<AppRo
  * replacing it as the adapter does, so the `Vary: Origin` of app.ts survives: a GET is what a shared
  * cache may keep.
  */
-const VARY = ["trpc-accept", "accept"];
+const VARY = "trpc-accept, accept";
 
 /** A GET of one query, with nothing tRPC itself would treat differently (see resolveResponse). */
 function isSingleQueryGet(req: Request, query: Request["query"]): boolean {
@@ -113,7 +113,9 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
     const meta = options.responseMeta?.({ ctx, info, paths: [path], data: [body], errors, eagerGeneration: false, type: "query" }) ?? {};
     const text = JSON.stringify(transformTRPCResponse(config, body));
     res.statusCode = meta.status ?? getHTTPStatusCode([body], errors);
-    for (const field of VARY) res.vary(field);
+    // Appended by hand: Express's res.vary re-parses the header on every call.
+    const vary = res.getHeader("vary");
+    res.setHeader("vary", typeof vary === "string" && vary ? `${vary}, ${VARY}` : VARY);
     res.setHeader("content-type", "application/json");
     const extra = meta.headers instanceof Headers ? [...meta.headers.entries()] : Object.entries(meta.headers ?? {});
     for (const [name, value] of extra) if (value !== undefined) res.setHeader(name, value);

@@ -1,5 +1,5 @@
 // The one initTRPC. Routers import only the named procedures below, never `t`.
-import { initTRPC, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z } from "zod";
@@ -114,21 +114,6 @@ export const createTRPCRouter = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
-/**
- * Every procedure: domain errors become tRPC errors with their codes, in this one place. So does a
- * database outage (connection refused or dropped, wherever it struck): SERVICE_UNAVAILABLE, not a 500.
- */
-const withErrorMapping = t.procedure.use(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    throw new MappedDomainError(result.error.cause);
-  }
-  if (!result.ok && isDatabaseUnavailable(result.error.cause)) {
-    throw new MappedDomainError(databaseUnavailableError(result.error.cause));
-  }
-  return result;
-});
-
 /** Nesting deeper than this in any input is refused before anything walks it. */
 const MAX_INPUT_DEPTH = 64;
 
@@ -157,55 +142,89 @@ function inputProblem(input: unknown): z.core.$ZodIssue | null {
 }
 
 /** Refuses such input as zod would (BAD_REQUEST, `invalid_input`, flattened issues). */
-const withCleanInput = withErrorMapping.use(async ({ getRawInput, next }) => {
-  const issue = inputProblem(await getRawInput());
+function refuseUncleanInput(input: unknown): void {
+  const issue = inputProblem(input);
   if (issue) {
     const where = issue.path.join(".") || "input";
     // ZodRealError, unlike ZodError, is an Error, so tRPC keeps it as the cause the formatter reads.
     throw new TRPCError({ code: "BAD_REQUEST", message: `${where}: ${issue.message}`, cause: new z.ZodRealError([issue]) });
   }
-  return next();
-});
+}
 
 /**
  * A browser sends our cookies with cross-site requests too; a mutation that rides on them must
  * come from an allowed origin. Requests without an Origin (non-browser clients) carry no such risk.
  */
-const withCsrfCheck = withCleanInput.use(({ ctx, type, next }) => {
+function refuseCrossSiteMutation(ctx: Context, type: string): void {
   const usesCookies = ctx.credentials.via === "cookie" || ctx.credentials.refreshCookie !== null;
   if (type === "mutation" && usesCookies && ctx.origin && !ctx.services.settings.allowedOrigins.includes(ctx.origin)) {
     throw new ForbiddenError("Cross-site request rejected", "csrf_rejected");
   }
-  return next();
-});
+}
+
+interface Caller {
+  user: AuthUser | null;
+  sessionId: string | null;
+  /** Why the token given was refused: protected procedures answer with it. */
+  authError: DomainError | null;
+}
 
 /**
  * Resolves the access token (cookie first, then Authorization: Bearer) to a user with a live
  * session. A bad token does not fail public procedures; protected ones report why it was refused.
  */
-const withAuth = withCsrfCheck.use(async ({ ctx, next }) => {
+async function authenticate(ctx: Context): Promise<Caller> {
   const token = ctx.credentials.accessToken;
-  if (ctx.user || !token) return next({ ctx: { authError: null } });
-  let authError: DomainError;
+  if (ctx.user || !token) return { user: ctx.user, sessionId: ctx.sessionId, authError: null };
   try {
     const subject = await ctx.services.tokens.verify(token);
     const principal = await ctx.services.sessions.principal(subject.sessionId, subject.userId);
     if (principal) {
       const user: AuthUser = { id: principal.userId, email: principal.email, isAdmin: principal.isAdmin };
-      return next({ ctx: { user, sessionId: principal.sessionId, authError: null } });
+      return { user, sessionId: principal.sessionId, authError: null };
     }
-    authError = new UnauthorizedError("Your session has ended; sign in again", "session_expired");
+    return { user: null, sessionId: null, authError: new UnauthorizedError("Your session has ended; sign in again", "session_expired") };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    authError = error;
+    return { user: null, sessionId: null, authError: error };
   }
-  return next({ ctx: { authError } });
+}
+
+/**
+ * Domain errors become tRPC errors with their codes, in this one place. So does a database outage
+ * (connection refused or dropped, wherever it struck): SERVICE_UNAVAILABLE, not a 500.
+ */
+function mapped(error: TRPCError): TRPCError {
+  if (error.cause instanceof DomainError) return new MappedDomainError(error.cause);
+  if (isDatabaseUnavailable(error.cause)) return new MappedDomainError(databaseUnavailableError(error.cause));
+  return error;
+}
+
+/**
+ * Where every procedure starts: clean input, the CSRF check and the caller, then whatever the
+ * procedure does, with every failure of either mapped. One middleware rather than four because each
+ * tRPC middleware level copies the call's options and context: four levels were ~4 % of a read's CPU.
+ */
+const withRequest = t.procedure.use(async ({ ctx, type, getRawInput, next }) => {
+  let result: Awaited<ReturnType<typeof next<Caller>>>;
+  try {
+    refuseUncleanInput(await getRawInput());
+    refuseCrossSiteMutation(ctx, type);
+    result = await next({ ctx: await authenticate(ctx) });
+  } catch (error) {
+    throw mapped(getTRPCErrorFromUnknown(error));
+  }
+  if (!result.ok) {
+    const error = mapped(result.error);
+    if (error !== result.error) throw error;
+  }
+  return result;
 });
 
-export const publicProcedure = withAuth;
+export const publicProcedure = withRequest;
 
 /** Signed-in users; narrows ctx.user and ctx.sessionId to non-null. */
-export const protectedProcedure = withAuth.use(({ ctx, next }) => {
+export const protectedProcedure = withRequest.use(({ ctx, next }) => {
   if (!ctx.user) throw ctx.authError ?? new UnauthorizedError();
   const user: AuthUser = ctx.user;
   const sessionId: string | null = ctx.sessionId;
