@@ -76,6 +76,9 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
   // Queries are GETs with their input in the URL: only requests that may carry a body are parsed.
   app.use((req, res, next) => (req.method === "GET" || req.method === "HEAD" ? next() : jsonBody(req, res, next)));
 
+  // First: nearly every request is a procedure call, and Express tries routes in order.
+  app.use("/trpc", createTrpcHandler(trpcOptions({ db, log, services })));
+
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -89,8 +92,6 @@ export function createApp({ env, db, log, services }: AppDeps): express.Express 
   app.get("/.well-known/jwks.json", (_req, res) => {
     res.set("cache-control", "public, max-age=300").json(services.tokens.jwks());
   });
-
-  app.use("/trpc", createTrpcHandler(trpcOptions({ db, log, services })));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { message: "Not found", appCode: "not_found" satisfies AppCode } });
