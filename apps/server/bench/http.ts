@@ -27,6 +27,7 @@ import {
   LOCAL_ADMIN_URL,
   loadAverage,
   machine,
+  machineBusyMeter,
   medianRun,
   openScratchDatabase,
   parseOptions,
@@ -254,21 +255,31 @@ runScript(async () => {
       const paths = [pathOf("meetings.list", { workspaceId: seeded.workspaceId, limit: 50 })];
       const load = (url: URL, connections: number) =>
         runLoad({ url, paths, headers: { authorization }, connections, seconds: size.seconds, signal });
+      // Each run also says how busy the whole machine was: a second process can only add what the
+      // first left idle (the load generator and Postgres share the same cores).
       const runs = await alternate(["one", "all"] as const, size.rounds, async (side, round) => {
         progress(
           `meetings.list on ${side === "one" ? "1 process" : `${instances.length} processes`}, round ${round + 1} of ${size.rounds}`,
         );
-        if (side === "one") return (await load(first.url, size.connections)).perSecond;
+        const busy = machineBusyMeter();
+        if (side === "one") {
+          const perSecond = (await load(first.url, size.connections)).perSecond;
+          return { perSecond, busy: busy.stop() };
+        }
         const share = Math.max(1, Math.floor(size.connections / instances.length));
         const results = await Promise.all(instances.map((server) => load(server.url, share)));
-        return results.reduce((sum, result) => sum + result.perSecond, 0);
+        return { perSecond: results.reduce((sum, result) => sum + result.perSecond, 0), busy: busy.stop() };
       });
-      const medianOf = (values: number[] = []) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? 0;
+      const medianOf = (values: { perSecond: number; busy: number }[] = []) =>
+        [...values].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((values.length - 1) / 2)] ?? { perSecond: 0, busy: Number.NaN };
       const one = medianOf(runs.get("one"));
       const all = medianOf(runs.get("all"));
+      const percent = (share: number) => `${(share * 100).toFixed(0)} %`;
       console.log(
-        `\nScale-out, \`meetings.list\`: ${instances.length} processes ${all.toFixed(0)} req/s, 1 process ${one.toFixed(0)} req/s: ` +
-          `**${(all / one).toFixed(2)}×** (median of ${size.rounds}; the load generator shares the machine's cores).`,
+        `\nScale-out, \`meetings.list\`: ${instances.length} processes ${all.perSecond.toFixed(0)} req/s (machine ${percent(all.busy)} busy), ` +
+          `1 process ${one.perSecond.toFixed(0)} req/s (machine ${percent(one.busy)} busy): **${(all.perSecond / one.perSecond).toFixed(2)}×** ` +
+          `(median of ${size.rounds}). The most more processes could add on this machine: ${(1 / one.busy).toFixed(2)}× ` +
+          `(all ${os.cpus().length} cores busy), with the load generator and Postgres on the same cores.`,
       );
     }
   } finally {

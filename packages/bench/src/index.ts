@@ -2,7 +2,7 @@
 // own process (process, meetmind), timed requests and probes (http, trpc, probe), HTTP load
 // (load), CPU per process (cpu), figures (stats) and their tables (table, compare).
 export { alternate, medianRun, ratio, ratioTable, type ComparedRow } from "./compare.js";
-export { cpuMeter, processCpuMs, type CpuUse } from "./cpu.js";
+export { cpuMeter, machineBusyMeter, processCpuMs, type CpuUse } from "./cpu.js";
 export { LOCAL_ADMIN_URL, openScratchDatabase, postgresVersion, type ScratchDatabase, type ScratchOptions } from "./database.js";
 export { keepAliveAgent, request, waitForHealthy, type Reply, type RequestInit } from "./http.js";
 export { runLoad, type LoadOptions, type LoadResult } from "./load.js";
