@@ -36,3 +36,15 @@ describe("the request's logger", () => {
     expect(lines).toEqual([expect.objectContaining({ requestId: "lazy-1", msg: "from a handler", password: "[redacted]" })]);
   });
 });
+
+describe("the request's logger, written to", () => {
+  it("changes only itself, never the server's logger", () => {
+    const log = createLogger("info", new Writable({ write: (_chunk, _encoding, done) => done() }));
+    const req = { url: "/trpc/x", method: "GET", headers: {}, socket: {} } as unknown as IncomingMessage;
+    const res = Object.assign(new EventEmitter(), { setHeader: () => undefined }) as unknown as ServerResponse;
+    requestLog(log)(req, res, () => undefined);
+    req.log.level = "debug";
+    expect(req.log.isLevelEnabled("debug")).toBe(true);
+    expect(log.level).toBe("info");
+  });
+});

@@ -43,12 +43,15 @@ export function requestLogLevel(method: string | undefined, status: number, elap
  */
 function lazyChild(log: Logger, bindings: Record<string, string>): Logger {
   let child: Logger | undefined;
+  const made = () => (child ??= log.child(bindings));
+  // Every trap goes to the child, so that setting (say, its level) never touches the parent.
   return new Proxy(log, {
     get(_target, key) {
-      child ??= log.child(bindings);
-      const value: unknown = Reflect.get(child, key, child);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(child) : value;
+      const value: unknown = Reflect.get(made(), key, made());
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(made()) : value;
     },
+    set: (_target, key, value) => Reflect.set(made(), key, value),
+    has: (_target, key) => Reflect.has(made(), key),
   });
 }
 

@@ -129,6 +129,19 @@ describe("single-query GETs answered directly", () => {
     }
   });
 
+  it("read the input as tRPC does, however many other parameters come first, and the first of repeated ones", async () => {
+    const padding = Array.from({ length: 1_100 }, (_, i) => `p${i}=1`).join("&");
+    const after = await same(pair, "meetings.get", `?${padding}&${input({ workspaceId, meetingId }).slice(1)}`, token);
+    expect(after.direct.status).toBe(200);
+    const repeated = await same(
+      pair,
+      "meetings.get",
+      `${input({ workspaceId, meetingId })}&${input({ workspaceId, meetingId: "x" }).slice(1)}`,
+      token,
+    );
+    expect(repeated.direct.status).toBe(200);
+  });
+
   it("hide another workspace's meeting as the adapter does (NOT_FOUND)", async () => {
     const other = await mutate("auth.signup", { email: `other-${crypto.randomUUID()}@example.com`, password: "Correct-Horse-9-Battery" });
     const { direct } = await same(pair, "meetings.get", input({ workspaceId, meetingId }), String(other.accessToken));

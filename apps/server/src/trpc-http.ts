@@ -10,7 +10,10 @@
 // same `onError`, `responseMeta`, error shape, status code and body bytes, plus a content-length.
 // `trpc-http.test.ts` sends the same requests both ways and compares status, headers and bodies.
 // Batches, streams (httpBatchStreamLink), subscriptions, mutations, HEAD, unknown procedures and any
-// GET with a body type tRPC would refuse still go through the adapter.
+// GET with a body type tRPC would refuse still go through the adapter. The adapter's own options
+// `middleware`, `allowMethodOverride`, `allowBatching` and `maxBodySize` concern none of those GETs
+// (app.ts sets none of them); unlike the adapter, the direct path does not build a URL from the Host
+// header, so a malformed Host is no reason to refuse a read.
 import type { Request, RequestHandler, Response } from "express";
 import type { inferRouterContext, inferRouterError } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -21,6 +24,8 @@ import {
   getProcedureAtPath,
   getTRPCErrorFromUnknown,
   isAsyncIterable,
+  isObject,
+  isPromise,
   transformTRPCResponse,
   TRPCError,
   urlPathToProcedurePath,
@@ -37,13 +42,21 @@ export type TrpcHandlerOptions = Parameters<typeof createExpressMiddleware<AppRo
  */
 const VARY = "trpc-accept, accept";
 
+/** tRPC's own test (resolveResponse): a stream, or an object holding promises or streams. */
+function isDataStream(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isAsyncIterable(value)) return true;
+  const values = Object.values(value);
+  return values.some(isPromise) || values.some(isAsyncIterable);
+}
+
 /** A GET of one query, with nothing tRPC itself would treat differently (see resolveResponse). */
-function isSingleQueryGet(req: Request, query: Request["query"]): boolean {
+function isSingleQueryGet(req: Request, query: URLSearchParams): boolean {
   if (req.method !== "GET") return false;
   const contentType = req.headers["content-type"];
   if (contentType !== undefined && contentType.split(";", 1)[0]?.trim().toLowerCase() !== "application/json") return false;
   // `batch=1`, connection params and the streaming/SSE accept headers select tRPC's other answers.
-  if (query.batch !== undefined || query.connectionParams !== undefined || req.headers["trpc-accept"] !== undefined) return false;
+  if (query.has("batch") || query.has("connectionParams") || req.headers["trpc-accept"] !== undefined) return false;
   const accept = req.headers.accept ?? "";
   return !accept.includes("text/event-stream") && !accept.includes("application/jsonl");
 }
@@ -52,7 +65,37 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
   const adapter = createExpressMiddleware(options);
   const config = options.router._def._config;
 
-  async function answer(req: Request, res: Response, path: string, query: Request["query"]): Promise<boolean> {
+  /** Writes the answer as resolveResponse would, plus a content-length; throws before writing anything. */
+  function send(
+    res: Response,
+    body: TRPCResponse<unknown, inferRouterError<AppRouter>>,
+    error: TRPCError | undefined,
+    ctx: inferRouterContext<AppRouter> | undefined,
+    info: TRPCRequestInfo,
+    path: string,
+  ): void {
+    const errors = error ? [error] : [];
+    const meta = options.responseMeta?.({ ctx, info, paths: [path], data: [body], errors, eagerGeneration: false, type: "query" }) ?? {};
+    const text = JSON.stringify(transformTRPCResponse(config, body));
+    res.statusCode = meta.status || getHTTPStatusCode([body], errors);
+    // Appended by hand: Express's res.vary re-parses the header on every call.
+    const vary = res.getHeader("vary");
+    res.setHeader("vary", typeof vary === "string" && vary ? `${vary}, ${VARY}` : VARY);
+    res.setHeader("content-type", "application/json");
+    if (meta.headers instanceof Headers) {
+      for (const [name, value] of meta.headers) if (name !== "set-cookie") res.setHeader(name, value);
+      const cookies = meta.headers.getSetCookie();
+      if (cookies.length > 0) res.appendHeader("set-cookie", cookies);
+    } else {
+      for (const [name, value] of Object.entries(meta.headers ?? {})) {
+        if (typeof value === "string" || Array.isArray(value)) res.setHeader(name, value);
+      }
+    }
+    res.setHeader("content-length", Buffer.byteLength(text));
+    res.end(text);
+  }
+
+  async function answer(req: Request, res: Response, path: string, query: URLSearchParams): Promise<boolean> {
     const procedure = await getProcedureAtPath(options.router, path);
     if (!procedure || procedure._def.type !== "query") return false;
 
@@ -66,11 +109,9 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
     let parsed: { input: unknown } | undefined;
     const getRawInput = async () => {
       if (!parsed) {
-        // The first `input` if there are several, as URLSearchParams.get takes it.
-        const value = query.input;
-        const raw = Array.isArray(value) ? value[0] : value;
+        const raw = query.get("input");
         try {
-          parsed = { input: typeof raw === "string" && raw ? config.transformer.input.deserialize(JSON.parse(raw)) : undefined };
+          parsed = { input: raw ? config.transformer.input.deserialize(JSON.parse(raw)) : undefined };
         } catch (cause) {
           throw new TRPCError({ code: "BAD_REQUEST", message: cause instanceof Error ? cause.message : "Invalid input", cause });
         }
@@ -93,7 +134,7 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
     try {
       ctx = await options.createContext?.({ req, res, info });
       const data: unknown = await procedure({ path, getRawInput, ctx, type: "query", signal: abort.signal, batchIndex: 0 });
-      if (isAsyncIterable(data) || data instanceof ReadableStream) {
+      if (isDataStream(data)) {
         throw new TRPCError({
           code: "UNSUPPORTED_MEDIA_TYPE",
           message: "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink",
@@ -109,24 +150,29 @@ export function createTrpcHandler(options: TrpcHandlerOptions): RequestHandler {
       res.off("close", onClose);
     }
 
-    const errors = error ? [error] : [];
-    const meta = options.responseMeta?.({ ctx, info, paths: [path], data: [body], errors, eagerGeneration: false, type: "query" }) ?? {};
-    const text = JSON.stringify(transformTRPCResponse(config, body));
-    res.statusCode = meta.status ?? getHTTPStatusCode([body], errors);
-    // Appended by hand: Express's res.vary re-parses the header on every call.
-    const vary = res.getHeader("vary");
-    res.setHeader("vary", typeof vary === "string" && vary ? `${vary}, ${VARY}` : VARY);
-    res.setHeader("content-type", "application/json");
-    const extra = meta.headers instanceof Headers ? [...meta.headers.entries()] : Object.entries(meta.headers ?? {});
-    for (const [name, value] of extra) if (value !== undefined) res.setHeader(name, value);
-    res.setHeader("content-length", Buffer.byteLength(text));
-    res.end(text);
+    try {
+      send(res, body, error, ctx, info, path);
+    } catch (cause) {
+      // Serialising or shaping failed after the procedure (tRPC catches the same in resolveResponse):
+      // a tRPC-shaped 500, not the app's generic one.
+      const failure = getTRPCErrorFromUnknown(cause);
+      options.onError?.({ error: failure, path, input: parsed?.input, ctx, type: "query", req });
+      send(
+        res,
+        { error: getErrorShape({ config, ctx, error: failure, input: parsed?.input, path, type: "query" }) },
+        failure,
+        ctx,
+        info,
+        path,
+      );
+    }
     return true;
   }
 
   return (req, res, next) => {
-    // Express 5 parses the query string again on every read of req.query: once here.
-    const query = req.query;
+    // As tRPC reads it (URLSearchParams: every parameter, the first of repeated ones), not req.query.
+    const at = req.url.indexOf("?");
+    const query = new URLSearchParams(at < 0 ? "" : req.url.slice(at + 1));
     if (!isSingleQueryGet(req, query)) return void adapter(req, res, next);
     let path: string;
     try {

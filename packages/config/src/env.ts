@@ -35,8 +35,9 @@ export const envSchema = z
     STUDIO_PORT: port.default(5555),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     /**
-     * Named prepared statements, so Postgres parses and plans a frequent query once per connection.
-     * Turn off behind a pooler that cannot carry them (PgBouncer before 1.21 in transaction mode).
+     * Named prepared statements for the hot reads, so Postgres parses and plans them once per
+     * connection. Behind a transaction-mode pooler, only with one that carries them (PgBouncer 1.21+
+     * with max_prepared_statements > 0); a stale or lost statement is retried unnamed either way.
      */
     DATABASE_PREPARED_STATEMENTS: z
       .enum(["true", "false"])

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { enableDirectQueries } from "./direct.js";
+import { enableDirectQueries, type StatementNames } from "./direct.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export interface PrismaClientOptions {
@@ -8,7 +8,7 @@ export interface PrismaClientOptions {
   poolSize?: number;
   /** Called when an idle pooled connection fails (e.g. the server restarted). */
   onPoolError?: (error: Error) => void;
-  /** Named prepared statements (the server's choice, DATABASE_PREPARED_STATEMENTS); off by default. */
+  /** Named prepared statements for queryRows' hot reads (DATABASE_PREPARED_STATEMENTS); off by default. */
   preparedStatements?: boolean;
   /** Receives every SQL statement (tests count queries with it, to catch N+1 patterns). */
   onQuery?: (sql: string) => void;
@@ -16,24 +16,31 @@ export interface PrismaClientOptions {
 
 /**
  * Distinct statements that get a name. Postgres keeps a named statement (parsed, and after a few
- * runs planned) for the life of the connection, so the hot reads skip parsing and planning; the cap
- * bounds what each connection holds when queries vary in shape (an `IN` list of any length).
+ * runs planned) for the life of the connection; the cap bounds what each connection holds.
  */
-const MAX_NAMED_STATEMENTS = 500;
+const MAX_NAMED_STATEMENTS = 200;
 
 /**
  * Names statements by their text: the same SQL always gets the same name; new SQL past the cap gets
- * "" (pg's unnamed statement, parsed on every run).
+ * "" (pg's unnamed statement, parsed on every run). After forget(), names start over under a new
+ * prefix, so no connection mistakes a name it prepared before for the new statement.
  */
-function statementNamer(): (sql: string) => string {
-  const names = new Map<string, string>();
-  return (sql) => {
-    const known = names.get(sql);
-    if (known !== undefined) return known;
-    if (names.size >= MAX_NAMED_STATEMENTS) return "";
-    const name = `mm_${names.size}`;
-    names.set(sql, name);
-    return name;
+function statementNames(): StatementNames {
+  let names = new Map<string, string>();
+  let generation = 0;
+  return {
+    name(sql) {
+      const known = names.get(sql);
+      if (known !== undefined) return known;
+      if (names.size >= MAX_NAMED_STATEMENTS) return "";
+      const name = `mm_${generation}_${names.size}`;
+      names.set(sql, name);
+      return name;
+    },
+    forget() {
+      names = new Map();
+      generation += 1;
+    },
   };
 }
 
@@ -47,14 +54,12 @@ function loggingClient(adapter: PrismaPg, onQuery: (sql: string) => void): Prism
 export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
   // Our pool, given to the adapter, so the hot reads of direct.ts can use the same connections.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  const name = options.preparedStatements ? statementNamer() : () => "";
-  const adapter = new PrismaPg(pool, {
-    disposeExternalPool: true,
-    ...(options.preparedStatements ? { statementNameGenerator: ({ sql }: { sql: string }) => name(sql) } : {}),
-    ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
-  });
+  // From the start (the adapter would attach its own only on Prisma's first query): an idle
+  // connection dropped by the server must not crash a process whose first reads were direct.
+  pool.on("error", options.onPoolError ?? (() => undefined));
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = options.onQuery ? loggingClient(adapter, options.onQuery) : new PrismaClient({ adapter });
-  enableDirectQueries(client, { pool, name, onQuery: options.onQuery });
+  enableDirectQueries(client, { pool, names: options.preparedStatements ? statementNames() : undefined, onQuery: options.onQuery });
   return client;
 }
 

@@ -56,3 +56,11 @@ it("labels a refused connection as the database being unreachable", async () => 
     await dead.$disconnect();
   }
 });
+
+it("goes through Prisma once the client's pool is closed (Prisma opens a new one)", async () => {
+  const client = createPrismaClient(database.url, { poolSize: 1 });
+  await client.$queryRaw`SELECT 1`;
+  await client.$disconnect();
+  expect(await queryRows(client, Prisma.sql`SELECT 2::int AS two`)).toEqual([{ two: 2 }]);
+  await client.$disconnect();
+});

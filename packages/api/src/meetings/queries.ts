@@ -42,6 +42,7 @@ export async function readMeeting(scope: WorkspaceScope, meetingId: string): Pro
     Prisma.sql`
     SELECT ${COLUMNS} ${FROM}
      WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ${meetingId}::uuid AND m.deleted_at IS NULL`,
+    { prepare: true },
   );
   const row = rows[0];
   return row ? present(row) : null;
@@ -82,6 +83,7 @@ export async function readMeetingPage(scope: WorkspaceScope, input: ListMeetings
      WHERE ${Prisma.join(conditions, " AND ")}
      ${ORDER}
      LIMIT ${input.limit + 1}`,
+    { prepare: true },
   );
   return rows.map(present);
 }

@@ -79,6 +79,7 @@ export async function readTranscriptPage(scope: WorkspaceScope, input: GetTransc
               FROM page s) AS segments
       FROM (SELECT 1) one
       LEFT JOIN chosen c ON true`,
+    { prepare: true },
   );
   if (!row?.meetingFound) throw new NotFoundError("Meeting");
   if (row.id === null) throw new NotFoundError("Transcript");
