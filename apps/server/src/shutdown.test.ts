@@ -103,7 +103,7 @@ it("on SIGTERM finishes every request under way, tells keep-alive clients to lea
   timeout: 240_000,
 }, async () => {
   const { TEST_DATABASE_URL } = loadTestEnv();
-  // Embedded: the server's own PGlite in a data directory (closed, so flushed, at shutdown).
+  // Embedded: the server's own PostgreSQL in a data directory (stopped, so flushed, at shutdown).
   const external = TEST_DATABASE_URL ? await createTestDatabase() : undefined;
   const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "meetmind-shutdown-")), "data");
   try {

@@ -21,7 +21,7 @@ const STOP_MARGIN_MS = 5_000;
 export interface MeetMindServerOptions {
   /** Run dist/main.js (after `pnpm build`) instead of src/main.ts through tsx. */
   built: boolean;
-  /** A Postgres URL; without one the server runs embedded PGlite in `<workDir>/data`. */
+  /** A Postgres URL; without one the server runs its embedded PostgreSQL in `<workDir>/data`. */
   databaseUrl?: string | undefined;
   /** A scratch directory: the embedded database and the server's log go here. */
   workDir: string;

@@ -87,9 +87,9 @@ describe("pnpm db:studio", { timeout: 90_000 }, () => {
     }
   });
 
-  it("browses the embedded database through a running server's socket", async () => {
+  it("browses the embedded database through the PostgreSQL a running server started", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-studio-"));
-    // Stands in for the running server: it owns the directory and serves it on loopback.
+    // Stands in for the running server: it owns the directory and runs its PostgreSQL.
     const embedded = await startEmbeddedPostgres({ dataDir });
     try {
       await applyMigrations(embedded.url);
