@@ -161,7 +161,26 @@ describe("embedded database: lifecycle", () => {
     },
   );
 
-  it("refuses, saying what to do, a directory of the former embedded database or one without its password", async () => {
+  it("gives a data directory a new password when its password file was deleted", { timeout: 60_000 }, async () => {
+    const dataDir = await newDataDir();
+    const first = await open(dataDir);
+    const old = first.url;
+    await query(old, "CREATE TABLE kept (id int)");
+    await first.close();
+    await rm(path.join(dataDir, "postgres-password"));
+
+    const logs: string[] = [];
+    const second = await startEmbeddedPostgres({ dataDir, log: (message) => logs.push(message) });
+    opened.push(second);
+    expect(logs.join("\n")).toContain("Set the new password");
+    expect(new URL(second.url).password).not.toBe(new URL(old).password);
+    expect(await query(second.url, "SELECT count(*)::int AS n FROM kept")).toEqual([{ n: 0 }]);
+    const withOld = new URL(second.url);
+    withOld.password = new URL(old).password;
+    await expect(query(withOld.toString(), "SELECT 1")).rejects.toMatchObject({ code: "28P01" });
+  });
+
+  it("refuses, saying what to do, a directory of the former embedded database", async () => {
     const pglite = await newDataDir();
     // PGlite 0.5 kept a PostgreSQL 18 cluster in pgdata.
     await mkdir(path.join(pglite, "pgdata"));
@@ -170,13 +189,8 @@ describe("embedded database: lifecycle", () => {
     await expect(startEmbeddedPostgres({ dataDir: pglite })).rejects.toThrow(
       /holds a PostgreSQL 18 database \(made by the former embedded database, PGlite\).*Move the data directory away/s,
     );
-
-    const lost = await newDataDir();
-    await (await open(lost)).close();
-    await rm(path.join(lost, "postgres-password"));
-    await expect(startEmbeddedPostgres({ dataDir: lost })).rejects.toThrow(/its password file .* is missing/);
-    // Neither start left a lock or a server behind.
-    expect(await readdir(pglite)).not.toContain("lock");
-    expect(await readdir(lost)).not.toContain("lock");
+    // Its password and data are left as they were, and no lock.
+    expect((await readdir(pglite)).sort()).toEqual(["pgdata", "postgres-password"]);
+    expect(await readFile(path.join(pglite, "postgres-password"), "utf8")).toBe("earlier\n");
   });
 });

@@ -3,7 +3,7 @@
 // the migrator, psql and Prisma Studio all talk to it as to any server. Clients need the data
 // directory's password; PostgreSQL itself checks it (SCRAM).
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { lockDataDir, lockHolder, type DataDirLock } from "./data-dir-lock.js";
@@ -68,26 +68,19 @@ export async function findRunningEmbedded(dataDir: string): Promise<EmbeddedStat
 
 const newPassword = () => randomBytes(24).toString("base64url");
 
-async function dataDirPassword(dataDir: string): Promise<string> {
+/** The data directory's password; a new one when there is none yet (or it was deleted to get one). */
+async function dataDirPassword(dataDir: string): Promise<{ password: string; isNew: boolean }> {
   const file = path.join(dataDir, PASSWORD_FILE);
   try {
     const password = (await readFile(file, "utf8")).trim();
-    if (password) return password;
+    if (password) return { password, isNew: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  // The cluster was created with the lost password: a new one would not let anybody in.
-  const cluster = await stat(path.join(dataDir, PGDATA)).catch(() => undefined);
-  if (cluster) {
-    throw new Error(
-      `${path.join(dataDir, PGDATA)} exists but its password file ${file} is missing. Restore the file, or move ` +
-        `${PGDATA} away to start a new database.`,
-    );
   }
   // URL-safe, so it goes into postgres:// URLs as it is.
   const password = newPassword();
   await writePrivateFile(file, `${password}\n`);
-  return password;
+  return { password, isNew: true };
 }
 
 /**
@@ -109,15 +102,19 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   let cluster: Cluster | undefined;
   const stateFile = dataDir ? path.join(dataDir, EMBEDDED_STATE_FILE) : undefined;
   let url: string;
+  let passwordFileMade = false;
   try {
     await prepareDirectory(home);
     // One server process per data directory: two postmasters cannot share a cluster (PostgreSQL's
     // postmaster.pid refuses the second), and the lock says which of our processes serves it.
     if (dataDir) lock = await lockDataDir(dataDir);
-    const password = dataDir ? await dataDirPassword(dataDir) : newPassword();
+    const { password, isNew } = dataDir ? await dataDirPassword(dataDir) : { password: newPassword(), isNew: true };
+    passwordFileMade = dataDir !== undefined && isNew;
     cluster = await startCluster({
       pgdata: path.join(home, PGDATA),
       password,
+      // An existing cluster whose password file is gone: it gets the new password.
+      newPassword: isNew,
       port: options.port ?? 0,
       ephemeral: !dataDir,
       maxConnections: options.maxConnections ?? 100,
@@ -128,6 +125,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     if (stateFile) await writePrivateFile(stateFile, JSON.stringify({ pid: process.pid, url } satisfies EmbeddedState));
   } catch (error) {
     await cluster?.stop();
+    // Not kept unless the cluster has it: the next start makes (and sets) a new one.
+    if (passwordFileMade && !cluster && dataDir) await rm(path.join(dataDir, PASSWORD_FILE), { force: true });
     await lock?.release();
     if (!dataDir) await rm(home, { recursive: true, force: true });
     throw error;

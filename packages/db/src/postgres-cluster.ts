@@ -18,6 +18,8 @@ export interface ClusterOptions {
   pgdata: string;
   /** The superuser's password, set when the cluster is created. */
   password: string;
+  /** Also set it on an existing cluster (its password file was deleted to get a new one). */
+  newPassword?: boolean;
   /** Loopback port; 0 = a free one. */
   port: number;
   /** Throwaway data (tests, benches): nothing is synced to disk, a crash may lose it. */
@@ -97,7 +99,8 @@ async function createCluster(options: ClusterOptions, user: OsUser | undefined):
     child.stdout?.on("data", (chunk: Buffer) => output.add(chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => output.add(chunk.toString()));
     const { code, signal } = await whenExited(child);
-    if (code !== 0) throw new Error(`initdb failed (${signal ?? `exit code ${code}`}):\n${output.toString()}${libraryHint(output.toString())}`);
+    if (code !== 0)
+      throw new Error(`initdb failed (${signal ?? `exit code ${code}`}):\n${output.toString()}${libraryHint(output.toString())}`);
     await writeFile(path.join(draft, "pg_hba.conf"), PG_HBA, { mode: 0o600 });
     await owned(path.join(draft, "pg_hba.conf"), user);
     await rename(draft, options.pgdata);
@@ -177,6 +180,26 @@ async function clearLeftoverPostmaster(pgdata: string, log: ((message: string) =
   throw new Error(`Could not stop the PostgreSQL server (process ${pid}) left running on ${pgdata}.`);
 }
 
+/** Sets the superuser's password in single-user mode: no server runs, so nobody needs the old one. */
+async function setPassword(options: ClusterOptions, user: OsUser | undefined): Promise<void> {
+  const { postgres } = await postgresBinaries();
+  const child = await spawnProgram(postgres, ["--single", "-D", options.pgdata, "-c", "lc_messages=C", "postgres"], {
+    user,
+    dieWithUs: true,
+    stdin: true,
+  });
+  const output = new OutputTail();
+  child.stdout?.on("data", (chunk: Buffer) => output.add(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => output.add(chunk.toString()));
+  // Generated, URL-safe (base64url): nothing in it needs quoting beyond the quotes.
+  child.stdin?.end(`ALTER ROLE ${SUPERUSER} PASSWORD '${options.password}';\n`);
+  const { code, signal } = await whenExited(child);
+  if (code !== 0 || /\b(ERROR|FATAL):/.test(output.toString())) {
+    throw new Error(`Could not set the embedded database's new password (${signal ?? `exit code ${code}`}):\n${output.toString()}`);
+  }
+  options.log?.(`Set the new password of the embedded database in ${options.pgdata}.`);
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
@@ -223,7 +246,9 @@ async function startPostmaster(options: ClusterOptions, user: OsUser | undefined
       }
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      const error = new Error(`PostgreSQL did not start (${signal ?? `exit code ${code}`}):\n${output.toString()}${libraryHint(output.toString())}`);
+      const error = new Error(
+        `PostgreSQL did not start (${signal ?? `exit code ${code}`}):\n${output.toString()}${libraryHint(output.toString())}`,
+      );
       reject(Object.assign(error, { portTaken: PORT_TAKEN.test(output.toString()) }));
     };
     child.stderr?.on("data", onData);
@@ -247,7 +272,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     }
   }
   if ((await checkExisting(options.pgdata)) === "missing") await createCluster(options, user);
-  else await clearLeftoverPostmaster(options.pgdata, options.log);
+  else {
+    await clearLeftoverPostmaster(options.pgdata, options.log);
+    if (options.newPassword) await setPassword(options, user);
+  }
 
   let child: ChildProcess | undefined;
   let port = options.port;

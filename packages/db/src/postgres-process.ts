@@ -142,20 +142,21 @@ function findSetpriv(): Promise<string | undefined> {
 export async function spawnProgram(
   program: string,
   args: string[],
-  options: { user: OsUser | undefined; dieWithUs: boolean },
+  options: { user: OsUser | undefined; dieWithUs: boolean; stdin?: boolean },
 ): Promise<ChildProcess> {
   // Nothing of ours: PG* variables or a locale this machine lacks must not change what runs. The
   // programs are given by absolute path and find each other next to themselves, without PATH.
   // TZ: initdb writes it as the cluster's time zone, and it stamps the log lines.
   const env = { LC_ALL: "C", TZ: "UTC" };
   const setprivPath = options.dieWithUs || options.user ? await findSetpriv() : undefined;
+  const stdio = [options.stdin ? "pipe" : "ignore", "pipe", "pipe"] as const;
   if (setprivPath) {
     const as = options.user ? [`--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, "--clear-groups"] : [];
     const death = options.dieWithUs ? ["--pdeathsig=SIGINT"] : [];
-    return spawn(setprivPath, [...as, ...death, "--", program, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    return spawn(setprivPath, [...as, ...death, "--", program, ...args], { env, stdio: [...stdio] });
   }
   const ids = options.user ? { uid: options.user.uid, gid: options.user.gid } : {};
-  return spawn(program, args, { ...ids, env, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(program, args, { ...ids, env, stdio: [...stdio] });
 }
 
 /** Whether pid is a live (not zombie) process. */
