@@ -3,7 +3,7 @@
 // to see what was really stored.
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import { mkdtemp } from "node:fs/promises";
+import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -105,7 +105,10 @@ it("on SIGTERM finishes every request under way, tells keep-alive clients to lea
   const { TEST_DATABASE_URL } = loadTestEnv();
   // Embedded: the server's own PostgreSQL in a data directory (stopped, so flushed, at shutdown).
   const external = TEST_DATABASE_URL ? await createTestDatabase() : undefined;
-  const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "meetmind-shutdown-")), "data");
+  const scratch = await mkdtemp(path.join(tmpdir(), "meetmind-shutdown-"));
+  // As root the embedded PostgreSQL runs as the postgres OS user, which must pass through (0700: no).
+  await chmod(scratch, 0o711);
+  const dataDir = path.join(scratch, "data");
   try {
     const server = startServerProcess({
       PORT: "0",

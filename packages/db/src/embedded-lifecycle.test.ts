@@ -2,7 +2,7 @@
 // once, every process gone after close, and nothing a crashed owner left behind in the way.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -72,7 +72,11 @@ async function freePort(): Promise<number> {
 
 describe("embedded database: lifecycle", () => {
   it("keeps its data across restarts, and serves many sessions at once", { timeout: 60_000 }, async () => {
-    const dataDir = await newDataDir();
+    // A data directory whose parents do not exist yet: they are made as any folder (the directory
+    // itself private), so that, as root, the postgres OS user can pass through them.
+    const scratch = await newDataDir();
+    await chmod(scratch, 0o711);
+    const dataDir = path.join(scratch, "a", "b", "data");
     const first = await open(dataDir);
     await query(first.url, "CREATE TABLE notes (body text); INSERT INTO notes VALUES ('kept')");
     await first.close();

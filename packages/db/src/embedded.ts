@@ -89,7 +89,11 @@ async function dataDirPassword(dataDir: string): Promise<{ password: string; isN
  */
 async function prepareDirectory(dataDir: string): Promise<void> {
   const user = await postgresOsUser();
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // Folders above it made as any (0777 less the umask): a private one would lock PostgreSQL out.
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await mkdir(dataDir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
   // An existing directory made before is tightened (or opened just enough, as root).
   await chmod(dataDir, user ? 0o711 : 0o700);
   if (user) await assertReachable(dataDir, user);

