@@ -2,9 +2,9 @@
 // once, every process gone after close, and nothing a crashed owner left behind in the way.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -159,6 +159,54 @@ describe("embedded database: lifecycle", () => {
         expect(await isRunning(postmaster)).toBe(true);
         child.kill("SIGKILL");
         expect(await waitUntil(async () => !(await isRunning(postmaster)), 15_000)).toBe(true);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+    },
+  );
+
+  it.runIf(userInfo().uid === 0 && existsSync("/usr/bin/setpriv"))(
+    "runs PostgreSQL as the user itself when that user is not root",
+    { timeout: 60_000 },
+    async () => {
+      // The other tests here run as root (CI, these machines): PostgreSQL runs as the postgres OS
+      // user. A user that is not root (nobody) runs it as itself, in a directory only it can open.
+      const scratch = await newDataDir();
+      await chmod(scratch, 0o755);
+      const dataDir = path.join(scratch, "data");
+      const nobody = { uid: 65_534, gid: 65_534 };
+      await chown(scratch, nobody.uid, nobody.gid);
+      const child = spawn(
+        "/usr/bin/setpriv",
+        [`--reuid=${nobody.uid}`, `--regid=${nobody.gid}`, "--clear-groups", "--", process.execPath, "--import", "tsx"].concat([
+          "--conditions=@meetmind/source",
+          "src/testing/open-data-dir.ts",
+          dataDir,
+        ]),
+        { cwd: packageDir, stdio: ["pipe", "pipe", "inherit"], env: { PATH: "/usr/bin:/bin", HOME: scratch } },
+      );
+      try {
+        const said = await new Promise<string>((resolve, reject) => {
+          let output = "";
+          child.stdout.on("data", (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes("}")) resolve(output);
+          });
+          child.once("exit", () => reject(new Error(`the opener exited: ${output}`)));
+        });
+        expect(said).toContain("serving");
+        const { url } = JSON.parse(await readFile(path.join(dataDir, "embedded.json"), "utf8")) as { url: string };
+        expect(await query(url, "SELECT 1 AS ok")).toEqual([{ ok: 1 }]);
+        const owner = await Promise.all([stat(dataDir), stat(path.join(dataDir, "pgdata"))]);
+        expect(owner.map((info) => [info.uid, (info.mode & 0o777).toString(8)])).toEqual([
+          [nobody.uid, "700"],
+          [nobody.uid, "700"],
+        ]);
+        const postmaster = await postmasterPid(dataDir);
+        child.stdin.end();
+        await new Promise((resolve) => child.once("exit", resolve));
+        expect(child.exitCode).toBe(0);
+        expect(await isRunning(postmaster)).toBe(false);
       } finally {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       }
