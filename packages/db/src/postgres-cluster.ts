@@ -93,7 +93,8 @@ async function createCluster(options: ClusterOptions, user: OsUser | undefined):
         "--no-instructions",
         ...(options.ephemeral ? ["--no-sync"] : []),
       ],
-      { user, dieWithUs: false },
+      // Killed with us, it stops writing into the draft, which the next start removes.
+      { user, dieWithUs: true },
     );
     const output = new OutputTail();
     child.stdout?.on("data", (chunk: Buffer) => output.add(chunk.toString()));
