@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@meetmind/db/testing";
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
@@ -27,6 +27,17 @@ afterEach(() => {
   // The whole group: killing tsx alone would leave the server it runs (its child) behind.
   for (const child of children.splice(0)) if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
 });
+
+// Each holds a PostgreSQL cluster (~40 MB): removed after the file's tests.
+const scratch: string[] = [];
+async function newDataDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "meetmind-data-"));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() =>
+  Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {}))),
+);
 
 /** Runs the server (or, given a script, another of our commands) with these settings. */
 function run(settings: Record<string, string>, script = { cwd: serverDir, file: "src/main.ts" }): Running {
@@ -98,7 +109,7 @@ describe("server process", () => {
   });
 
   it("runs on the embedded database: migrates, seeds once, persists, and shuts down gracefully", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-data-"));
+    const dataDir = await newDataDir();
 
     // A fresh clone's first start: creating the database, migrating and seeding included, through
     // tsx (slower than `pnpm serve`'s built code), it must be ready within START_BUDGET_MS.
@@ -148,7 +159,7 @@ describe("server process", () => {
   }, 120_000);
 
   it("of two servers started at once on one data directory, exactly one serves, also over a stale lock", { timeout: 180_000 }, async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-data-"));
+    const dataDir = await newDataDir();
     const first = await startTwoAtOnce(dataDir);
 
     // Killed without a chance to clean up, it leaves its lock behind (and maybe, for a moment, its
@@ -194,7 +205,7 @@ describe("server process", () => {
   it("with DATABASE_URL uses that server and never touches the embedded directory", async () => {
     const database = await createTestDatabase();
     try {
-      const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "meetmind-unused-")), "data");
+      const dataDir = path.join(await newDataDir(), "data");
       const server = run({ DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: "0" });
       const [, url] = await server.waitFor(/MeetMind listening on (http:\/\/[\d.:]+)/);
       expect(server.output()).toContain('"database":"postgres"');

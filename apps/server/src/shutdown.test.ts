@@ -3,7 +3,7 @@
 // to see what was really stored.
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import { chmod, mkdtemp } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -230,5 +230,7 @@ it("on SIGTERM finishes every request under way, tells keep-alive clients to lea
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     await external?.close();
+    // A PostgreSQL cluster (~40 MB). Best effort: one still stopping may add a file meanwhile.
+    await rm(scratch, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {});
   }
 });

@@ -8,7 +8,7 @@ import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.js";
 import { isRunning, postgresBinaries, postgresOsUser, spawnProgram } from "./postgres-process.js";
 
@@ -18,7 +18,17 @@ afterEach(async () => {
   for (const embedded of opened.splice(0)) await embedded.close();
 });
 
-const newDataDir = () => mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
+// Each holds a PostgreSQL cluster (~40 MB): removed after the file's tests.
+const scratch: string[] = [];
+const newDataDir = async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
+  scratch.push(dir);
+  return dir;
+};
+/** Best effort: a PostgreSQL that is still stopping may add a file while the folder is removed. */
+const removeAll = (dirs: string[]) =>
+  Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {})));
+afterAll(() => removeAll(scratch));
 
 async function open(dataDir: string): Promise<EmbeddedPostgres> {
   const embedded = await startEmbeddedPostgres({ dataDir });

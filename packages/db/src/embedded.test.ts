@@ -1,7 +1,7 @@
 // The embedded database as other local processes see it: one owner per data directory, and no
 // client in without the directory's password. (Its lifecycle: embedded-lifecycle.test.ts.)
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
@@ -19,7 +19,17 @@ afterEach(async () => {
   for (const embedded of opened.splice(0)) await embedded.close();
 });
 
-const newDataDir = () => mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
+// Each holds a PostgreSQL cluster (~40 MB): removed after the file's tests.
+const scratch: string[] = [];
+const newDataDir = async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
+  scratch.push(dir);
+  return dir;
+};
+/** Best effort: a PostgreSQL that is still stopping may add a file while the folder is removed. */
+const removeAll = (dirs: string[]) =>
+  Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {})));
+afterAll(() => removeAll(scratch));
 
 async function open(dataDir: string): Promise<EmbeddedPostgres> {
   const embedded = await startEmbeddedPostgres({ dataDir });
