@@ -14,6 +14,8 @@
 //            --cpu-prof DIR (the server writes a V8 CPU profile there when it stops; open it in Chrome's DevTools)
 //            --instances 2 (also: meetings.list on 2 server processes on the one database, load split
 //            between them, against 1 process: the scale-out factor)
+//            --embedded (also: meetings.list on the server's embedded PostgreSQL against the same server on
+//            the Postgres server, at --embedded-connections 16, and the ratio; bench/http/embedded.ts)
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -39,14 +41,13 @@ import {
   SERVER_DIR,
   startMeetMindServer,
   startProcess,
-  trpcBody,
-  trpcData,
   trpcQueryUrl,
   type ComparedRow,
   type LoadResult,
   type MeetMindServer,
   type RunningProcess,
 } from "@meetmind/bench";
+import { compareEmbedded, embeddedReport, newAccount } from "./http/embedded.js";
 import { seedWorkspace, type BenchWorkspace } from "./http/seed.js";
 
 const { args, size } = parseOptions({
@@ -57,9 +58,11 @@ const { args, size } = parseOptions({
     rounds: { type: "string" },
     only: { type: "string" },
     instances: { type: "string" },
+    "embedded-connections": { type: "string" },
     "database-url": { type: "string" },
     keep: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    embedded: { type: "boolean", default: false },
   },
   sizes: {
     meetings: { default: 10_000, quick: 1_000, min: 100, max: 1_000_000, integer: true },
@@ -67,10 +70,11 @@ const { args, size } = parseOptions({
     seconds: { default: 10, quick: 2, min: 1, max: 600 },
     rounds: { default: 3, quick: 1, min: 1, max: 20, integer: true },
     instances: { default: 1, min: 1, max: 8, integer: true },
+    "embedded-connections": { default: 16, min: 1, max: 1_000, integer: true },
   },
   usage:
     "usage: pnpm bench:http [--quick] [--meetings 10000] [--connections 64] [--seconds 10] [--rounds 3] [--only meetings.list]\n" +
-    "  [--database-url postgresql://...] [--keep] [--instances 2] [--cpu-prof DIR]",
+    "  [--database-url postgresql://...] [--keep] [--instances 2] [--embedded] [--embedded-connections 16] [--cpu-prof DIR]",
 });
 
 /** The same pool size for both servers: MeetMind's default. */
@@ -134,24 +138,10 @@ runScript(async () => {
       ...(args["cpu-prof"] ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] } : {}),
     });
     const agent = keepAliveAgent();
-    const signup = trpcData<{ accessToken: string; user: { id: string } }>(
-      await request(agent, new URL("/trpc/auth.signup", meetmind.url), {
-        method: "POST",
-        body: trpcBody({ email: "bench@example.com", password: "Quartz-Harbor-Lantern-2026!", fullName: "Bench" }),
-      }),
-      "auth.signup",
-    );
-    const authorization = `Bearer ${signup.accessToken}`;
-    const workspace = trpcData<{ id: string }>(
-      await request(agent, new URL("/trpc/workspaces.create", meetmind.url), {
-        method: "POST",
-        headers: { authorization },
-        body: trpcBody({ name: "Bench" }),
-      }),
-      "workspaces.create",
-    );
+    const account = await newAccount(agent, meetmind.url);
+    const { authorization } = account;
     progress(`seeding ${size.meetings} meetings`);
-    const seeded = await seedWorkspace(database.url, { userId: signup.user.id, workspaceId: workspace.id }, size.meetings);
+    const seeded = await seedWorkspace(database.url, account, size.meetings);
 
     const port = await freePort();
     baseline = await startProcess({
@@ -280,6 +270,27 @@ runScript(async () => {
           `1 process ${one.perSecond.toFixed(0)} req/s (machine ${percent(one.busy)} busy): **${(all.perSecond / one.perSecond).toFixed(2)}×** ` +
           `(median of ${size.rounds}). The most more processes could add on this machine: ${(1 / one.busy).toFixed(2)}× ` +
           `(all ${os.cpus().length} cores busy), with the load generator and Postgres on the same cores.`,
+      );
+    }
+
+    if (args.embedded) {
+      const row = await compareEmbedded({
+        postgres: { server: meetmind, account },
+        agent,
+        workDir: path.join(tmp, "embedded"),
+        meetings: size.meetings,
+        connections: size["embedded-connections"],
+        seconds: size.seconds,
+        rounds: size.rounds,
+        poolSize: POOL_SIZE,
+        signal,
+      });
+      console.log(
+        embeddedReport(
+          row,
+          `Both servers \`node dist/main.js\`, pool ${POOL_SIZE}, ${size.meetings.toLocaleString("en")} meetings each; Postgres: ` +
+            `${database.label}; median of ${size.rounds} alternating ${size.seconds} s runs; load average after the runs ${loadAverage()}.`,
+        ),
       );
     }
   } finally {

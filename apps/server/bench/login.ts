@@ -7,7 +7,7 @@
 // Prints a markdown report on stdout (progress goes to stderr). Exit code 1 only if it could not
 // run; the PASS/FAIL verdict (probe p99 < 50 ms) is informational.
 //
-//   pnpm bench:login                         embedded PGlite in a fresh temp data dir
+//   pnpm bench:login                         the embedded PostgreSQL in a fresh temp data dir
 //   pnpm bench:login --postgres              a fresh database on postgresql://postgres@127.0.0.1:5432/postgres
 //   pnpm bench:login --database-url URL      a fresh database on the server at URL (any database there to connect to)
 //   pnpm bench:login --quick                 a smoke run: 3 s at 4 logins/s, bcrypt cost 10
@@ -113,7 +113,7 @@ runScript(async () => {
     database = options.adminUrl ? await openScratchDatabase({ adminUrl: options.adminUrl, purpose: "bench_login", progress }) : undefined;
     const databaseLabel = options.adminUrl
       ? `PostgreSQL ${await postgresVersion(options.adminUrl)} at ${new URL(options.adminUrl).host}, ${database?.label ?? ""}; server pool DATABASE_POOL_SIZE=10`
-      : "embedded PGlite (WebAssembly, in the server process), fresh data dir";
+      : "embedded PostgreSQL 17 (the server's child processes), fresh data dir";
     progress(
       `starting the server (${options.built ? "dist/main.js" : "src/main.ts via tsx"}, ${database ? "Postgres" : "embedded"} database)`,
     );
@@ -384,7 +384,7 @@ function report(window: Window, databaseLabel: string, server: MeetMindServer, s
   };
 
   const lines = [
-    `#### Login benchmark: ${options.adminUrl ? "PostgreSQL" : "embedded PGlite"}, bcrypt cost ${options.bcryptCost}, ${cpus} CPUs`,
+    `#### Login benchmark: ${options.adminUrl ? "PostgreSQL" : "embedded PostgreSQL"}, bcrypt cost ${options.bcryptCost}, ${cpus} CPUs`,
     "",
     keyValueTable(
       ["setting", "value"],

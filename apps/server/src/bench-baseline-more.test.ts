@@ -58,8 +58,7 @@ function transcriptText(count: number, speakers: string[], offset = 0): string {
 beforeAll(async () => {
   database = await createTestDatabase();
   services = await createTestServices(database.db);
-  // Embedded PGlite serves one connection at a time anyway.
-  pool = new pg.Pool({ connectionString: database.url, max: database.mode === "embedded" ? 1 : 4 });
+  pool = new pg.Pool({ connectionString: database.url, max: 4 });
 
   const owner = await createUser("owner");
   caller = callerOf(owner);

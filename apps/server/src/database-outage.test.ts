@@ -1,6 +1,6 @@
-// A database outage over real HTTP: the server reaches its database (real Postgres, or embedded
-// PGlite's socket) through a TCP relay the test can cut and restore, as a crashed, restarting or
-// unreachable database server would be.
+// A database outage over real HTTP: the server reaches its database (the test server at
+// TEST_DATABASE_URL, or the embedded one) through a TCP relay the test can cut and restore, as a
+// crashed, restarting or unreachable database server would be.
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";

@@ -23,9 +23,9 @@ const ANSWER_SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * Threads hashing passwords: PASSWORD_WORKERS, or for 0 one per core, less one when the database
- * runs in this process (embedded PGlite works on the event loop's thread): with every core hashing,
- * a stream of logins would leave the event loop and the database a share of a core, and every
- * other request would wait for it.
+ * runs on this machine as our child (embedded PostgreSQL): with every core hashing, a stream of
+ * logins would leave the event loop and the database a share of a core, and every other request
+ * would wait for it.
  */
 function passwordThreads(configured: number, databaseMode: "embedded" | "postgres"): number {
   if (configured > 0) return configured;
@@ -74,12 +74,8 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     log: (message) => log.info(message),
   });
   const db = createPrismaClient(database.url, {
-    // Embedded PGlite is one database session behind a socket that interleaves messages from
-    // concurrent connections (another connection's Parse can replace ours between our Parse and
-    // Bind), so all queries go through a single connection.
-    poolSize: database.mode === "embedded" ? 1 : env.DATABASE_POOL_SIZE,
-    // Named statements live in the connection's session, which PGlite shares between connections.
-    preparedStatements: database.mode !== "embedded" && env.DATABASE_PREPARED_STATEMENTS,
+    poolSize: env.DATABASE_POOL_SIZE,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     onPoolError: (error) => log.warn({ err: error }, "database connection error"),
   });
 

@@ -3,7 +3,7 @@
 // to see what was really stored.
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import { mkdtemp } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,9 +103,12 @@ it("on SIGTERM finishes every request under way, tells keep-alive clients to lea
   timeout: 240_000,
 }, async () => {
   const { TEST_DATABASE_URL } = loadTestEnv();
-  // Embedded: the server's own PGlite in a data directory (closed, so flushed, at shutdown).
+  // Embedded: the server's own PostgreSQL in a data directory (stopped, so flushed, at shutdown).
   const external = TEST_DATABASE_URL ? await createTestDatabase() : undefined;
-  const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "meetmind-shutdown-")), "data");
+  const scratch = await mkdtemp(path.join(tmpdir(), "meetmind-shutdown-"));
+  // As root the embedded PostgreSQL runs as the postgres OS user, which must pass through (0700: no).
+  await chmod(scratch, 0o711);
+  const dataDir = path.join(scratch, "data");
   try {
     const server = startServerProcess({
       PORT: "0",
@@ -227,5 +230,7 @@ it("on SIGTERM finishes every request under way, tells keep-alive clients to lea
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     await external?.close();
+    // A PostgreSQL cluster (~40 MB). Best effort: one still stopping may add a file meanwhile.
+    await rm(scratch, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {});
   }
 });

@@ -38,8 +38,6 @@ export async function startTestServer(settings: Record<string, string> = {}, opt
     BCRYPT_COST: "4",
     PASSWORD_WORKERS: "2",
     DATABASE_URL: database.url,
-    // The server sees a URL, not PGlite: keep it to one connection as on embedded (see server.ts).
-    ...(database.mode === "embedded" ? { DATABASE_POOL_SIZE: "1", DATABASE_PREPARED_STATEMENTS: "false" } : {}),
     ...settings,
   });
   try {

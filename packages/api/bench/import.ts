@@ -12,7 +12,7 @@
 //                                            dropped at the end (--keep keeps it, and prints its URL)
 //   pnpm bench:import --admin-url URL        a fresh database on another server (URL: any database there)
 //   pnpm bench:import --database-url URL     this database as it is (migrated; a new workspace is added, never dropped)
-//   pnpm bench:import --embedded             embedded PGlite (in memory)
+//   pnpm bench:import --embedded             a temporary embedded PostgreSQL server
 //   pnpm bench:import --quick                a smoke run: 2 runs per case, a large file of 5,000 turns
 //   options: --runs 10 (timed imports per case, after one warm-up each) --formats json,text --keep
 //            --large-turns 200000 (0 skips the large import)
@@ -87,8 +87,7 @@ runScript(async () => {
   let db: Db | undefined;
   try {
     await applyMigrations(target.url);
-    // One connection on the embedded database, as the server has there.
-    db = createPrismaClient(target.url, { poolSize: args.embedded ? 1 : 2 });
+    db = createPrismaClient(target.url, { poolSize: 2 });
     const scope = await newWorkspace(db);
 
     for (const entry of cases) await runCase(scope, entry, 0, false); // warm-up: JIT, connections, plans

@@ -24,8 +24,6 @@ export interface LoadPlan {
   batch: number;
   /** INSERTs at once. */
   concurrency: number;
-  /** Embedded PGlite: no maintenance_work_mem to raise. */
-  embedded: boolean;
 }
 
 export interface CorpusMeeting {
@@ -259,7 +257,7 @@ export async function loadData(db: Db, pool: pg.Pool, corpus: CorpusMeeting[], p
     progress("building the GIN index...");
     const client = await pool.connect();
     try {
-      if (!plan.embedded) await client.query("SET maintenance_work_mem = '1GB'");
+      await client.query("SET maintenance_work_mem = '1GB'");
       await client.query(`CREATE INDEX IF NOT EXISTS "${GIN_INDEX}" ON "transcript_segments" USING GIN ("search_vector")`);
     } finally {
       client.release();

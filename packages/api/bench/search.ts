@@ -9,7 +9,7 @@
 //   pnpm bench:search --admin-url URL        a fresh database on another server (URL: any database there)
 //   pnpm bench:search --database-url URL     this database as it is: migrated, loaded unless it already
 //                                            holds the benchmark's data (then reused as is), never dropped
-//   pnpm bench:search --embedded             embedded PGlite (in memory); try --quick first
+//   pnpm bench:search --embedded             a temporary embedded PostgreSQL server; try --quick first
 //   pnpm bench:search --quick                a smoke run: one copy of the corpus, no other tenant, one round
 //   options: --replicas 10 (copies of the corpus in the searched workspace) --other-replicas 1
 //            --runs 7 (timed rounds: every search once per round, in a rotating order, after one
@@ -82,8 +82,7 @@ const { args, size } = parseOptions({
 const RUNS = size.runs;
 const EXPLAIN = size.explain;
 const COMPARE = args.compare;
-/** The embedded database serves one connection at a time. */
-const CONCURRENCY = args.embedded ? 1 : size.concurrency;
+const CONCURRENCY = size.concurrency;
 
 // ---------------------------------------------------------------- the run
 
@@ -101,7 +100,7 @@ runScript(async () => {
   let pool: pg.Pool | undefined;
   try {
     await applyMigrations(target.url);
-    db = createPrismaClient(target.url, { poolSize: args.embedded ? 1 : 4 });
+    db = createPrismaClient(target.url, { poolSize: 4 });
     pool = new pg.Pool({ connectionString: target.url, max: CONCURRENCY });
     progress("reading the QMSum corpus...");
     const corpus = await readCorpus();
@@ -111,7 +110,6 @@ runScript(async () => {
       otherReplicas: size["other-replicas"],
       batch: size.batch,
       concurrency: CONCURRENCY,
-      embedded: args.embedded,
     });
     const scope: WorkspaceScope = {
       db: scopedDb(db, loaded.main.id),

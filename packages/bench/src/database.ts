@@ -1,5 +1,5 @@
-// A database for a bench or an evaluation: a given one as it is, an in-memory embedded PGlite, or a
-// fresh database on a Postgres server, dropped afterwards unless kept.
+// A database for a bench or an evaluation: a given one as it is, a temporary embedded PostgreSQL
+// server, or a fresh database on a Postgres server, dropped afterwards unless kept.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@meetmind/db";
@@ -17,7 +17,7 @@ export interface ScratchDatabase {
 export interface ScratchOptions {
   /** Use this database as it is; never dropped. */
   databaseUrl?: string | undefined;
-  /** In-memory PGlite instead of a server. */
+  /** A temporary embedded PostgreSQL server (deleted afterwards) instead of a database on adminUrl. */
   embedded?: boolean | undefined;
   /** Any database on the server where the fresh one is created. */
   adminUrl: string;
@@ -50,8 +50,8 @@ export async function openScratchDatabase(options: ScratchOptions): Promise<Scra
     return { url, label: `given database ${new URL(url).pathname.slice(1)}`, close: async () => {} };
   }
   if (options.embedded) {
-    const embedded = await startEmbeddedPostgres({ maxConnections: 8 });
-    return { url: embedded.url, label: "embedded PGlite (in memory)", close: () => embedded.close() };
+    const embedded = await startEmbeddedPostgres();
+    return { url: embedded.url, label: "embedded PostgreSQL 17 (temporary, no fsync)", close: () => embedded.close() };
   }
   // Generated here, never input: safe to put in the statement (identifiers cannot be bound).
   const name = `meetmind_${options.purpose}_${randomBytes(4).toString("hex")}`;

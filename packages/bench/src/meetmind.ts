@@ -3,7 +3,8 @@
 // REDIS_URL, SMTP_URL...) changes what is measured, on a port chosen here, ready when
 // /health/ready answers (the database included).
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { chmod, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startProcess, type RunningProcess, type StopReport } from "./process.js";
@@ -21,7 +22,7 @@ const STOP_MARGIN_MS = 5_000;
 export interface MeetMindServerOptions {
   /** Run dist/main.js (after `pnpm build`) instead of src/main.ts through tsx. */
   built: boolean;
-  /** A Postgres URL; without one the server runs embedded PGlite in `<workDir>/data`. */
+  /** A Postgres URL; without one the server runs its embedded PostgreSQL in `<workDir>/data`. */
   databaseUrl?: string | undefined;
   /** A scratch directory: the embedded database and the server's log go here. */
   workDir: string;
@@ -44,7 +45,19 @@ export interface MeetMindServer extends RunningProcess {
   shutdown(): Promise<StopReport>;
 }
 
+/**
+ * The embedded database's PostgreSQL runs as the postgres OS user when we are root, and must pass
+ * through workDir (in our mkdtemp folders, 0700) to its data: it may enter them, not list them.
+ */
+async function letPostgresThrough(workDir: string): Promise<void> {
+  const temp = path.resolve(tmpdir());
+  for (let dir = path.resolve(workDir); dir.startsWith(`${temp}${path.sep}`); dir = path.dirname(dir)) {
+    await chmod(dir, ((await stat(dir)).mode & 0o777) | 0o001);
+  }
+}
+
 export async function startMeetMindServer(options: MeetMindServerOptions): Promise<MeetMindServer> {
+  if (!options.databaseUrl) await letPostgresThrough(options.workDir);
   const port = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: "production",

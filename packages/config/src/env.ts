@@ -23,14 +23,14 @@ export const envSchema = z
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: port.default(3000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    /** Postgres URL. When absent the server runs on embedded PGlite stored in DATA_DIR. */
+    /** Postgres URL. When absent the server runs an embedded PostgreSQL server whose data is in DATA_DIR. */
     DATABASE_URL: optionalUrl,
     /**
      * Embedded database directory. A relative path is relative to the repository root (not the
      * working directory), so the server and the db tools open the same one; @meetmind/db resolves it.
      */
     DATA_DIR: z.string().min(1).default(".data"),
-    /** Loopback port on which the embedded database is served (0 = any free port). */
+    /** Loopback port of the embedded PostgreSQL server (0 = any free port). */
     EMBEDDED_DB_PORT: port.default(0),
     STUDIO_PORT: port.default(5555),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

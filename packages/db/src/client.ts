@@ -4,7 +4,7 @@ import { enableDirectQueries, type StatementNames } from "./direct.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export interface PrismaClientOptions {
-  /** Connections in the pool. Embedded PGlite serialises them anyway; keep it small there. */
+  /** Connections in the pool (default 10). */
   poolSize?: number;
   /** Called when an idle pooled connection fails (e.g. the server restarted). */
   onPoolError?: (error: Error) => void;

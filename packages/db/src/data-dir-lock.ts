@@ -1,5 +1,6 @@
-// One process at a time owns an embedded data directory: PGlite is single-process, and two
-// processes writing the same files lose each other's writes. The lock is a file the owner creates
+// One process at a time owns an embedded data directory: it runs the directory's PostgreSQL server
+// and writes where others find it (embedded.json). PostgreSQL's postmaster.pid alone would refuse a
+// second server, but not say which of our processes serves. The lock is a file the owner creates
 // atomically (a hard link fails if the name exists), naming its process id. A lock whose process
 // is gone (kill -9, a crash) is stale and is taken over, by exactly one starter when several
 // see it at once.

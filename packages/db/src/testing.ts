@@ -1,16 +1,22 @@
-// Test databases: a real Postgres engine per test file, migrated, isolated, cheap to make.
-// Embedded PGlite by default (a fresh clone needs no server); the server at TEST_DATABASE_URL when set.
+// Test databases: a real Postgres database per test file, migrated, isolated, cheap to make: a copy
+// (CREATE DATABASE … TEMPLATE) of a migrated template on one server. The server at TEST_DATABASE_URL
+// when set; otherwise an embedded PostgreSQL cluster that vitest starts once per run
+// (testing/global-setup.ts), so a fresh clone needs no server.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import pg from "pg";
+import { inject } from "vitest";
 import { loadTestEnv } from "@meetmind/config";
 import { createPrismaClient, type Db } from "./client.js";
-import { snapshotEmbedded, startEmbeddedPostgres } from "./embedded.js";
 import { applyMigrations } from "./migrations/apply.js";
 import { readMigrations } from "./migrations/files.js";
 import { paths } from "./paths.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The embedded test cluster's superuser URL; absent with TEST_DATABASE_URL. */
+    meetmindEmbeddedTestUrl?: string;
+  }
+}
 
 export interface TestDatabase {
   url: string;
@@ -30,21 +36,6 @@ async function migrationsFingerprint(): Promise<string> {
   const hash = createHash("sha256");
   for (const migration of migrations) hash.update(`${migration.name}:${migration.checksum}\n`);
   return hash.digest("hex").slice(0, 16);
-}
-
-async function embeddedSnapshot(): Promise<Blob> {
-  const file = path.join(tmpdir(), `meetmind-test-template-${await migrationsFingerprint()}.tar`);
-  try {
-    return new Blob([await readFile(file)]);
-  } catch {
-    const blob = await snapshotEmbedded((url) => applyMigrations(url).then(() => undefined));
-    // Written then renamed, so a parallel test file never reads half a snapshot.
-    const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(partial, Buffer.from(await blob.arrayBuffer()));
-    await rename(partial, file);
-    return blob;
-  }
 }
 
 function withDatabase(url: string, database: string): string {
@@ -87,25 +78,23 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
   return template;
 }
 
+/** The server test databases are made on, and whether it is the embedded one. */
+export function testServer(): { adminUrl: string; mode: "embedded" | "postgres" } {
+  const { TEST_DATABASE_URL } = loadTestEnv();
+  if (TEST_DATABASE_URL) return { adminUrl: TEST_DATABASE_URL, mode: "postgres" };
+  const embedded = inject("meetmindEmbeddedTestUrl");
+  if (!embedded) {
+    throw new Error(
+      "No test database server: set TEST_DATABASE_URL, or run the tests with vitest.shared.ts's config, whose global " +
+        "setup (packages/db/src/testing/global-setup.ts) starts the embedded one.",
+    );
+  }
+  return { adminUrl: embedded, mode: "embedded" };
+}
+
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const migrated = options.migrated ?? true;
-  const { TEST_DATABASE_URL: adminUrl } = loadTestEnv();
-
-  if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres(migrated ? { snapshot: await embeddedSnapshot() } : {});
-    // One connection, as the server uses on PGlite (see apps/server/src/server.ts).
-    const db = createPrismaClient(embedded.url, { poolSize: 1 });
-    return {
-      url: embedded.url,
-      mode: "embedded",
-      db,
-      async close() {
-        await db.$disconnect();
-        await embedded.close();
-      },
-    };
-  }
-
+  const { adminUrl, mode } = testServer();
   const name = `meetmind_test_${randomBytes(6).toString("hex")}`;
   const template = migrated ? await postgresTemplate(adminUrl) : "template0";
   await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
@@ -113,7 +102,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const db = createPrismaClient(url, { poolSize: 4 });
   return {
     url,
-    mode: "postgres",
+    mode,
     db,
     async close() {
       await db.$disconnect();

@@ -564,7 +564,8 @@ describe("hybrid retrieval with embeddings", () => {
       });
       await expectGrounded(final, [meeting.id]);
     } else {
-      // Without pgvector (a server where the operator has not installed it), full text alone.
+      // Without pgvector (the embedded PostgreSQL, or a server where the operator has not installed
+      // it), full text alone.
       expect(final).toMatchObject({ status: "done", content: NOTHING_FOUND, citations: [] });
       expect(fake.requests.filter((r) => r.path.endsWith("/chat/completions"))).toHaveLength(0);
     }

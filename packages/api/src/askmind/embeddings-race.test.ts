@@ -133,9 +133,8 @@ describe("embeddings of a segment edited while its text is being embedded", () =
     expect(sentTexts()).toEqual([LINES, [EDITED]]);
   });
 
-  it("waits for an edit not yet committed before deciding a vector is current (server only)", async (context) => {
+  it("waits for an edit not yet committed before deciding a vector is current", async () => {
     // The window needs two connections: the edit's transaction open while the job checks.
-    if (database.mode !== "postgres") context.skip();
     server.reset();
     await jobs?.stop();
     const me = as(w.member);

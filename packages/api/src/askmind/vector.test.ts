@@ -44,7 +44,8 @@ describe("hasPgvector", () => {
 
   it("answers false for a database without the extension", async () => {
     const hadIt = await extensionPresent();
-    // The embedded database always has pgvector; without it, the answer must come from the database.
+    // Neither the embedded PostgreSQL nor the local server ships pgvector, but a test server may have
+    // it installed in this database: then it is dropped, so the answer must come from the database.
     await database.db.$executeRaw`DROP EXTENSION IF EXISTS vector`;
     try {
       // A new client: the answer remembered for another client says nothing about this one.

@@ -1,6 +1,6 @@
 // "The database is down" told apart from every other failure, so a request that meets an outage
 // answers 503 with a retry hint instead of 500. Covers what pg and Prisma's pg adapter report when
-// the server refuses, drops or cannot hand out a connection, on a real server and on embedded PGlite.
+// the server refuses, drops or cannot hand out a connection.
 import { ServiceUnavailableError } from "../errors.js";
 
 /** How long clients are asked to wait before retrying while the database is unreachable. */

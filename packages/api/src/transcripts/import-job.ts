@@ -1,10 +1,10 @@
 // The background half of a large transcript import (service.ts stores small files in the request).
 //
-// On the embedded database the server has ONE connection, and PGlite runs on the server's own
-// thread: a statement that takes 10 s stops every request of every user for 10 s. So the segments
-// are written in batches sized to take about BATCH_TARGET_MS each, every batch its own short
-// transaction that also records the progress, with a pause as long as the batch between two, so
-// that other requests get the connection at least half of the time. The version becomes current
+// A server may have as little as ONE pooled connection (DATABASE_POOL_SIZE=1): a statement that
+// takes 10 s would then stop every request of every user for 10 s. So the segments are written in
+// batches sized to take about BATCH_TARGET_MS each, every batch its own short transaction that
+// also records the progress, with a pause as long as the batch between two, so that other
+// requests get the connection at least half of the time. The version becomes current
 // only once every segment is in (one short transaction, under the meeting's lock); until then the
 // previous version stays current, and search and Ask Mind (which read current versions only) do
 // not see the new one. A crash loses nothing: the next attempt resumes after the last batch
@@ -21,7 +21,7 @@ import { parseColumns, segmentsOf } from "./parse-pool.js";
 import { insertSegmentsSql, lockMeeting, speakerMappings, transcriptImportJob, type SpeakerMapping } from "./service.js";
 import { FORMAT_NAME } from "./types.js";
 
-/** Each batch should hold the connection (and, on PGlite, the event loop) about this long. */
+/** Each batch should hold the connection about this long. */
 const BATCH_TARGET_MS = 100;
 const FIRST_BATCH_ROWS = 1_000;
 const MIN_BATCH_ROWS = 100;

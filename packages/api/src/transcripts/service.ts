@@ -15,7 +15,7 @@ export const MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024;
 /**
  * Files with more segments than this are written in the background (import-job.ts): the request
  * stores the file and answers the new version `importing`. Up to it, one INSERT in the request
- * (~0.1–0.2 s on embedded PGlite, which runs on the server's own thread and has one connection).
+ * (~0.1–0.2 s; it holds one of the server's pooled connections meanwhile).
  * Every QMSum meeting (at most 1,832 turns) is below it.
  */
 export const IMPORT_IN_REQUEST_MAX_SEGMENTS = 2_000;
@@ -178,7 +178,7 @@ export async function storeTranscript(
       }
       return presentImported(transcript);
     },
-    // Scripts may store large transcripts this way; on embedded PGlite that takes longer than
+    // Scripts may store large transcripts this way; on a loaded machine that can take longer than
     // Prisma's 5 s default.
     { timeout: 60_000, maxWait: 10_000 },
   );

@@ -1,5 +1,5 @@
 // `pnpm db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database in
-// DATA_DIR (through the running server's socket if one is serving it).
+// DATA_DIR (through the running server's PostgreSQL if one is serving it).
 // `pnpm db:migrate --rolled-back <name>` marks a failed migration as rolled back first.
 import { parseArgs } from "node:util";
 import { applyMigrations, markRolledBack } from "../migrations/apply.js";

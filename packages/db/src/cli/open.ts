@@ -1,5 +1,5 @@
 // How every database tool (migrate, seed, studio) opens the configured database: DATABASE_URL, or
-// the embedded one in DATA_DIR, through the running server's socket when a server is serving it.
+// the embedded one in DATA_DIR, through the running server's PostgreSQL when a server is serving it.
 import { loadEnv } from "@meetmind/config";
 import { openDatabase, type DatabaseTarget } from "../database.js";
 

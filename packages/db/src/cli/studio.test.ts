@@ -1,12 +1,12 @@
 // `pnpm db:studio` against each kind of database, asking Studio's own backend for rows.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../embedded.js";
 import { applyMigrations } from "../migrations/apply.js";
 import { createTestDatabase } from "../testing.js";
@@ -20,6 +20,17 @@ afterEach(async () => {
     await new Promise((resolve) => child.once("exit", resolve));
   }
 });
+
+// Each holds a PostgreSQL cluster (~40 MB): removed after the file's tests.
+const scratch: string[] = [];
+async function newDataDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "meetmind-studio-"));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() =>
+  Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {}))),
+);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -87,9 +98,9 @@ describe("pnpm db:studio", { timeout: 90_000 }, () => {
     }
   });
 
-  it("browses the embedded database through a running server's socket", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-studio-"));
-    // Stands in for the running server: it owns the directory and serves it on loopback.
+  it("browses the embedded database through the PostgreSQL a running server started", async () => {
+    const dataDir = await newDataDir();
+    // Stands in for the running server: it owns the directory and runs its PostgreSQL.
     const embedded = await startEmbeddedPostgres({ dataDir });
     try {
       await applyMigrations(embedded.url);
@@ -107,7 +118,7 @@ describe("pnpm db:studio", { timeout: 90_000 }, () => {
   });
 
   it("serves the embedded directory itself when no server runs", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "meetmind-studio-"));
+    const dataDir = await newDataDir();
     const studio = await startStudio({ DATA_DIR: dataDir });
     // It applied the migrations, so the tables are there to browse.
     expect(await studio.query("SELECT count(*)::int AS n FROM users")).toEqual([{ n: 0 }]);

@@ -1,5 +1,5 @@
 // `pnpm db:studio`: Prisma Studio on the configured database. On the embedded database it connects
-// through the running server's loopback socket, or serves the data directory itself meanwhile.
+// to the PostgreSQL server a running MeetMind server started, or starts the data directory's itself.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -9,12 +9,6 @@ import { openConfiguredDatabase } from "./open.js";
 
 const env = loadEnv();
 const target = await openConfiguredDatabase();
-let url = target.url;
-if (target.mode === "embedded") {
-  // The embedded socket runs every connection in one Postgres session; Studio's prepared
-  // statements only survive that with a single pooled connection.
-  url += `${url.includes("?") ? "&" : "?"}max=1`;
-}
 
 const prismaCli = path.join(path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")), "build/index.js");
 const child = spawn(
@@ -25,7 +19,7 @@ const child = spawn(
     "--config",
     path.join(paths.repoRoot, "prisma.config.ts"),
     "--url",
-    url,
+    target.url,
     "--port",
     String(env.STUDIO_PORT),
     "--browser",

@@ -113,8 +113,9 @@ export async function applyMigrations(url: string, options: ApplyOptions = {}): 
       const id = randomUUID();
       try {
         await client.query("BEGIN");
-        // Re-checked inside the transaction: embedded PGlite serves every connection from one
-        // session, where advisory locks do not exclude, but transactions are serialised.
+        // Re-checked inside the transaction: where every connection shares one session (PGlite
+        // behind its socket, as compat.test.ts serves it) advisory locks do not exclude, but
+        // transactions are serialised.
         const again = await client.query(
           `SELECT 1 FROM "_prisma_migrations"
             WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
