@@ -2,39 +2,19 @@
 // once, every process gone after close, and nothing a crashed owner left behind in the way.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir, userInfo } from "node:os";
+import { userInfo } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.js";
+import { describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "./embedded.js";
+import { useScratchEmbedded } from "./testing/scratch-embedded.js";
 import { isRunning, postgresBinaries, postgresOsUser, spawnProgram } from "./postgres-process.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const opened: EmbeddedPostgres[] = [];
-afterEach(async () => {
-  for (const embedded of opened.splice(0)) await embedded.close();
-});
-
-// Each holds a PostgreSQL cluster (~40 MB): removed after the file's tests.
-const scratch: string[] = [];
-const newDataDir = async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
-  scratch.push(dir);
-  return dir;
-};
-/** Best effort: a PostgreSQL that is still stopping may add a file while the folder is removed. */
-const removeAll = (dirs: string[]) =>
-  Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {})));
-afterAll(() => removeAll(scratch));
-
-async function open(dataDir: string): Promise<EmbeddedPostgres> {
-  const embedded = await startEmbeddedPostgres({ dataDir });
-  opened.push(embedded);
-  return embedded;
-}
+const { opened, newDataDir, open } = useScratchEmbedded();
 
 async function query<R extends Record<string, unknown>>(url: string, sql: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });

@@ -1,41 +1,24 @@
 // The embedded database as other local processes see it: one owner per data directory, and no
 // client in without the directory's password. (Its lifecycle: embedded-lifecycle.test.ts.)
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
-import { tmpdir, userInfo } from "node:os";
+import { userInfo } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.js";
+import { useScratchEmbedded } from "./testing/scratch-embedded.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 
-const opened: EmbeddedPostgres[] = [];
+const { newDataDir, open } = useScratchEmbedded();
 const children: ChildProcess[] = [];
-afterEach(async () => {
+// Registered after the fixture's, so it runs first: the children go before the servers close.
+afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  for (const embedded of opened.splice(0)) await embedded.close();
 });
-
-// Each holds a PostgreSQL cluster (~40 MB): removed after the file's tests.
-const scratch: string[] = [];
-const newDataDir = async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), "meetmind-embedded-"));
-  scratch.push(dir);
-  return dir;
-};
-/** Best effort: a PostgreSQL that is still stopping may add a file while the folder is removed. */
-const removeAll = (dirs: string[]) =>
-  Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => {})));
-afterAll(() => removeAll(scratch));
-
-async function open(dataDir: string): Promise<EmbeddedPostgres> {
-  const embedded = await startEmbeddedPostgres({ dataDir });
-  opened.push(embedded);
-  return embedded;
-}
 
 async function query(url: string, sql: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url });
