@@ -16,7 +16,9 @@ export type ForbiddenCode =
   | "invite_email_mismatch"
   | "email_not_verified"
   // Editing or deleting someone else's comment.
-  | "not_author";
+  | "not_author"
+  // A meeting the caller sees, but not at the access level the action needs (a view-only grant).
+  | "insufficient_access";
 
 export type ConflictCode =
   | "conflict"

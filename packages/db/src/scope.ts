@@ -28,6 +28,9 @@ export const TENANT_MODELS = new Set([
   "AskMindMessage",
   "AskMindSuggestedPrompt",
   "AuditEvent",
+  "MeetingGrant",
+  "Group",
+  "GroupMember",
 ]);
 
 type Args = Record<string, unknown>;
