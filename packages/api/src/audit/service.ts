@@ -21,7 +21,13 @@ export type AuditAction =
   | "invite.created"
   | "invite.accepted"
   | "invite.declined"
-  | "invite.revoked";
+  | "invite.revoked"
+  | "group.created"
+  | "group.updated"
+  | "group.deleted"
+  | "group.members_added"
+  | "group.member_removed"
+  | "group.member_role_changed";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -25,6 +25,8 @@ export interface WorkspaceWorld {
   askSession: { id: string };
   askAnswer: { id: string };
   askPrompt: { id: string };
+  /** A group with the member as its admin and the admin as a plain member. */
+  group: { id: string };
 }
 
 export interface World {
@@ -106,6 +108,18 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
   const askPrompt = await db.askMindSuggestedPrompt.create({
     data: { workspaceId, text: "What did we decide?", createdById: users.admin.id },
   });
+  const group = await db.group.create({
+    data: {
+      workspaceId,
+      name: `Design ${label}`,
+      members: {
+        create: [
+          { workspaceId, memberId: memberIds.member, role: "admin" },
+          { workspaceId, memberId: memberIds.admin, role: "member" },
+        ],
+      },
+    },
+  });
   const token = generateOpaqueToken();
   const email = `invitee-${label}-${randomUUID().slice(0, 8)}@example.com`;
   const invite = await db.workspaceInvite.create({
@@ -133,6 +147,7 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     askSession: { id: askSession.id },
     askAnswer: { id: askAnswer.id },
     askPrompt: { id: askPrompt.id },
+    group: { id: group.id },
   };
 }
 
