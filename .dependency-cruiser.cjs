@@ -3,8 +3,9 @@
 // The code is a stack of levels; a module may import its own level or any level below it, never one
 // above. LEVELS lists them bottom first. Domains are levels of their own, in the order of what they
 // build on (groups and meetings need workspaces; meetings are shared with groups; summaries need
-// meetings, transcripts and action items), so two domains can never import each other. Rules are
-// generated from the table: to move a module to another level, change the table, not the rules.
+// meetings, transcripts and action items; share links show meetings' summaries and transcripts), so
+// two domains can never import each other. Rules are generated from the table: to move a module to
+// another level, change the table, not the rules.
 const API = "^packages/api/src/";
 const domain = (name) => `${API}${name}/`;
 
@@ -31,6 +32,7 @@ const LEVELS = [
   { name: "transcripts", paths: [domain("transcripts")] },
   { name: "action-items", paths: [domain("action-items")] },
   { name: "summaries", paths: [domain("summaries")] },
+  { name: "share-links", paths: [domain("share-links")] },
   { name: "search", paths: [domain("search")] },
   { name: "askmind", paths: [domain("askmind")] },
   { name: "health", paths: [`${API}health/(?!database-errors\\.ts$)`] },

@@ -105,6 +105,12 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
       "anonymous",
     ],
     ["auth.login", "password", (c) => c.auth.login({ email: w.member.email, password: NUL }), "anonymous"],
+    [
+      "meetings.shareLinks.create",
+      "password",
+      (c) => c.meetings.shareLinks.create({ ...ws(), meetingId: w.meeting.id, password: `secret-${NUL}` }),
+    ],
+    ["shareLinks.open", "password", (c) => c.shareLinks.open({ token: w.shareLink.token, password: NUL }), "anonymous"],
   ];
   for (const [name, field, call, user] of cases) {
     it(name, async () => {
@@ -151,6 +157,11 @@ describe("dates outside 1970–9999 are refused, and a workspace stays listable"
       (c) => c.actionItems.update({ ...ws(), actionItemId: w.actionItem.id, dueDate: "1969-07-20" }),
     ],
     ["an invalid Date", "scheduledStart", (c) => c.meetings.create({ ...ws(), title: "Never", scheduledStart: new Date(Number.NaN) })],
+    [
+      "meetings.shareLinks.create expiresAt",
+      "expiresAt",
+      (c) => c.meetings.shareLinks.create({ ...ws(), meetingId: w.meeting.id, expiresAt: year10000 }),
+    ],
   ];
   for (const [name, field, call] of cases) {
     it(name, async () => {

@@ -20,7 +20,9 @@ export type ForbiddenCode =
   // A meeting the caller sees, but not at the access level the action needs (a view-only grant).
   | "insufficient_access"
   // Changing the members of a group one is not an admin of (nor a workspace admin).
-  | "not_group_admin";
+  | "not_group_admin"
+  // Revoking a share link someone else made, without managing its meeting.
+  | "not_link_creator";
 
 export type ConflictCode =
   | "conflict"
@@ -63,7 +65,10 @@ export type UnauthorizedCode =
   | "session_expired"
   | "invalid_refresh_token"
   // A refresh token presented twice: the session is revoked.
-  | "refresh_token_reused";
+  | "refresh_token_reused"
+  // Opening a share link that has a password, without one or with a wrong one.
+  | "share_password_required"
+  | "share_password_invalid";
 
 export type RateLimitedCode = "rate_limited" | "askmind_budget_exceeded";
 

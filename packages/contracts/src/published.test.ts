@@ -61,6 +61,8 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "unauthorized": case "invalid_credentials": case "account_deactivated": case "session_expired":
     case "invalid_refresh_token": case "refresh_token_reused":
       return "sign in";
+    case "share_password_required": case "share_password_invalid":
+      return "fix input";
     case "invalid_input": case "invalid_json": case "parse_error": case "bad_request": case "validation_failed":
     case "invalid_token": case "token_used": case "token_expired": case "cannot_target_self": case "weak_password":
     case "password_too_long": case "malformed_transcript": case "transcript_missing": case "invalid_time_range":
@@ -70,6 +72,8 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
       return "fix input";
     case "forbidden": case "insufficient_role": case "csrf_rejected": case "invite_email_mismatch":
     case "email_not_verified": case "not_author":
+      return "denied";
+    case "not_link_creator":
       return "denied";
     case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
     case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts":

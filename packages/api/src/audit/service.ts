@@ -27,7 +27,9 @@ export type AuditAction =
   | "group.deleted"
   | "group.members_added"
   | "group.member_removed"
-  | "group.member_role_changed";
+  | "group.member_role_changed"
+  | "share_link.created"
+  | "share_link.revoked";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -27,6 +27,13 @@ export const DEFAULT_LIMITS = {
   invite: { points: 50, durationSeconds: 60 * 60 },
   /** Ask Mind questions per user (each one costs model tokens). */
   askMind: { points: 30, durationSeconds: 60 },
+  /**
+   * Wrong passwords per share link, from anywhere (guessing spread over many addresses). Consumed
+   * before the check, refunded when the password is right.
+   */
+  sharePassword: { points: 10, durationSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  /** Wrong share-link passwords per client IP, across links. */
+  sharePasswordIp: { points: 30, durationSeconds: 15 * 60 },
 } as const satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof DEFAULT_LIMITS;

@@ -62,6 +62,9 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "meetings.summary.generate": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.summary.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.comments.delete": { input: (w) => ({ commentId: w.a.comment.id }), namesResources: true },
+  "meetings.shareLinks.create": { input: (w) => ({ meetingId: w.a.meeting.id, includeTranscript: true }), namesResources: true },
+  "meetings.shareLinks.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.shareLinks.revoke": { input: (w) => ({ linkId: w.a.shareLink.id }), namesResources: true },
 
   "transcripts.import": {
     input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }),
@@ -116,4 +119,6 @@ export const notWorkspaceScoped: Record<string, string> = {
   "admin.users.setActive": "superusers only, across the whole installation",
   "admin.users.delete": "superusers only, across the whole installation",
   "admin.users.list": "superusers only; the cursor is a user id",
+  "shareLinks.open":
+    "public: the token is the credential and names one link in one workspace; the cursor is a transcript position within it (share-links.test.ts)",
 };

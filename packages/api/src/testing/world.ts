@@ -27,6 +27,8 @@ export interface WorkspaceWorld {
   askPrompt: { id: string };
   /** A group with the member as its admin and the admin as a plain member. */
   group: { id: string };
+  /** The member's share link to `meeting` (active, no password). */
+  shareLink: { id: string; token: string };
 }
 
 export interface World {
@@ -132,6 +134,16 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
       expiresAt: new Date(Date.now() + 86_400_000),
     },
   });
+  const shareToken = generateOpaqueToken();
+  const shareLink = await db.shareLink.create({
+    data: {
+      workspaceId,
+      meetingId: meeting.id,
+      createdById: memberIds.member,
+      tokenHash: hashToken(shareToken),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
   return {
     workspaceId,
     ...users,
@@ -148,6 +160,7 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     askAnswer: { id: askAnswer.id },
     askPrompt: { id: askPrompt.id },
     group: { id: group.id },
+    shareLink: { id: shareLink.id, token: shareToken },
   };
 }
 
