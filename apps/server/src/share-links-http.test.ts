@@ -67,11 +67,11 @@ it("opens a link anonymously over HTTP: password asked, content served, views co
 
   const opened = await open({ token: created.token, password: "open sesame 42" });
   expect(opened.status).toBe(200);
-  const shared = superjson.deserialize((opened.body as { result: { data: never } }).result.data) as {
+  const shared = superjson.deserialize<{
     meeting: { title: string };
     summary: unknown;
     transcript: { segments: { speaker: string; text: string }[] };
-  };
+  }>((opened.body as { result: { data: never } }).result.data);
   expect(shared).toMatchObject({ meeting: { title: "Spring planning" }, summary: null });
   expect(shared.transcript.segments).toEqual([
     expect.objectContaining({ speaker: "Rosa", text: "The tomatoes need more sun." }),
