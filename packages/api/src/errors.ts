@@ -30,7 +30,8 @@ export type ConflictCode =
   | "invite_pending"
   | "already_participant"
   | "duplicate_external_id"
-  | "too_many_prompts";
+  | "too_many_prompts"
+  | "too_many_grants";
 
 export type ValidationCode =
   | "validation_failed"

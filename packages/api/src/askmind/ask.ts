@@ -94,6 +94,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
   ]);
   const run = startAnswer(deps, {
     workspaceId: scope.workspaceId,
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,
     answerId: answer.id,
     question: input.question,
@@ -127,6 +128,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const run = startAnswer(deps, {
     workspaceId: scope.workspaceId,
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,
     answerId: answer.id,
     question: question.content,

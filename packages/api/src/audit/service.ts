@@ -21,7 +21,10 @@ export type AuditAction =
   | "invite.created"
   | "invite.accepted"
   | "invite.declined"
-  | "invite.revoked";
+  | "invite.revoked"
+  | "meeting.visibility_changed"
+  | "meeting.access_granted"
+  | "meeting.access_revoked";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -49,6 +49,14 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "meetings.summary.generate": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.summary.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.comments.delete": { input: (w) => ({ commentId: w.a.comment.id }), namesResources: true },
+  "meetings.access.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.access.setVisibility": { input: (w) => ({ meetingId: w.a.meeting.id, visibility: "private" }), namesResources: true },
+  "meetings.access.grant": {
+    input: (w) => ({ meetingId: w.a.meeting.id, memberId: w.a.memberIds.admin, level: "edit" }),
+    namesResources: true,
+  },
+  // A grant to a group is the other shape of the same procedure; the sweep probes the member one.
+  "meetings.access.revoke": { input: (w) => ({ meetingId: w.a.meeting.id, grantId: w.a.grant.id }), namesResources: true },
 
   "transcripts.import": {
     input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }),

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, WorkspaceRole } from "@meetmind/db";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AuthUser } from "../context.js";
+import type { Viewer } from "../tenancy/meeting-access.js";
 
 export interface WorkspaceWorld {
   workspaceId: string;
@@ -25,6 +26,9 @@ export interface WorkspaceWorld {
   askSession: { id: string };
   askAnswer: { id: string };
   askPrompt: { id: string };
+  /** A group with the viewer in it, and a view grant on `meeting` to the viewer (no effect while the meeting is workspace-visible). */
+  group: { id: string };
+  grant: { id: string };
 }
 
 export interface World {
@@ -32,6 +36,11 @@ export interface World {
   b: WorkspaceWorld;
   /** A verified user who belongs to no workspace. */
   outsider: AuthUser;
+}
+
+/** The access-rule viewer (tenancy/meeting-access.ts) for one of the world's members. */
+export function viewerOf(world: WorkspaceWorld, role: WorkspaceRole): Viewer {
+  return { userId: world[role].id, memberId: world.memberIds[role], role };
 }
 
 export async function createUser(db: Db, label: string, options: { verified?: boolean; isAdmin?: boolean } = {}): Promise<AuthUser> {
@@ -106,6 +115,11 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
   const askPrompt = await db.askMindSuggestedPrompt.create({
     data: { workspaceId, text: "What did we decide?", createdById: users.admin.id },
   });
+  const group = await db.group.create({ data: { workspaceId, name: `Readers ${label}` } });
+  await db.groupMember.create({ data: { workspaceId, groupId: group.id, memberId: memberIds.viewer } });
+  const grant = await db.meetingGrant.create({
+    data: { workspaceId, meetingId: meeting.id, memberId: memberIds.viewer, level: "view", grantedById: memberIds.member },
+  });
   const token = generateOpaqueToken();
   const email = `invitee-${label}-${randomUUID().slice(0, 8)}@example.com`;
   const invite = await db.workspaceInvite.create({
@@ -132,6 +146,8 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     actionItem: { id: actionItem.id },
     askSession: { id: askSession.id },
     askAnswer: { id: askAnswer.id },
+    group: { id: group.id },
+    grant: { id: grant.id },
     askPrompt: { id: askPrompt.id },
   };
 }
