@@ -69,10 +69,10 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "precondition_required": case "payment_required":
       return "fix input";
     case "forbidden": case "insufficient_role": case "csrf_rejected": case "invite_email_mismatch":
-    case "email_not_verified": case "not_author":
+    case "email_not_verified": case "not_author": case "insufficient_access":
       return "denied";
     case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
-    case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts":
+    case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts": case "too_many_grants":
       return "conflict";
     case "not_found": case "method_not_supported": case "not_implemented":
       return "missing";
