@@ -66,6 +66,8 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
     ["workspaces.create", "name", (c) => c.workspaces.create({ name: NUL })],
     ["workspaces.update", "name", (c) => c.workspaces.update({ ...ws(), name: NUL })],
     ["workspaces.update settings key", "settings", (c) => c.workspaces.update({ ...ws(), settings: { [NUL]: "x" } })],
+    ["groups.create", "name", (c) => c.groups.create({ ...ws(), name: NUL })],
+    ["groups.update description", "description", (c) => c.groups.update({ ...ws(), groupId: w.group.id, description: NUL })],
     ["users.updateProfile", "fullName", (c) => c.users.updateProfile({ fullName: NUL })],
     ["meetings.create", "title", (c) => c.meetings.create({ ...ws(), title: NUL })],
     ["meetings.update", "description", (c) => c.meetings.update({ ...ws(), meetingId: w.meeting.id, description: NUL })],

@@ -18,7 +18,9 @@ export type ForbiddenCode =
   // Editing or deleting someone else's comment.
   | "not_author"
   // A meeting the caller sees, but not at the access level the action needs (a view-only grant).
-  | "insufficient_access";
+  | "insufficient_access"
+  // Changing the members of a group one is not an admin of (nor a workspace admin).
+  | "not_group_admin";
 
 export type ConflictCode =
   | "conflict"
@@ -31,7 +33,10 @@ export type ConflictCode =
   | "already_participant"
   | "duplicate_external_id"
   | "too_many_prompts"
-  | "too_many_grants";
+  | "too_many_grants"
+  // Group names are unique per workspace, whatever their case.
+  | "group_name_taken"
+  | "already_in_group";
 
 export type ValidationCode =
   | "validation_failed"

@@ -74,6 +74,10 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
     case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts": case "too_many_grants":
       return "conflict";
+    case "group_name_taken": case "already_in_group":
+      return "conflict";
+    case "not_group_admin":
+      return "denied";
     case "not_found": case "method_not_supported": case "not_implemented":
       return "missing";
     case "internal_server_error":

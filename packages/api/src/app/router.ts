@@ -2,6 +2,7 @@ import { actionItemsRouter } from "../action-items/router.js";
 import { adminRouter } from "../admin/router.js";
 import { askMindRouter } from "../askmind/router.js";
 import { authRouter } from "../auth/router.js";
+import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { searchRouter } from "../search/router.js";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   admin: adminRouter,
   workspaces: workspacesRouter,
+  groups: groupsRouter,
   // A meeting's summary is served under meetings.summary, but summaries build on meetings, not the
   // reverse: the root nests one into the other, so neither imports the other's router.
   meetings: mergeRouters(meetingsRouter, createTRPCRouter({ summary: summaryRouter })),

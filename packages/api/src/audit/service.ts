@@ -24,7 +24,13 @@ export type AuditAction =
   | "invite.revoked"
   | "meeting.visibility_changed"
   | "meeting.access_granted"
-  | "meeting.access_revoked";
+  | "meeting.access_revoked"
+  | "group.created"
+  | "group.updated"
+  | "group.deleted"
+  | "group.members_added"
+  | "group.member_removed"
+  | "group.member_role_changed";
 
 export interface AuditEntry {
   action: AuditAction;

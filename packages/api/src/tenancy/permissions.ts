@@ -1,5 +1,5 @@
 // The one permission matrix. Viewers read; members write content; admins manage members, invites,
-// integrations and settings; only owners delete the workspace or transfer ownership.
+// integrations, settings and groups; only owners delete the workspace or transfer ownership.
 import type { WorkspaceRole } from "@meetmind/db";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const satisfies readonly WorkspaceRole[];
@@ -11,6 +11,12 @@ export const PERMISSIONS = {
   "workspace:transfer": ["owner"],
   "members:read": ["owner", "admin", "member", "viewer"],
   "members:manage": ["owner", "admin"],
+  // Every member sees the groups (to share with them); admins create, rename and delete them.
+  "groups:read": ["owner", "admin", "member", "viewer"],
+  "groups:manage": ["owner", "admin"],
+  // Changing a group's members: admins for any group, a member for a group they are an admin of
+  // (that second check is the groups service's: it depends on the group, not the role alone).
+  "group-members:manage": ["owner", "admin", "member"],
   "meetings:read": ["owner", "admin", "member", "viewer"],
   "meetings:write": ["owner", "admin", "member"],
   "interviews:read": ["owner", "admin", "member", "viewer"],

@@ -25,6 +25,19 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "workspaces.invites.revoke": { input: (w) => ({ inviteId: w.a.invite.id }), namesResources: true },
   "workspaces.auditLog.list": { input: () => ({}), namesResources: false },
 
+  "groups.create": { input: () => ({ name: "Injected" }), namesResources: false },
+  "groups.list": { input: () => ({}), namesResources: false },
+  "groups.get": { input: (w) => ({ groupId: w.a.group.id }), namesResources: true },
+  "groups.update": { input: (w) => ({ groupId: w.a.group.id, name: "Taken over" }), namesResources: true },
+  "groups.delete": { input: (w) => ({ groupId: w.a.group.id }), namesResources: true },
+  "groups.members.list": { input: (w) => ({ groupId: w.a.group.id }), namesResources: true },
+  "groups.members.add": { input: (w) => ({ groupId: w.a.group.id, memberIds: [w.a.memberIds.viewer] }), namesResources: true },
+  "groups.members.remove": { input: (w) => ({ groupId: w.a.group.id, memberId: w.a.memberIds.member }), namesResources: true },
+  "groups.members.setRole": {
+    input: (w) => ({ groupId: w.a.group.id, memberId: w.a.memberIds.admin, role: "admin" }),
+    namesResources: true,
+  },
+
   "meetings.create": { input: () => ({ title: "Injected" }), namesResources: false },
   "meetings.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.update": { input: (w) => ({ meetingId: w.a.meeting.id, title: "Changed" }), namesResources: true },

@@ -26,8 +26,9 @@ export interface WorkspaceWorld {
   askSession: { id: string };
   askAnswer: { id: string };
   askPrompt: { id: string };
-  /** A group with the viewer in it, and a view grant on `meeting` to the viewer (no effect while the meeting is workspace-visible). */
+  /** A group with the member as its admin and the admin as a plain member. */
   group: { id: string };
+  /** A view grant on `meeting` to the viewer (no effect while the meeting is workspace-visible). */
   grant: { id: string };
 }
 
@@ -115,10 +116,20 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
   const askPrompt = await db.askMindSuggestedPrompt.create({
     data: { workspaceId, text: "What did we decide?", createdById: users.admin.id },
   });
-  const group = await db.group.create({ data: { workspaceId, name: `Readers ${label}` } });
-  await db.groupMember.create({ data: { workspaceId, groupId: group.id, memberId: memberIds.viewer } });
   const grant = await db.meetingGrant.create({
     data: { workspaceId, meetingId: meeting.id, memberId: memberIds.viewer, level: "view", grantedById: memberIds.member },
+  });
+  const group = await db.group.create({
+    data: {
+      workspaceId,
+      name: `Design ${label}`,
+      members: {
+        create: [
+          { workspaceId, memberId: memberIds.member, role: "admin" },
+          { workspaceId, memberId: memberIds.admin, role: "member" },
+        ],
+      },
+    },
   });
   const token = generateOpaqueToken();
   const email = `invitee-${label}-${randomUUID().slice(0, 8)}@example.com`;
