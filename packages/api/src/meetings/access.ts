@@ -5,7 +5,7 @@
 import type { Prisma } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors.js";
-import { requireMeetingAccess, type MeetingAccess } from "../tenancy/meeting-access.js";
+import { meetingAccessOf, requireMeetingAccess, type MeetingAccess } from "../tenancy/meeting-access.js";
 import { requireMember } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { AccessOutput, GrantInput, MeetingIdInput, RevokeInput, SetVisibilityInput } from "./schemas.js";
@@ -41,7 +41,21 @@ function presentGrant(grant: Prisma.MeetingGrantGetPayload<{ select: typeof gran
 }
 
 export async function getAccess(scope: WorkspaceScope, input: MeetingIdInput): Promise<AccessOutput> {
-  const meeting = await requireMeetingAccess(scope, input.meetingId);
+  return describeAccess(scope, await requireMeetingAccess(scope, input.meetingId));
+}
+
+/**
+ * After a change: the caller may have just given up their own access (an admin making someone
+ * else's meeting private), so the answer says so (`access: null`) instead of NOT_FOUND.
+ */
+async function afterChange(scope: WorkspaceScope, meeting: MeetingAccess): Promise<AccessOutput> {
+  const now = await meetingAccessOf(scope, meeting.id);
+  if (now) return describeAccess(scope, now);
+  const changed = await scope.db.meeting.findUniqueOrThrow({ where: { id: meeting.id }, select: { visibility: true } });
+  return { ...(await describeAccess(scope, { ...meeting, visibility: changed.visibility })), access: null, canManage: false };
+}
+
+async function describeAccess(scope: WorkspaceScope, meeting: MeetingAccess): Promise<AccessOutput> {
   const [owner, grants] = await Promise.all([
     meeting.createdById
       ? scope.db.user.findUnique({ where: { id: meeting.createdById }, select: { id: true, email: true, fullName: true } })
@@ -76,7 +90,7 @@ export async function setVisibility(scope: WorkspaceScope, meta: RequestMeta, in
       });
     });
   }
-  return getAccess(scope, { meetingId: meeting.id });
+  return afterChange(scope, meeting);
 }
 
 /** Grants access, or changes the level of the grantee's existing grant. */
@@ -116,7 +130,7 @@ export async function grantAccess(scope: WorkspaceScope, meta: RequestMeta, inpu
       metadata: { ...grantee, level: input.level },
     });
   });
-  return getAccess(scope, { meetingId: meeting.id });
+  return afterChange(scope, meeting);
 }
 
 export async function revokeAccess(scope: WorkspaceScope, meta: RequestMeta, input: RevokeInput): Promise<AccessOutput> {
@@ -135,7 +149,7 @@ export async function revokeAccess(scope: WorkspaceScope, meta: RequestMeta, inp
       metadata: grant.memberId ? { memberId: grant.memberId } : { groupId: grant.groupId },
     });
   });
-  return getAccess(scope, { meetingId: meeting.id });
+  return afterChange(scope, meeting);
 }
 
 async function requireGroup(scope: WorkspaceScope, groupId: string): Promise<string> {

@@ -200,8 +200,11 @@ export const accessOutput = z.object({
   meetingId: z.string(),
   visibility: z.enum(MEETING_VISIBILITIES),
   owner: z.object({ id: z.string(), email: z.string(), fullName: z.string().nullable() }).nullable(),
-  /** The caller's own level, and whether they may change visibility and grants. */
-  access: level,
+  /**
+   * The caller's own level, and whether they may change visibility and grants. Null only in the
+   * answer to a change that took the caller's own access away.
+   */
+  access: level.nullable(),
   canManage: z.boolean(),
   grants: z.array(grantOutput),
 });

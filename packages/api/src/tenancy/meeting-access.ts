@@ -100,6 +100,31 @@ interface AccessRow {
 }
 
 /**
+ * The caller's access to the meeting with this id, or null when they may not see it (or it is
+ * missing, deleted, another workspace's). `deleted: true` looks at a deleted meeting instead.
+ */
+export async function meetingAccessOf(
+  scope: WorkspaceScope,
+  meetingId: string,
+  options: { deleted?: boolean } = {},
+): Promise<MeetingAccess | null> {
+  const rows = await queryRows<AccessRow>(
+    scope.db,
+    Prisma.sql`
+    SELECT m.id, m.title, m.visibility::text AS visibility, m.created_by_id AS "createdById", ${meetingLevelSql("m", scope)} AS level
+      FROM meetings m
+     WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ${meetingId}::uuid
+       AND ${options.deleted ? Prisma.sql`m.deleted_at IS NOT NULL` : Prisma.sql`m.deleted_at IS NULL`}`,
+  );
+  const row = rows[0];
+  const level = row ? accessLevelOf(row.level, scope) : null;
+  if (!row || !level) return null;
+  const isAdmin = scope.role === "owner" || scope.role === "admin";
+  const manage = level === "edit" && (row.createdById === scope.userId || isAdmin);
+  return { id: row.id, title: row.title, visibility: row.visibility, createdById: row.createdById, level, manage };
+}
+
+/**
  * The meeting with this id if the caller may use it at `level` (default: see it). Not visible (or
  * missing, deleted, another workspace's) → NOT_FOUND, so a private meeting's existence never leaks;
  * visible but below the level → FORBIDDEN. `deleted: true` looks at a deleted meeting instead
@@ -112,30 +137,12 @@ export async function requireMeetingAccess(
   level: AccessLevel = "view",
   options: { deleted?: boolean; notFound?: string } = {},
 ): Promise<MeetingAccess> {
-  const rows = await queryRows<AccessRow>(
-    scope.db,
-    Prisma.sql`
-    SELECT m.id, m.title, m.visibility::text AS visibility, m.created_by_id AS "createdById", ${meetingLevelSql("m", scope)} AS level
-      FROM meetings m
-     WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ${meetingId}::uuid
-       AND ${options.deleted ? Prisma.sql`m.deleted_at IS NOT NULL` : Prisma.sql`m.deleted_at IS NULL`}`,
-  );
-  const row = rows[0];
-  if (!row || row.level === 0) throw new NotFoundError("Meeting");
-  const granted = capByRole(row.level, scope);
-  if (granted < rank(level)) {
-    throw new ForbiddenError(`This needs ${level} access to the meeting; you have ${ACCESS_LEVELS[granted - 1]}`, "insufficient_access");
+  const access = await meetingAccessOf(scope, meetingId, options);
+  if (!access) throw new NotFoundError(options.notFound ?? "Meeting");
+  if (rank(access.level) < rank(level)) {
+    throw new ForbiddenError(`This needs ${level} access to the meeting; you have ${access.level}`, "insufficient_access");
   }
-  const isAdmin = scope.role === "owner" || scope.role === "admin";
-  const manage = granted === rank("edit") && (row.createdById === scope.userId || isAdmin);
-  return {
-    id: row.id,
-    title: row.title,
-    visibility: row.visibility,
-    createdById: row.createdById,
-    level: ACCESS_LEVELS[granted - 1] as AccessLevel,
-    manage,
-  };
+  return access;
 }
 
 /** Which of these meetings are live and visible to the caller (for filtering what was read by id). */
