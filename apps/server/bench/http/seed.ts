@@ -37,10 +37,10 @@ const SENTENCES = [
 /** Makes 30 % of bench_meetings another member's, visible to the bench member only by the rule. */
 async function restrictSome(client: pg.Client, who: { userId: string; workspaceId: string }): Promise<void> {
   const ws = who.workspaceId;
-  const { rows } = await client.query<{ id: string }>(
-    `SELECT id FROM workspace_members WHERE workspace_id = $1 AND user_id = $2`,
-    [ws, who.userId],
-  );
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM workspace_members WHERE workspace_id = $1 AND user_id = $2`, [
+    ws,
+    who.userId,
+  ]);
   const memberId = rows[0]?.id;
   if (!memberId) throw new Error("the bench user is not a member of its workspace");
   await client.query(

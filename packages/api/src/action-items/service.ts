@@ -61,7 +61,11 @@ export async function listActionItems(scope: WorkspaceScope, input: ListActionIt
   const conditions = [
     Prisma.sql`ai.workspace_id = ${scope.workspaceId}::uuid`,
     // Items of deleted meetings go with them; items of meetings the caller may not see are hidden.
-    Prisma.sql`(ai.meeting_id IS NULL OR (m.deleted_at IS NULL AND ${meetingVisibleSql("m", scope)}))`,
+    // EXISTS, not a join: the newest-first index scan stops after one page, checking only its rows.
+    Prisma.sql`(ai.meeting_id IS NULL OR EXISTS (
+      SELECT 1 FROM meetings m
+       WHERE m.id = ai.meeting_id AND m.workspace_id = ai.workspace_id AND m.deleted_at IS NULL
+         AND ${meetingVisibleSql("m", scope)}))`,
   ];
   if (input.meetingId) conditions.push(Prisma.sql`ai.meeting_id = ${input.meetingId}::uuid`);
   if (input.assigneeId) conditions.push(Prisma.sql`ai.assignee_id = ${input.assigneeId}::uuid`);
@@ -75,7 +79,6 @@ export async function listActionItems(scope: WorkspaceScope, input: ListActionIt
            ai.completed_at AS "completedAt", ai.created_at AS "createdAt",
            wm.id AS "assigneeMemberId", wm.user_id AS "assigneeUserId", u.full_name AS "assigneeFullName", u.email AS "assigneeEmail"
       FROM action_items ai
-      LEFT JOIN meetings m ON m.id = ai.meeting_id AND m.workspace_id = ai.workspace_id
       LEFT JOIN workspace_members wm ON wm.id = ai.assignee_id AND wm.workspace_id = ai.workspace_id
       LEFT JOIN users u ON u.id = wm.user_id
      WHERE ${Prisma.join(conditions, " AND ")}
