@@ -35,6 +35,7 @@ export type ConflictCode =
   | "already_participant"
   | "duplicate_external_id"
   | "too_many_prompts"
+  | "too_many_grants"
   // Group names are unique per workspace, whatever their case.
   | "group_name_taken"
   | "already_in_group";

@@ -162,3 +162,40 @@ describe("a viewer cannot write", () => {
     });
   }
 });
+
+/** Input keys that reach a meeting: the meeting itself, or something on it. */
+const reachesMeeting = (input: Record<string, unknown>) =>
+  ["meetingId", "meetingIds", "commentId", "segmentId", "actionItemId", "linkId"].some((key) => key in input) ||
+  (typeof input.scope === "object" && input.scope !== null && ("meetingId" in input.scope || "meetingIds" in input.scope));
+
+// The second axis: inside the workspace. A's meetings made private to their owner (A's member
+// created `meeting`; `deletedMeeting` has no owner), and its viewer's grant removed: A's owner and
+// admin, who hold every permission, find nothing through any procedure that reaches a meeting.
+describe("a meeting a member may not see is NOT_FOUND to them and changes nothing", () => {
+  const meetingIds = () => [world.a.meeting.id, world.a.deletedMeeting.id];
+  beforeAll(async () => {
+    await database.db.meeting.updateMany({ where: { id: { in: meetingIds() } }, data: { visibility: "private" } });
+  });
+  afterAll(async () => {
+    await database.db.meeting.updateMany({ where: { id: { in: meetingIds() } }, data: { visibility: "workspace" } });
+  });
+
+  // Tests are collected before the world exists: a stand-in answers every property, for the keys.
+  const anything: unknown = new Proxy(() => undefined, { get: () => anything });
+  const probed = workspaceScoped.filter((p) => {
+    const fixture = tenantFixtures[p.path];
+    return fixture !== undefined && reachesMeeting(fixture.input(anything as World));
+  });
+
+  it("probes every procedure that takes a meeting or something on one", () => {
+    expect(probed.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const procedure of probed) {
+    it(procedure.path, async () => {
+      const input = { ...tenantFixtures[procedure.path]?.input(world), workspaceId: world.a.workspaceId };
+      await expectRefused(world.a.admin, procedure.path, input, "NOT_FOUND");
+      await expectRefused(world.a.owner, procedure.path, input, "NOT_FOUND");
+    });
+  }
+});

@@ -71,12 +71,12 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "precondition_required": case "payment_required":
       return "fix input";
     case "forbidden": case "insufficient_role": case "csrf_rejected": case "invite_email_mismatch":
-    case "email_not_verified": case "not_author":
+    case "email_not_verified": case "not_author": case "insufficient_access":
       return "denied";
     case "not_link_creator":
       return "denied";
     case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
-    case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts":
+    case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts": case "too_many_grants":
       return "conflict";
     case "group_name_taken": case "already_in_group":
       return "conflict";

@@ -8,6 +8,7 @@ import { scopedDb, type Db, type ScopedDb } from "@meetmind/db";
 import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import { AiProviderError, type AiProvider, type ChatMessage, type TokenUsage } from "../ai/provider.js";
 import type { Logger } from "../logger.js";
+import type { Viewer } from "../tenancy/meeting-access.js";
 import { answerExtractively } from "./extractive-answer.js";
 import type { AnswerTuning } from "./extractive-answer/tuning.js";
 import { retrieveHybrid } from "./hybrid.js";
@@ -39,6 +40,8 @@ export interface Turn {
 
 export interface AnswerJob {
   workspaceId: string;
+  /** Who asked: retrieval and citations stay within the meetings they may see. */
+  viewer: Viewer;
   sessionId: string;
   answerId: string;
   question: string;
@@ -298,7 +301,7 @@ async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (pi
   const windows = await retrieveHybrid(deps, {
     workspaceId: job.workspaceId,
     query: standalone,
-    scope: retrievalScopeOf(job.scope),
+    scope: retrievalScopeOf(job.scope, job.viewer),
     limit: RETRIEVED_WINDOWS,
   });
   await db.askMindMessage.update({ where: { id: job.answerId }, data: { status: "streaming" } });

@@ -9,7 +9,7 @@ import type { RateLimiter } from "../ratelimit/limits.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { HISTORY_TURNS, startAnswer, type AnswerRun } from "./answer.js";
 import type { AskEvent, AskInput, MessageOutput, RetryInput } from "./schemas.js";
-import { messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";
+import { checkScope, messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";
 
 export interface AskDeps {
   db: Db;
@@ -66,6 +66,9 @@ async function checkAllowance(deps: AskDeps, scope: WorkspaceScope): Promise<voi
 
 export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput): Promise<Asked> {
   const session = await requireOwnSession(scope, input.sessionId);
+  // A session on a meeting the asker can no longer see (made private, access revoked) answers
+  // NOT_FOUND, as that meeting does everywhere else.
+  await checkScope(scope, scopeFromJson(session.scope));
   await checkAllowance(deps, scope);
   const askedAt = new Date();
   // The answer sorts right after its question, whatever the ids.
@@ -94,6 +97,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
   ]);
   const run = startAnswer(deps, {
     workspaceId: scope.workspaceId,
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,
     answerId: answer.id,
     question: input.question,
@@ -111,6 +115,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   });
   if (!answer) throw new NotFoundError("Message");
   const session = await requireOwnSession(scope, answer.sessionId);
+  await checkScope(scope, scopeFromJson(session.scope));
   if (answer.status !== "failed") throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const question = await scope.db.askMindMessage.findFirst({
     where: { sessionId: session.id, role: "user", createdAt: { lt: answer.createdAt } },
@@ -127,6 +132,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const run = startAnswer(deps, {
     workspaceId: scope.workspaceId,
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,
     answerId: answer.id,
     question: question.content,

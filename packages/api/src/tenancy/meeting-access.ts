@@ -62,10 +62,10 @@ export function meetingVisibleSql(m: string, viewer: Viewer): Prisma.Sql {
 }
 
 /**
- * The same arms as a level: 3 (edit) from arms 1–3, else the highest grant, else 0 (none). The role
- * caps it in `levelFor`.
+ * The same arms as a level: 3 (edit) from arms 1–3, else the highest grant, else 0 (none). Select it
+ * as an int and turn it into an AccessLevel with `accessLevelOf`, which applies the role's cap.
  */
-function levelSql(m: string, viewer: Viewer): Prisma.Sql {
+export function meetingLevelSql(m: string, viewer: Viewer): Prisma.Sql {
   return Prisma.sql`CASE WHEN ${ownArms(m, viewer)} THEN 3
     ELSE coalesce((SELECT max(array_position(ARRAY['view','comment','edit']::meeting_access_level[], vg.level)) ${grantsTo(m, viewer)}), 0)
   END`;
@@ -74,6 +74,11 @@ function levelSql(m: string, viewer: Viewer): Prisma.Sql {
 /** A viewer-role member reads, whatever a grant says; every other role may use its full level. */
 function capByRole(level: number, viewer: Viewer): number {
   return viewer.role === "viewer" ? Math.min(level, rank("view")) : level;
+}
+
+/** The level `meetingLevelSql` selected, capped by the viewer's role; null for none. */
+export function accessLevelOf(level: number, viewer: Viewer): AccessLevel | null {
+  return ACCESS_LEVELS[capByRole(level, viewer) - 1] ?? null;
 }
 
 export interface MeetingAccess {
@@ -95,38 +100,68 @@ interface AccessRow {
 }
 
 /**
- * The meeting with this id if the caller may use it at `level` (default: see it). Not visible (or
- * missing, deleted, another workspace's) → NOT_FOUND, so a private meeting's existence never leaks;
- * visible but below the level → FORBIDDEN. `deleted: true` looks at a deleted meeting instead (restore).
+ * The caller's access to the meeting with this id, or null when they may not see it (or it is
+ * missing, deleted, another workspace's). `deleted: true` looks at a deleted meeting instead.
  */
-export async function requireMeetingAccess(
+export async function meetingAccessOf(
   scope: WorkspaceScope,
   meetingId: string,
-  level: AccessLevel = "view",
   options: { deleted?: boolean } = {},
-): Promise<MeetingAccess> {
+): Promise<MeetingAccess | null> {
   const rows = await queryRows<AccessRow>(
     scope.db,
     Prisma.sql`
-    SELECT m.id, m.title, m.visibility::text AS visibility, m.created_by_id AS "createdById", ${levelSql("m", scope)} AS level
+    SELECT m.id, m.title, m.visibility::text AS visibility, m.created_by_id AS "createdById", ${meetingLevelSql("m", scope)} AS level
       FROM meetings m
      WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ${meetingId}::uuid
        AND ${options.deleted ? Prisma.sql`m.deleted_at IS NOT NULL` : Prisma.sql`m.deleted_at IS NULL`}`,
   );
   const row = rows[0];
-  if (!row || row.level === 0) throw new NotFoundError("Meeting");
-  const granted = capByRole(row.level, scope);
-  if (granted < rank(level)) {
-    throw new ForbiddenError(`This needs ${level} access to the meeting; you have ${ACCESS_LEVELS[granted - 1]}`, "insufficient_access");
-  }
+  const level = row ? accessLevelOf(row.level, scope) : null;
+  if (!row || !level) return null;
   const isAdmin = scope.role === "owner" || scope.role === "admin";
-  const manage = granted === rank("edit") && (row.createdById === scope.userId || isAdmin);
-  return {
-    id: row.id,
-    title: row.title,
-    visibility: row.visibility,
-    createdById: row.createdById,
-    level: ACCESS_LEVELS[granted - 1] as AccessLevel,
-    manage,
-  };
+  const manage = level === "edit" && (row.createdById === scope.userId || isAdmin);
+  return { id: row.id, title: row.title, visibility: row.visibility, createdById: row.createdById, level, manage };
+}
+
+/**
+ * The meeting with this id if the caller may use it at `level` (default: see it). Not visible (or
+ * missing, deleted, another workspace's) → NOT_FOUND, so a private meeting's existence never leaks;
+ * visible but below the level → FORBIDDEN. `deleted: true` looks at a deleted meeting instead
+ * (restore). `notFound` names what was asked for when the meeting was reached through something
+ * else (a comment, a segment): that thing is what is not found.
+ */
+export async function requireMeetingAccess(
+  scope: WorkspaceScope,
+  meetingId: string,
+  level: AccessLevel = "view",
+  options: { deleted?: boolean; notFound?: string } = {},
+): Promise<MeetingAccess> {
+  const access = await meetingAccessOf(scope, meetingId, options);
+  if (!access) throw new NotFoundError(options.notFound ?? "Meeting");
+  if (rank(access.level) < rank(level)) {
+    throw new ForbiddenError(`This needs ${level} access to the meeting; you have ${access.level}`, "insufficient_access");
+  }
+  return access;
+}
+
+/** Which of these meetings are live and visible to the caller (for filtering what was read by id). */
+export async function visibleMeetingIds(scope: WorkspaceScope, meetingIds: readonly string[]): Promise<Set<string>> {
+  if (meetingIds.length === 0) return new Set();
+  const unique = [...new Set(meetingIds.map((id) => id.toLowerCase()))];
+  const rows = await queryRows<{ id: string }>(
+    scope.db,
+    Prisma.sql`
+    SELECT m.id FROM meetings m
+     WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ANY(${unique}::uuid[]) AND m.deleted_at IS NULL
+       AND ${meetingVisibleSql("m", scope)}`,
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Every one of these meetings is live and visible to the caller, or NOT_FOUND (filters, scopes). */
+export async function requireMeetingsVisible(scope: WorkspaceScope, meetingIds: readonly string[]): Promise<void> {
+  const wanted = new Set(meetingIds.map((id) => id.toLowerCase()));
+  const visible = await visibleMeetingIds(scope, [...wanted]);
+  if (visible.size !== wanted.size) throw new NotFoundError("Meeting");
 }

@@ -65,6 +65,14 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "meetings.shareLinks.create": { input: (w) => ({ meetingId: w.a.meeting.id, includeTranscript: true }), namesResources: true },
   "meetings.shareLinks.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.shareLinks.revoke": { input: (w) => ({ linkId: w.a.shareLink.id }), namesResources: true },
+  "meetings.access.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.access.setVisibility": { input: (w) => ({ meetingId: w.a.meeting.id, visibility: "private" }), namesResources: true },
+  "meetings.access.grant": {
+    input: (w) => ({ meetingId: w.a.meeting.id, memberId: w.a.memberIds.admin, level: "edit" }),
+    namesResources: true,
+  },
+  // A grant to a group is the other shape of the same procedure; the sweep probes the member one.
+  "meetings.access.revoke": { input: (w) => ({ meetingId: w.a.meeting.id, grantId: w.a.grant.id }), namesResources: true },
 
   "transcripts.import": {
     input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }),

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, WorkspaceRole } from "@meetmind/db";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AuthUser } from "../context.js";
+import type { Viewer } from "../tenancy/meeting-access.js";
 
 export interface WorkspaceWorld {
   workspaceId: string;
@@ -29,6 +30,8 @@ export interface WorkspaceWorld {
   group: { id: string };
   /** The member's share link to `meeting` (active, no password). */
   shareLink: { id: string; token: string };
+  /** A view grant on `meeting` to the viewer (no effect while the meeting is workspace-visible). */
+  grant: { id: string };
 }
 
 export interface World {
@@ -36,6 +39,11 @@ export interface World {
   b: WorkspaceWorld;
   /** A verified user who belongs to no workspace. */
   outsider: AuthUser;
+}
+
+/** The access-rule viewer (tenancy/meeting-access.ts) for one of the world's members. */
+export function viewerOf(world: WorkspaceWorld, role: WorkspaceRole): Viewer {
+  return { userId: world[role].id, memberId: world.memberIds[role], role };
 }
 
 export async function createUser(db: Db, label: string, options: { verified?: boolean; isAdmin?: boolean } = {}): Promise<AuthUser> {
@@ -110,6 +118,9 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
   const askPrompt = await db.askMindSuggestedPrompt.create({
     data: { workspaceId, text: "What did we decide?", createdById: users.admin.id },
   });
+  const grant = await db.meetingGrant.create({
+    data: { workspaceId, meetingId: meeting.id, memberId: memberIds.viewer, level: "view", grantedById: memberIds.member },
+  });
   const group = await db.group.create({
     data: {
       workspaceId,
@@ -158,9 +169,10 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     actionItem: { id: actionItem.id },
     askSession: { id: askSession.id },
     askAnswer: { id: askAnswer.id },
-    askPrompt: { id: askPrompt.id },
     group: { id: group.id },
     shareLink: { id: shareLink.id, token: shareToken },
+    grant: { id: grant.id },
+    askPrompt: { id: askPrompt.id },
   };
 }
 
