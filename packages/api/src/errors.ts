@@ -20,7 +20,9 @@ export type ForbiddenCode =
   // A meeting the caller sees, but not at the access level the action needs (a view-only grant).
   | "insufficient_access"
   // Changing the members of a group one is not an admin of (nor a workspace admin).
-  | "not_group_admin";
+  | "not_group_admin"
+  // An API key used on a procedure outside what its scopes allow (or that no key may call).
+  | "api_key_scope";
 
 export type ConflictCode =
   | "conflict"
@@ -35,7 +37,8 @@ export type ConflictCode =
   | "too_many_prompts"
   // Group names are unique per workspace, whatever their case.
   | "group_name_taken"
-  | "already_in_group";
+  | "already_in_group"
+  | "too_many_api_keys";
 
 export type ValidationCode =
   | "validation_failed"
@@ -63,7 +66,9 @@ export type UnauthorizedCode =
   | "session_expired"
   | "invalid_refresh_token"
   // A refresh token presented twice: the session is revoked.
-  | "refresh_token_reused";
+  | "refresh_token_reused"
+  // An API key that is unknown, malformed, expired or revoked, or whose creator left the workspace.
+  | "invalid_api_key";
 
 export type RateLimitedCode = "rate_limited" | "askmind_budget_exceeded";
 

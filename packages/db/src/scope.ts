@@ -31,6 +31,7 @@ export const TENANT_MODELS = new Set([
   "MeetingGrant",
   "Group",
   "GroupMember",
+  "ApiKey",
 ]);
 
 type Args = Record<string, unknown>;

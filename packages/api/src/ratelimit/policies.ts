@@ -27,6 +27,8 @@ export const DEFAULT_LIMITS = {
   invite: { points: 50, durationSeconds: 60 * 60 },
   /** Ask Mind questions per user (each one costs model tokens). */
   askMind: { points: 30, durationSeconds: 60 },
+  /** Calls per API key, whatever the procedure (API_KEY_RATE_LIMIT_PER_MINUTE sets the points). */
+  apiKey: { points: 600, durationSeconds: 60 },
 } as const satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof DEFAULT_LIMITS;

@@ -2,6 +2,7 @@
 // later domains add: the fixtures the cross-tenant sweep and domain tests build on.
 import { randomUUID } from "node:crypto";
 import type { Db, WorkspaceRole } from "@meetmind/db";
+import { generateApiKey } from "../identity/api-keys.js";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AuthUser } from "../context.js";
 
@@ -27,6 +28,8 @@ export interface WorkspaceWorld {
   askPrompt: { id: string };
   /** A group with the member as its admin and the admin as a plain member. */
   group: { id: string };
+  /** A read-only API key the admin made (its token: `mm_…`). */
+  apiKey: { id: string; token: string };
 }
 
 export interface World {
@@ -132,6 +135,18 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
       expiresAt: new Date(Date.now() + 86_400_000),
     },
   });
+  const key = generateApiKey();
+  const apiKey = await db.apiKey.create({
+    data: {
+      workspaceId,
+      name: `Export ${label}`,
+      scopes: ["read"],
+      prefix: key.prefix,
+      secretHash: key.secretHash,
+      createdByMemberId: memberIds.admin,
+      createdById: users.admin.id,
+    },
+  });
   return {
     workspaceId,
     ...users,
@@ -148,6 +163,7 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     askAnswer: { id: askAnswer.id },
     askPrompt: { id: askPrompt.id },
     group: { id: group.id },
+    apiKey: { id: apiKey.id, token: key.token },
   };
 }
 
