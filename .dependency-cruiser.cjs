@@ -28,6 +28,7 @@ const LEVELS = [
   { name: "workspaces", paths: [domain("workspaces")] },
   // Below meetings: a meeting can be shared with a group (meeting_grants.group_id).
   { name: "groups", paths: [domain("groups")] },
+  { name: "api-keys", paths: [domain("api-keys")] },
   { name: "meetings", paths: [domain("meetings")] },
   { name: "transcripts", paths: [domain("transcripts")] },
   { name: "action-items", paths: [domain("action-items")] },

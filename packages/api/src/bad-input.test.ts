@@ -98,6 +98,7 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
     ["askMind.sessions.rename", "title", (c) => c.askMind.sessions.rename({ ...ws(), sessionId: w.askSession.id, title: NUL }), "member"],
     ["askMind.ask", "question", (c) => c.askMind.ask({ ...ws(), sessionId: w.askSession.id, question: NUL }), "member"],
     ["askMind.suggestedPrompts.upsert", "text", (c) => c.askMind.suggestedPrompts.upsert({ ...ws(), text: `ask ${NUL}` })],
+    ["apiKeys.create", "name", (c) => c.apiKeys.create({ ...ws(), name: NUL, scopes: ["read"] })],
     [
       "auth.signup",
       "fullName",
@@ -156,6 +157,7 @@ describe("dates outside 1970–9999 are refused, and a workspace stays listable"
       "dueDate",
       (c) => c.actionItems.update({ ...ws(), actionItemId: w.actionItem.id, dueDate: "1969-07-20" }),
     ],
+    ["apiKeys.create expiresAt", "expiresAt", (c) => c.apiKeys.create({ ...ws(), name: "Far", scopes: ["read"], expiresAt: year10000 })],
     ["an invalid Date", "scheduledStart", (c) => c.meetings.create({ ...ws(), title: "Never", scheduledStart: new Date(Number.NaN) })],
     [
       "meetings.shareLinks.create expiresAt",

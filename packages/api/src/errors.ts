@@ -22,7 +22,9 @@ export type ForbiddenCode =
   // Changing the members of a group one is not an admin of (nor a workspace admin).
   | "not_group_admin"
   // Revoking a share link someone else made, without managing its meeting.
-  | "not_link_creator";
+  | "not_link_creator"
+  // An API key used on a procedure outside what its scopes allow (or that no key may call).
+  | "api_key_scope";
 
 export type ConflictCode =
   | "conflict"
@@ -38,7 +40,8 @@ export type ConflictCode =
   | "too_many_grants"
   // Group names are unique per workspace, whatever their case.
   | "group_name_taken"
-  | "already_in_group";
+  | "already_in_group"
+  | "too_many_api_keys";
 
 export type ValidationCode =
   | "validation_failed"
@@ -69,7 +72,9 @@ export type UnauthorizedCode =
   | "refresh_token_reused"
   // Opening a share link that has a password, without one or with a wrong one.
   | "share_password_required"
-  | "share_password_invalid";
+  | "share_password_invalid"
+  // An API key that is unknown, malformed, expired or revoked, or whose creator left the workspace.
+  | "invalid_api_key";
 
 export type RateLimitedCode = "rate_limited" | "askmind_budget_exceeded";
 

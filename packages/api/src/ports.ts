@@ -4,6 +4,7 @@
 import type { Db } from "@meetmind/db";
 import type { EmbeddingsProvider } from "./ai/embeddings.js";
 import type { AiProvider } from "./ai/provider.js";
+import type { ApiKeyValidator } from "./identity/api-keys.js";
 import type { SessionSettings, SessionValidator } from "./identity/sessions.js";
 import type { AccessTokens } from "./identity/tokens.js";
 import type { MembershipCache } from "./tenancy/memberships.js";
@@ -34,6 +35,8 @@ export interface AppServices {
   sessions: SessionValidator;
   /** Workspace memberships, cached briefly; forget a workspace's after changing its members. */
   memberships: MembershipCache;
+  /** Workspace API keys (`mm_…`), checked per request and cached briefly; forget one on revocation. */
+  apiKeys: ApiKeyValidator;
   /** Summaries and Ask Mind answers: an OpenAI-compatible model, or the extractive fallback. */
   ai: AiProvider;
   /** Embeddings for Ask Mind's vector retrieval; null when not configured (full text only). */

@@ -32,6 +32,7 @@ export const TENANT_MODELS = new Set([
   "Group",
   "GroupMember",
   "ShareLink",
+  "ApiKey",
 ]);
 
 type Args = Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { actionItemsRouter } from "../action-items/router.js";
 import { adminRouter } from "../admin/router.js";
+import { apiKeysRouter } from "../api-keys/router.js";
 import { askMindRouter } from "../askmind/router.js";
 import { authRouter } from "../auth/router.js";
 import { groupsRouter } from "../groups/router.js";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   workspaces: workspacesRouter,
   groups: groupsRouter,
+  apiKeys: apiKeysRouter,
   // A meeting's summary is served under meetings.summary, but summaries build on meetings, not the
   // reverse: the root nests one into the other, so neither imports the other's router. Share links
   // likewise (meetings.shareLinks); opening one is public, so it has its own top-level name.

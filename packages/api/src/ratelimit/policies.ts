@@ -34,6 +34,8 @@ export const DEFAULT_LIMITS = {
   sharePassword: { points: 10, durationSeconds: 15 * 60, blockSeconds: 15 * 60 },
   /** Wrong share-link passwords per client IP, across links. */
   sharePasswordIp: { points: 30, durationSeconds: 15 * 60 },
+  /** Calls per API key, whatever the procedure (API_KEY_RATE_LIMIT_PER_MINUTE sets the points). */
+  apiKey: { points: 600, durationSeconds: 60 },
 } as const satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof DEFAULT_LIMITS;

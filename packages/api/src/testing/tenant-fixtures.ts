@@ -37,6 +37,9 @@ export const tenantFixtures: Record<string, TenantFixture> = {
     input: (w) => ({ groupId: w.a.group.id, memberId: w.a.memberIds.admin, role: "admin" }),
     namesResources: true,
   },
+  "apiKeys.create": { input: () => ({ name: "Injected", scopes: ["read", "write"] }), namesResources: false },
+  "apiKeys.list": { input: () => ({}), namesResources: false },
+  "apiKeys.revoke": { input: (w) => ({ apiKeyId: w.a.apiKey.id }), namesResources: true },
 
   "meetings.create": { input: () => ({ title: "Injected" }), namesResources: false },
   "meetings.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },

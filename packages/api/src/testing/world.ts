@@ -2,6 +2,7 @@
 // later domains add: the fixtures the cross-tenant sweep and domain tests build on.
 import { randomUUID } from "node:crypto";
 import type { Db, WorkspaceRole } from "@meetmind/db";
+import { generateApiKey } from "../identity/api-keys.js";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AuthUser } from "../context.js";
 import type { Viewer } from "../tenancy/meeting-access.js";
@@ -32,6 +33,8 @@ export interface WorkspaceWorld {
   shareLink: { id: string; token: string };
   /** A view grant on `meeting` to the viewer (no effect while the meeting is workspace-visible). */
   grant: { id: string };
+  /** A read-only API key the admin made (its token: `mm_…`). */
+  apiKey: { id: string; token: string };
 }
 
 export interface World {
@@ -155,6 +158,18 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
       expiresAt: new Date(Date.now() + 86_400_000),
     },
   });
+  const key = generateApiKey();
+  const apiKey = await db.apiKey.create({
+    data: {
+      workspaceId,
+      name: `Export ${label}`,
+      scopes: ["read"],
+      prefix: key.prefix,
+      secretHash: key.secretHash,
+      createdByMemberId: memberIds.admin,
+      createdById: users.admin.id,
+    },
+  });
   return {
     workspaceId,
     ...users,
@@ -173,6 +188,7 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     shareLink: { id: shareLink.id, token: shareToken },
     grant: { id: grant.id },
     askPrompt: { id: askPrompt.id },
+    apiKey: { id: apiKey.id, token: key.token },
   };
 }
 
