@@ -70,7 +70,13 @@ export async function listActionItems(scope: WorkspaceScope, input: ListActionIt
   if (input.meetingId) conditions.push(Prisma.sql`ai.meeting_id = ${input.meetingId}::uuid`);
   if (input.assigneeId) conditions.push(Prisma.sql`ai.assignee_id = ${input.assigneeId}::uuid`);
   if (input.status) conditions.push(Prisma.sql`ai.status = ${input.status}::action_item_status`);
-  if (input.cursor) conditions.push(Prisma.sql`ai.id < ${input.cursor}::uuid`);
+  // After the cursor's item, looked up in the workspace: an unknown one gives an empty page, and one
+  // the filters leave out (its status changed between pages) skips nothing.
+  if (input.cursor) {
+    conditions.push(
+      Prisma.sql`ai.id < (SELECT c.id FROM action_items c WHERE c.id = ${input.cursor}::uuid AND c.workspace_id = ${scope.workspaceId}::uuid)`,
+    );
+  }
   const rows = await queryRows<ListRow>(
     scope.db,
     Prisma.sql`

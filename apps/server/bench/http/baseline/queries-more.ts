@@ -297,10 +297,9 @@ interface ActionItemRow {
 /**
  * The checks MeetMind runs first (a meeting or assignee filter naming something the caller cannot
  * see is NOT_FOUND), then the page, newest id first, on a lateral join so the checks come back even
- * when the page is empty. The cursor is Prisma's, exactly as its query compiler writes it: ids at
- * or below the cursor row's (looked up by id alone), skipping one row. That skips the cursor row
- * itself when it is on the page, and the page's first row when it is not (e.g. an item whose status
- * changed between two pages).
+ * when the page is empty. The cursor is MeetMind's (action-items/service.ts): ids below the cursor
+ * row's, the row looked up in the workspace (an unknown or foreign cursor gives an empty page); a
+ * cursor row the filters leave out (an item whose status changed between two pages) skips nothing.
  */
 const ACTION_ITEMS_SQL = `
   WITH checks AS (
@@ -324,10 +323,9 @@ const ACTION_ITEMS_SQL = `
          AND ($2::uuid IS NULL OR a.meeting_id = $2::uuid)
          AND ($3::uuid IS NULL OR a.assignee_id = $3::uuid)
          AND ($4::action_item_status IS NULL OR a.status = $4::action_item_status)
-         AND ($5::uuid IS NULL OR a.id <= (SELECT cursor.id FROM action_items cursor WHERE cursor.id = $5::uuid))
+         AND ($5::uuid IS NULL OR a.id < (SELECT cursor.id FROM action_items cursor WHERE cursor.id = $5::uuid AND cursor.workspace_id = $1::uuid))
        ORDER BY a.id DESC
        LIMIT $6::int + 1
-      OFFSET CASE WHEN $5::uuid IS NULL THEN 0 ELSE 1 END
     ) i ON c.meeting_found AND c.assignee_found
    ORDER BY i.id DESC`;
 
