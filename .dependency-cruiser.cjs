@@ -25,6 +25,7 @@ const LEVELS = [
   { name: "auth", paths: [domain("auth")] },
   { name: "admin", paths: [domain("admin")] },
   { name: "workspaces", paths: [domain("workspaces")] },
+  { name: "settings", paths: [domain("settings")] },
   { name: "meetings", paths: [domain("meetings")] },
   { name: "transcripts", paths: [domain("transcripts")] },
   { name: "action-items", paths: [domain("action-items")] },

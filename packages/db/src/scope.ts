@@ -28,6 +28,9 @@ export const TENANT_MODELS = new Set([
   "AskMindMessage",
   "AskMindSuggestedPrompt",
   "AuditEvent",
+  "WorkspaceAiSettings",
+  "AiPromptVersion",
+  "AiUsageCounter",
 ]);
 
 type Args = Record<string, unknown>;

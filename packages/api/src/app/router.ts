@@ -5,6 +5,7 @@ import { authRouter } from "../auth/router.js";
 import { healthRouter } from "../health/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { searchRouter } from "../search/router.js";
+import { settingsRouter } from "../settings/router.js";
 import { summaryRouter } from "../summaries/router.js";
 import { transcriptsRouter } from "../transcripts/router.js";
 import { createTRPCRouter, mergeRouters } from "../trpc.js";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   actionItems: actionItemsRouter,
   search: searchRouter,
   askMind: askMindRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -21,7 +21,10 @@ export type AuditAction =
   | "invite.created"
   | "invite.accepted"
   | "invite.declined"
-  | "invite.revoked";
+  | "invite.revoked"
+  | "ai_settings.updated"
+  | "ai_prompt.updated"
+  | "ai_prompt.reset";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   "askmind:use": ["owner", "admin", "member", "viewer"],
   "askmind:manage": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
+  /** The workspace's model server, API key, token cap and system prompts. */
+  "settings:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
