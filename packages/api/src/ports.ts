@@ -87,5 +87,5 @@ export interface AppServices {
    * Called after a workspace's model server or embeddings model changed; the root wires it to
    * embedding the workspace's transcripts with the new embeddings model (settings sits below Ask Mind).
    */
-  aiSettingsChanged: ((db: Db, workspaceId: string) => Promise<void>) | null;
+  aiSettingsChanged: ((workspaceId: string) => Promise<void>) | null;
 }

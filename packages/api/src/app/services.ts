@@ -77,10 +77,10 @@ export function transcriptListener(workspaceAi: WorkspaceAiResolver): AppService
 }
 
 /** After a workspace's model server changes: embed its transcripts that have no vectors from its (new) embeddings model. */
-export function aiSettingsListener(workspaceAi: WorkspaceAiResolver): AppServices["aiSettingsChanged"] {
-  return async (db, workspaceId) => {
+export function aiSettingsListener(db: Db, workspaceAi: WorkspaceAiResolver, jobsQueued: () => void): AppServices["aiSettingsChanged"] {
+  return async (workspaceId) => {
     const { embeddings } = await workspaceAi.resolve(workspaceId);
-    if (embeddings) await queueMissingEmbeddings(db, embeddings.model, workspaceId);
+    if (embeddings && (await queueMissingEmbeddings(db, embeddings.model, workspaceId)) > 0) jobsQueued();
   };
 }
 
@@ -107,6 +107,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ap
   const settings = settingsFromEnv(env);
   const ai = options.ai ?? aiProviderFromEnv(env, log);
   const secrets = createSecretBox(env.SECRETS_ENCRYPTION_KEYS);
+  const jobsQueued = options.jobsQueued ?? (() => {});
   const workspaceAi = createWorkspaceAiResolver({
     db,
     ai,
@@ -129,9 +130,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Ap
     workspaceAi,
     secrets,
     emailQueued: options.emailQueued ?? (() => {}),
-    jobsQueued: options.jobsQueued ?? (() => {}),
+    jobsQueued,
     transcriptCurrent: transcriptListener(workspaceAi),
-    aiSettingsChanged: aiSettingsListener(workspaceAi),
+    aiSettingsChanged: aiSettingsListener(db, workspaceAi, jobsQueued),
     async close() {
       await Promise.all([passwords.close(), limits.close()]);
     },

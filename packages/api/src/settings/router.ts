@@ -1,4 +1,4 @@
-import { requestMeta } from "../context.js";
+import { requestMeta, type Context } from "../context.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
 import * as prompts from "./prompts.js";
 import {
@@ -16,6 +16,16 @@ import {
 } from "./schemas.js";
 import * as settings from "./service.js";
 
+/** A new model server or embeddings model: the workspace's transcripts are embedded with it (in the background). */
+async function announceChange(ctx: Context, workspaceId: string): Promise<void> {
+  try {
+    await ctx.services.aiSettingsChanged?.(workspaceId);
+  } catch (error) {
+    // The settings are saved; the next transcript import or server start queues what is missing.
+    ctx.log.warn({ err: error, workspaceId }, "could not queue embeddings for the new AI settings");
+  }
+}
+
 export const settingsRouter = createTRPCRouter({
   ai: createTRPCRouter({
     /** The workspace's model server (key masked), its cap, and what its AI features use now. */
@@ -26,7 +36,11 @@ export const settingsRouter = createTRPCRouter({
     update: workspaceProcedure("settings:manage")
       .input(updateAiSettingsInput)
       .output(aiSettingsOutput)
-      .mutation(({ ctx, input }) => settings.updateAiSettings(ctx.services, ctx.scope, requestMeta(ctx), input)),
+      .mutation(async ({ ctx, input }) => {
+        const saved = await settings.updateAiSettings(ctx.services, ctx.scope, requestMeta(ctx), input);
+        if (input.baseUrl !== undefined || input.embeddingModel !== undefined) await announceChange(ctx, ctx.scope.workspaceId);
+        return saved;
+      }),
     /** A mutation although it changes nothing stored: it makes a request to an outside server. */
     testConnection: workspaceProcedure("settings:manage")
       .input(testConnectionInput)

@@ -462,6 +462,38 @@ describe("the workspace's model and prompts are what the features use", () => {
   });
 });
 
+describe("the workspace's embeddings model", () => {
+  it("embeds the workspace's transcripts with its own model and key: those it has when set, and each new import", async () => {
+    const w = await world("embed");
+    await useFake(w, { embeddingModel: "ws-embed" });
+    await runJobs();
+    expect(
+      (await db.segmentEmbedding.findMany({ where: { workspaceId: w.workspaceId }, select: { model: true } })).map((r) => r.model),
+    ).toEqual(["ws-embed"]);
+    const [embedded] = fake.requests.filter((r) => r.path === "/v1/embeddings");
+    expect(embedded?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect((embedded?.body as { model: string }).model).toBe("ws-embed");
+
+    const member = as(w.member);
+    const meeting = await member.meetings.create({ workspaceId: w.workspaceId, title: "Later" });
+    await member.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "text", content: "Ann: One.\nBob: Two." });
+    await runJobs();
+    expect(await db.segmentEmbedding.count({ where: { meetingId: meeting.id, model: "ws-embed" } })).toBe(2);
+
+    // A workspace that embeds with nothing queues nothing.
+    const plain = await world("noembed");
+    const jobsBefore = await db.job.count();
+    const other = await as(plain.member).meetings.create({ workspaceId: plain.workspaceId, title: "Plain" });
+    await as(plain.member).transcripts.import({
+      workspaceId: plain.workspaceId,
+      meetingId: other.id,
+      format: "text",
+      content: "Ann: One.",
+    });
+    expect(await db.job.count()).toBe(jobsBefore);
+  });
+});
+
 describe("the monthly token cap", () => {
   it("refuses model calls with TOO_MANY_REQUESTS until the month turns, while the extractive mode keeps working", async () => {
     const w = await world("cap");
