@@ -12,6 +12,7 @@ const SECRET_KEYS = [
   "accessToken",
   "refreshToken",
   "tokenHash",
+  "secretHash",
   "secret",
   "apiKey",
 ];

@@ -244,8 +244,8 @@ async function cursorFor(scope: WorkspaceScope, spec: QuerySpec): Promise<string
 }
 
 /** How many segments the search matches in all, uncapped (untimed; for the report). */
-async function countMatches(db: Db, workspaceId: string, params: SearchTranscriptsParams): Promise<number> {
-  const sql = searchTranscriptsSql(workspaceId, { ...params, limit: 1_000_000_000 }, null, null);
+async function countMatches(db: Db, scope: WorkspaceScope, params: SearchTranscriptsParams): Promise<number> {
+  const sql = searchTranscriptsSql(scope, { ...params, limit: 1_000_000_000 }, null, null);
   const rows = await db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM (${sql}) x`;
   return rows[0]?.count ?? 0;
 }
@@ -261,8 +261,8 @@ async function runQueries(db: Db, scope: WorkspaceScope, specs: QuerySpec[]): Pr
     const cursor = await cursorFor(scope, spec);
     const params = { ...spec.params, ...(cursor ? { cursor } : {}) };
     const warm = await searchTranscripts(scope, params);
-    const matches = await countMatches(db, scope.workspaceId, spec.params);
-    const uncappedSql = searchTranscriptsSql(scope.workspaceId, params, searchCursorOf(scope.workspaceId, params), null);
+    const matches = await countMatches(db, scope, spec.params);
+    const uncappedSql = searchTranscriptsSql(scope, params, searchCursorOf(scope.workspaceId, params), null);
     if (COMPARE) await db.$queryRaw(uncappedSql);
     prepared.push({ spec, params, uncappedSql, result: { spec, samples: [], uncapped: [], hits: warm.items.length, matches } as Result });
   }
@@ -305,7 +305,7 @@ async function ensureRecencyIndex(pool: pg.Pool): Promise<string> {
 async function explain(db: Db, scope: WorkspaceScope, spec: QuerySpec): Promise<string> {
   const cursor = await cursorFor(scope, spec);
   const params = { ...spec.params, ...(cursor ? { cursor } : {}) };
-  const sql = searchTranscriptsSql(scope.workspaceId, params, searchCursorOf(scope.workspaceId, params));
+  const sql = searchTranscriptsSql(scope, params, searchCursorOf(scope.workspaceId, params));
   const rows = await db.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN (ANALYZE, BUFFERS) ${sql}`;
   return rows.map((row) => row["QUERY PLAN"]).join("\n");
 }

@@ -28,6 +28,7 @@ import { composeOfflineAnswer, NOTHING_FOUND, RETRIEVED_WINDOWS } from "../src/a
 import { DEFAULT_TUNING, DEFAULT_WORD_BUDGET, type AnswerTuning } from "../src/askmind/extractive-answer/tuning.js";
 import { retrieveWindows, type RetrievedWindow } from "../src/askmind/retrieval.js";
 import { MAX_WINDOW_TURNS, WINDOW_TURNS } from "../src/askmind/retrieval/ranking.js";
+import type { Viewer } from "../src/tenancy/meeting-access.js";
 import { rouge } from "./rouge.js";
 import { listQmsumMeetings, readQmsumMeeting, type QmsumSplit } from "../src/qmsum/corpus.js";
 import { seedQmsum, type SeededMeeting } from "../src/qmsum/seed.js";
@@ -107,6 +108,8 @@ const openTarget = () =>
 
 interface Loaded {
   workspaceId: string;
+  /** The workspace's owner, who asks every question (and sees every meeting). */
+  viewer: Viewer;
   seeded: SeededMeeting[];
   loadSeconds: number | null;
   segments: number;
@@ -115,12 +118,17 @@ interface Loaded {
 /** The split's meetings in a workspace of their own (slug names split and corpus, so it is reused). */
 async function load(db: Db): Promise<Loaded> {
   const slug = `eval-qmsum-${SPLIT}-${args.corpus}`;
-  const existing = await db.workspace.findUnique({ where: { slug }, select: { id: true } });
-  if (existing) {
+  const existing = await db.workspace.findUnique({
+    where: { slug },
+    select: { id: true, members: { where: { role: "owner" }, take: 1, select: { id: true, userId: true } } },
+  });
+  const owner = existing?.members[0];
+  if (existing && owner) {
     progress(`reusing workspace ${slug}`);
     const seeded = await readBack(db, existing.id);
     const segments = await db.transcriptSegment.count({ where: { workspaceId: existing.id } });
-    return { workspaceId: existing.id, seeded, loadSeconds: null, segments };
+    const viewer: Viewer = { userId: owner.userId, memberId: owner.id, role: "owner" };
+    return { workspaceId: existing.id, viewer, seeded, loadSeconds: null, segments };
   }
   const started = performance.now();
   const user = await db.user.create({
@@ -144,7 +152,8 @@ async function load(db: Db): Promise<Loaded> {
   process.stderr.write("\n");
   await db.$executeRawUnsafe("VACUUM ANALYZE meetings, transcripts, transcript_segments");
   const segments = all.reduce((sum, s) => sum + s.segmentIds.length, 0);
-  return { workspaceId: workspace.id, seeded: all, loadSeconds: (performance.now() - started) / 1000, segments };
+  const viewer: Viewer = { userId: user.id, memberId: member.id, role: "owner" };
+  return { workspaceId: workspace.id, viewer, seeded: all, loadSeconds: (performance.now() - started) / 1000, segments };
 }
 
 /** For a reused workspace: the corpus again, matched to the stored meetings by external id. */
@@ -227,12 +236,12 @@ async function evaluate(db: Db, loaded: Loaded): Promise<QueryResult[]> {
     await retrieveWindows(db, {
       workspaceId: loaded.workspaceId,
       query: warm.q.query,
-      scope: { meetingIds: [warm.seeded.meetingId] },
+      scope: { viewer: loaded.viewer, meetingIds: [warm.seeded.meetingId] },
       limit: WINDOWS,
     });
   for (const [index, { seeded, q }] of selected.entries()) {
     const gold = goldTurns(q.spans, seeded.meeting.turns.length);
-    const scope = { meetingIds: [seeded.meetingId] };
+    const scope = { viewer: loaded.viewer, meetingIds: [seeded.meetingId] };
     const t0 = performance.now();
     const windows = await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope, limit: WINDOWS });
     const t1 = performance.now();
@@ -243,7 +252,7 @@ async function evaluate(db: Db, loaded: Loaded): Promise<QueryResult[]> {
     let wideMs: number | null = null;
     if (args.wide) {
       const started = performance.now();
-      await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope: {}, limit: WINDOWS });
+      await retrieveWindows(db, { workspaceId: loaded.workspaceId, query: q.query, scope: { viewer: loaded.viewer }, limit: WINDOWS });
       wideMs = performance.now() - started;
     }
 

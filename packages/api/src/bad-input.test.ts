@@ -66,6 +66,8 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
     ["workspaces.create", "name", (c) => c.workspaces.create({ name: NUL })],
     ["workspaces.update", "name", (c) => c.workspaces.update({ ...ws(), name: NUL })],
     ["workspaces.update settings key", "settings", (c) => c.workspaces.update({ ...ws(), settings: { [NUL]: "x" } })],
+    ["groups.create", "name", (c) => c.groups.create({ ...ws(), name: NUL })],
+    ["groups.update description", "description", (c) => c.groups.update({ ...ws(), groupId: w.group.id, description: NUL })],
     ["users.updateProfile", "fullName", (c) => c.users.updateProfile({ fullName: NUL })],
     ["meetings.create", "title", (c) => c.meetings.create({ ...ws(), title: NUL })],
     ["meetings.update", "description", (c) => c.meetings.update({ ...ws(), meetingId: w.meeting.id, description: NUL })],
@@ -107,6 +109,7 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
       "text",
       (c) => c.settings.prompts.update({ ...ws(), kind: "askMind", text: `Cite {{citationFormat}} and ${NUL} nothing else.` }),
     ],
+    ["apiKeys.create", "name", (c) => c.apiKeys.create({ ...ws(), name: NUL, scopes: ["read"] })],
     [
       "auth.signup",
       "fullName",
@@ -114,6 +117,12 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
       "anonymous",
     ],
     ["auth.login", "password", (c) => c.auth.login({ email: w.member.email, password: NUL }), "anonymous"],
+    [
+      "meetings.shareLinks.create",
+      "password",
+      (c) => c.meetings.shareLinks.create({ ...ws(), meetingId: w.meeting.id, password: `secret-${NUL}` }),
+    ],
+    ["shareLinks.open", "password", (c) => c.shareLinks.open({ token: w.shareLink.token, password: NUL }), "anonymous"],
   ];
   for (const [name, field, call, user] of cases) {
     it(name, async () => {
@@ -159,7 +168,13 @@ describe("dates outside 1970–9999 are refused, and a workspace stays listable"
       "dueDate",
       (c) => c.actionItems.update({ ...ws(), actionItemId: w.actionItem.id, dueDate: "1969-07-20" }),
     ],
+    ["apiKeys.create expiresAt", "expiresAt", (c) => c.apiKeys.create({ ...ws(), name: "Far", scopes: ["read"], expiresAt: year10000 })],
     ["an invalid Date", "scheduledStart", (c) => c.meetings.create({ ...ws(), title: "Never", scheduledStart: new Date(Number.NaN) })],
+    [
+      "meetings.shareLinks.create expiresAt",
+      "expiresAt",
+      (c) => c.meetings.shareLinks.create({ ...ws(), meetingId: w.meeting.id, expiresAt: year10000 }),
+    ],
   ];
   for (const [name, field, call] of cases) {
     it(name, async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@meetmind/db";
+import type { ApiKeyPrincipal } from "./identity/api-keys.js";
 import { silentLogger, type Logger } from "./logger.js";
 import type { AppServices } from "./ports.js";
 
@@ -42,6 +43,11 @@ export interface Context {
   /** Set by the auth middleware (or given directly by trusted callers such as tests and scripts). */
   user: AuthUser | null;
   sessionId: string | null;
+  /**
+   * Set by the auth middleware when the bearer token is an API key (`mm_…`). Only workspace
+   * procedures accept one; they then set `user` to the key's creator.
+   */
+  apiKey: ApiKeyPrincipal | null;
 }
 
 export interface InnerContextOptions {
@@ -77,6 +83,7 @@ export function createContextInner(options: InnerContextOptions): Context {
     userAgent: options.userAgent ?? null,
     user: options.user ?? null,
     sessionId: options.sessionId ?? null,
+    apiKey: null,
   };
 }
 
@@ -91,6 +98,12 @@ export function memoryCookies(): CookieWriter & { values: Map<string, string> } 
 }
 
 /** Who did what from where, for the audit log. */
-export function requestMeta(ctx: Pick<Context, "user" | "ip" | "userAgent" | "requestId">) {
-  return { actorId: ctx.user?.id ?? null, ip: ctx.ip, userAgent: ctx.userAgent, requestId: ctx.requestId };
+export function requestMeta(ctx: Pick<Context, "user" | "ip" | "userAgent" | "requestId" | "apiKey">) {
+  return {
+    actorId: ctx.user?.id ?? null,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    requestId: ctx.requestId,
+    apiKeyId: ctx.apiKey?.id ?? null,
+  };
 }

@@ -16,7 +16,15 @@ export type ForbiddenCode =
   | "invite_email_mismatch"
   | "email_not_verified"
   // Editing or deleting someone else's comment.
-  | "not_author";
+  | "not_author"
+  // A meeting the caller sees, but not at the access level the action needs (a view-only grant).
+  | "insufficient_access"
+  // Changing the members of a group one is not an admin of (nor a workspace admin).
+  | "not_group_admin"
+  // Revoking a share link someone else made, without managing its meeting.
+  | "not_link_creator"
+  // An API key used on a procedure outside what its scopes allow (or that no key may call).
+  | "api_key_scope";
 
 export type ConflictCode =
   | "conflict"
@@ -30,7 +38,12 @@ export type ConflictCode =
   | "duplicate_external_id"
   | "too_many_prompts"
   // Saving a prompt over a version someone else saved since it was read.
-  | "stale_prompt_version";
+  | "stale_prompt_version"
+  | "too_many_grants"
+  // Group names are unique per workspace, whatever their case.
+  | "group_name_taken"
+  | "already_in_group"
+  | "too_many_api_keys";
 
 export type ValidationCode =
   | "validation_failed"
@@ -66,7 +79,12 @@ export type UnauthorizedCode =
   | "session_expired"
   | "invalid_refresh_token"
   // A refresh token presented twice: the session is revoked.
-  | "refresh_token_reused";
+  | "refresh_token_reused"
+  // Opening a share link that has a password, without one or with a wrong one.
+  | "share_password_required"
+  | "share_password_invalid"
+  // An API key that is unknown, malformed, expired or revoked, or whose creator left the workspace.
+  | "invalid_api_key";
 
 export type RateLimitedCode =
   | "rate_limited"

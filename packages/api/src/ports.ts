@@ -5,6 +5,7 @@ import type { Db } from "@meetmind/db";
 import type { EmbeddingsProvider } from "./ai/embeddings.js";
 import type { PromptSet } from "./ai/prompts.js";
 import type { AiProvider } from "./ai/provider.js";
+import type { ApiKeyValidator } from "./identity/api-keys.js";
 import type { SessionSettings, SessionValidator } from "./identity/sessions.js";
 import type { AccessTokens } from "./identity/tokens.js";
 import type { MembershipCache } from "./tenancy/memberships.js";
@@ -62,6 +63,8 @@ export interface AppServices {
   sessions: SessionValidator;
   /** Workspace memberships, cached briefly; forget a workspace's after changing its members. */
   memberships: MembershipCache;
+  /** Workspace API keys (`mm_…`), checked per request and cached briefly; forget one on revocation. */
+  apiKeys: ApiKeyValidator;
   /**
    * The server's default model for summaries and Ask Mind answers (an OpenAI-compatible model, or the
    * extractive fallback). Features ask `workspaceAi` for a workspace's: its own server, else this.

@@ -12,17 +12,36 @@ import { createTestServices } from "./testing/services.js";
 import { notWorkspaceScoped, tenantFixtures } from "./testing/tenant-fixtures.js";
 import { createWorld, type World } from "./testing/world.js";
 import { createCallerFactory, type Meta } from "./trpc.js";
-import { can } from "./tenancy/permissions.js";
+import { ApiKeyValidator } from "./identity/api-keys.js";
+import { can, keyAllows } from "./tenancy/permissions.js";
 
 let database: TestDatabase;
 let services: AppServices & { close(): Promise<void> };
 let world: World;
 let fingerprints: DatabaseFingerprint;
+/** Keys with every scope, made by A's owner in A and by B's owner in B. */
+let keys: { a: ApiKeyCaller; b: ApiKeyCaller };
+
+/** A caller by API key (`Authorization: Bearer mm_…`) rather than by session. */
+interface ApiKeyCaller {
+  token: string;
+}
+type Who = AuthUser | ApiKeyCaller;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   services = await createTestServices(database.db);
+  // A key's use is written at most once per interval; the sweep must see no write but its callers'.
+  services.apiKeys = new ApiKeyValidator(database.db, { lastUsedIntervalMs: 24 * 60 * 60 * 1000 });
   world = await createWorld(database.db);
+  const fullKey = async (owner: AuthUser, workspaceId: string): Promise<ApiKeyCaller> => {
+    const { token } = (await call(owner, "apiKeys.create", { workspaceId, name: "Sweep", scopes: ["read", "write", "ask"] })) as {
+      token: string;
+    };
+    await call({ token }, "workspaces.get", { workspaceId }); // its first use, recorded now
+    return { token };
+  };
+  keys = { a: await fullKey(world.a.owner, world.a.workspaceId), b: await fullKey(world.b.owner, world.b.workspaceId) };
   fingerprints = await databaseFingerprint(database.url);
 });
 afterAll(async () => {
@@ -48,17 +67,21 @@ const procedures: ProcedureInfo[] = Object.entries(appRouter._def.procedures).ma
 });
 const workspaceScoped = procedures.filter((p) => p.meta?.permission !== undefined);
 
-async function call(user: AuthUser, path: string, input: unknown): Promise<unknown> {
-  const caller = createCallerFactory(appRouter)(createContextInner({ db: database.db, services, user }));
+async function call(who: Who, path: string, input: unknown): Promise<unknown> {
+  const context =
+    "token" in who
+      ? createContextInner({ db: database.db, services, credentials: { accessToken: who.token, via: "bearer" } })
+      : createContextInner({ db: database.db, services, user: who });
+  const caller = createCallerFactory(appRouter)(context);
   const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
     input: unknown,
   ) => Promise<unknown>;
   return fn(input);
 }
 
-async function expectRefused(user: AuthUser, path: string, input: unknown, code: "NOT_FOUND" | "FORBIDDEN") {
+async function expectRefused(who: Who, path: string, input: unknown, code: "NOT_FOUND" | "FORBIDDEN") {
   const before = await fingerprints.take();
-  const outcome = await call(user, path, input).then(
+  const outcome = await call(who, path, input).then(
     (value) => ({ ok: true as const, value }),
     (error: { code?: string; message?: string }) => ({ ok: false as const, code: error.code, message: error.message }),
   );
@@ -159,6 +182,65 @@ describe("a viewer cannot write", () => {
       const fixture = tenantFixtures[procedure.path];
       if (!fixture) throw new Error(`no fixture for ${procedure.path}`);
       await expectRefused(world.a.viewer, procedure.path, { ...fixture.input(world), workspaceId: world.a.workspaceId }, "FORBIDDEN");
+    });
+  }
+});
+
+/** Input keys that reach a meeting: the meeting itself, or something on it. */
+const reachesMeeting = (input: Record<string, unknown>) =>
+  ["meetingId", "meetingIds", "commentId", "segmentId", "actionItemId", "linkId"].some((key) => key in input) ||
+  (typeof input.scope === "object" && input.scope !== null && ("meetingId" in input.scope || "meetingIds" in input.scope));
+
+// The second axis: inside the workspace. A's meetings made private to their owner (A's member
+// created `meeting`; `deletedMeeting` has no owner), and its viewer's grant removed: A's owner and
+// admin, who hold every permission, find nothing through any procedure that reaches a meeting.
+describe("a meeting a member may not see is NOT_FOUND to them and changes nothing", () => {
+  const meetingIds = () => [world.a.meeting.id, world.a.deletedMeeting.id];
+  beforeAll(async () => {
+    await database.db.meeting.updateMany({ where: { id: { in: meetingIds() } }, data: { visibility: "private" } });
+  });
+  afterAll(async () => {
+    await database.db.meeting.updateMany({ where: { id: { in: meetingIds() } }, data: { visibility: "workspace" } });
+  });
+
+  // Tests are collected before the world exists: a stand-in answers every property, for the keys.
+  const anything: unknown = new Proxy(() => undefined, { get: () => anything });
+  const probed = workspaceScoped.filter((p) => {
+    const fixture = tenantFixtures[p.path];
+    return fixture !== undefined && reachesMeeting(fixture.input(anything as World));
+  });
+
+  it("probes every procedure that takes a meeting or something on one", () => {
+    expect(probed.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const procedure of probed) {
+    it(procedure.path, async () => {
+      const input = { ...tenantFixtures[procedure.path]?.input(world), workspaceId: world.a.workspaceId };
+      await expectRefused(world.a.admin, procedure.path, input, "NOT_FOUND");
+      await expectRefused(world.a.owner, procedure.path, input, "NOT_FOUND");
+    });
+  }
+});
+
+describe("an API key reaches its own workspace only, and only what keys may do there", () => {
+  const everyScope = ["read", "write", "ask"] as const;
+  for (const procedure of workspaceScoped) {
+    const permission = procedure.meta?.permission;
+    if (!permission) continue;
+    const allowed = keyAllows(everyScope, permission, procedure.type);
+    it(procedure.path, async () => {
+      const fixture = tenantFixtures[procedure.path];
+      if (!fixture) throw new Error(`no fixture for ${procedure.path}`);
+      const input = fixture.input(world);
+      // B's key, every scope, naming A's workspace: as for a non-member.
+      await expectRefused(keys.b, procedure.path, { ...input, workspaceId: world.a.workspaceId }, "NOT_FOUND");
+      // ...and naming A's resources from inside B, where a key may call the procedure at all.
+      if (allowed && fixture.namesResources) {
+        await expectRefused(keys.b, procedure.path, { ...input, workspaceId: world.b.workspaceId }, "NOT_FOUND");
+      }
+      // What no key may do (management, leaving) is refused even to the owner's key in its own workspace.
+      if (!allowed) await expectRefused(keys.a, procedure.path, { ...input, workspaceId: world.a.workspaceId }, "FORBIDDEN");
     });
   }
 });

@@ -15,7 +15,8 @@ import {
   type DomainErrorKind,
 } from "./errors.js";
 import { databaseUnavailableError, isDatabaseUnavailable } from "./health/database-errors.js";
-import { can, type Permission } from "./tenancy/permissions.js";
+import { invalidApiKey, isApiKeyToken, type ApiKeyPrincipal } from "./identity/api-keys.js";
+import { can, keyAllows, type Permission } from "./tenancy/permissions.js";
 import type { WorkspaceScope } from "./tenancy/scope.js";
 
 const codeForKind: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
@@ -165,28 +166,41 @@ function refuseCrossSiteMutation(ctx: Context, type: string): void {
 interface Caller {
   user: AuthUser | null;
   sessionId: string | null;
+  /** A live API key (`mm_…`): `user` stays null until a workspace procedure admits the key. */
+  apiKey: ApiKeyPrincipal | null;
   /** Why the token given was refused: protected procedures answer with it. */
   authError: DomainError | null;
 }
 
 /**
  * Resolves the access token (cookie first, then Authorization: Bearer) to a user with a live
- * session. A bad token does not fail public procedures; protected ones report why it was refused.
+ * session, or an `mm_` token to an API key. A bad token does not fail public procedures; protected
+ * ones report why it was refused.
  */
 async function authenticate(ctx: Context): Promise<Caller> {
   const token = ctx.credentials.accessToken;
-  if (ctx.user || !token) return { user: ctx.user, sessionId: ctx.sessionId, authError: null };
+  if (ctx.user || !token) return { user: ctx.user, sessionId: ctx.sessionId, apiKey: null, authError: null };
   try {
+    // Told apart by prefix (a JWT starts `eyJ`), so the JWT path below costs nothing more.
+    if (isApiKeyToken(token)) {
+      const apiKey = await ctx.services.apiKeys.verify(token, { ip: ctx.ip, userAgent: ctx.userAgent, requestId: ctx.requestId });
+      return { user: null, sessionId: null, apiKey, authError: null };
+    }
     const subject = await ctx.services.tokens.verify(token);
     const principal = await ctx.services.sessions.principal(subject.sessionId, subject.userId);
     if (principal) {
       const user: AuthUser = { id: principal.userId, email: principal.email, isAdmin: principal.isAdmin };
-      return { user, sessionId: principal.sessionId, authError: null };
+      return { user, sessionId: principal.sessionId, apiKey: null, authError: null };
     }
-    return { user: null, sessionId: null, authError: new UnauthorizedError("Your session has ended; sign in again", "session_expired") };
+    return {
+      user: null,
+      sessionId: null,
+      apiKey: null,
+      authError: new UnauthorizedError("Your session has ended; sign in again", "session_expired"),
+    };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { user: null, sessionId: null, authError: error };
+    return { user: null, sessionId: null, apiKey: null, authError: error };
   }
 }
 
@@ -223,14 +237,46 @@ const withRequest = t.procedure.use(async ({ ctx, type, getRawInput, next }) => 
 
 export const publicProcedure = withRequest;
 
-/** Signed-in users; narrows ctx.user and ctx.sessionId to non-null. */
+/** An API key on a procedure no key may call: the key is valid, so 403 (RFC 6750's insufficient_scope), not 401. */
+const keyNotAllowed = () => new ForbiddenError("API keys can only call workspace procedures their scopes allow", "api_key_scope");
+
+/**
+ * Signed-in users; narrows ctx.user and ctx.sessionId to non-null. API keys are refused (FORBIDDEN):
+ * a key belongs to one workspace, and what is not workspace-scoped (the account, sessions, the
+ * workspace list, superuser procedures) is its creator's alone.
+ */
 export const protectedProcedure = withRequest.use(({ ctx, next }) => {
-  if (!ctx.user) throw ctx.authError ?? new UnauthorizedError();
+  if (!ctx.user) throw ctx.apiKey ? keyNotAllowed() : (ctx.authError ?? new UnauthorizedError());
   const user: AuthUser = ctx.user;
   const sessionId: string | null = ctx.sessionId;
   // Only what changes: tRPC merges it into the context (spreading it all here would copy it twice).
   return next({ ctx: { user, sessionId } });
 });
+
+/**
+ * What workspace procedures start from: a signed-in user, or an API key acting as its creator (the
+ * workspace middleware below then holds the key to its workspace and scopes). The key's ctx.user
+ * and, after it, ctx.scope carry the creator's user and member ids exactly as a session would, so
+ * every rule keyed on them applies to keys unchanged.
+ */
+const userOrKeyProcedure = withRequest.use(({ ctx, next }) => {
+  const user: AuthUser | null = ctx.apiKey ? ctx.apiKey.user : ctx.user;
+  if (!user) throw ctx.authError ?? new UnauthorizedError();
+  const sessionId: string | null = ctx.sessionId;
+  return next({ ctx: { user, sessionId } });
+});
+
+/**
+ * A key's own checks before its creator's membership is looked up: its rate limit (every call
+ * counts), its workspace (any other is NOT_FOUND, as for a non-member), its scopes (FORBIDDEN).
+ */
+async function admitKey(ctx: Context, key: ApiKeyPrincipal, workspaceId: string, permission: Permission, type: string) {
+  await ctx.services.limits.consume("apiKey", key.id);
+  if (workspaceId.toLowerCase() !== key.workspaceId) throw new NotFoundError("Workspace");
+  if (!keyAllows(key.scopes, permission, type)) {
+    throw new ForbiddenError(`This API key's scopes (${key.scopes.join(", ")}) do not allow this`, "api_key_scope");
+  }
+}
 
 /** Superusers only. Everyone else is told it does not exist. */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
@@ -247,12 +293,17 @@ export const workspaceIdInput = z.object({ workspaceId: z.uuid() });
  * `ctx.scope`, whose client cannot reach another workspace's rows.
  */
 export function workspaceProcedure(permission: Permission) {
-  return protectedProcedure
+  return userOrKeyProcedure
     .meta({ permission })
     .input(workspaceIdInput)
     .use(async ({ ctx, input, next, type }) => {
+      const key = ctx.apiKey;
+      if (key) await admitKey(ctx, key, input.workspaceId, permission, type);
       // Reads may use the brief membership cache; writes always check the database.
       const membership = await ctx.services.memberships.find(input.workspaceId, ctx.user.id, { fresh: type !== "query" });
+      // A key acts as the membership that made it, never a later one of the same user: once its
+      // creator has left (or was removed), the key is dead for good.
+      if (key && membership?.id !== key.memberId) throw invalidApiKey();
       if (!membership) throw new NotFoundError("Workspace");
       if (!can(membership.role, permission)) {
         throw new ForbiddenError(`Your role (${membership.role}) cannot do this`, "insufficient_role");

@@ -146,6 +146,8 @@ export const envSchema = z
     SECRETS_ENCRYPTION_KEYS: secretKeys.optional(),
     /** Model tokens Ask Mind may use per workspace per calendar month (UTC); 0 = no limit. */
     ASKMIND_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(2_000_000),
+    /** Calls one workspace API key may make per minute (counted like the other rate limits). */
+    API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** How often each server instance looks for due background jobs (summaries). */
     JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
     /** Background jobs one server instance runs at once. */

@@ -61,6 +61,8 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "unauthorized": case "invalid_credentials": case "account_deactivated": case "session_expired":
     case "invalid_refresh_token": case "refresh_token_reused":
       return "sign in";
+    case "share_password_required": case "share_password_invalid":
+      return "fix input";
     case "invalid_input": case "invalid_json": case "parse_error": case "bad_request": case "validation_failed":
     case "invalid_token": case "token_used": case "token_expired": case "cannot_target_self": case "weak_password":
     case "password_too_long": case "malformed_transcript": case "transcript_missing": case "invalid_time_range":
@@ -70,12 +72,18 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "precondition_required": case "payment_required":
       return "fix input";
     case "forbidden": case "insufficient_role": case "csrf_rejected": case "invite_email_mismatch":
-    case "email_not_verified": case "not_author":
+    case "email_not_verified": case "not_author": case "insufficient_access":
+      return "denied";
+    case "not_link_creator":
       return "denied";
     case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
-    case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts":
+    case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts": case "too_many_grants":
     case "stale_prompt_version":
       return "conflict";
+    case "group_name_taken": case "already_in_group":
+      return "conflict";
+    case "not_group_admin":
+      return "denied";
     case "not_found": case "method_not_supported": case "not_implemented":
       return "missing";
     case "internal_server_error":

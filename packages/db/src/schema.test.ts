@@ -64,6 +64,7 @@ describe("schema conventions", () => {
         "ask_mind_suggested_prompts",
         "audit_events",
         "outbox_emails",
+        "api_keys",
       ]),
     );
   });

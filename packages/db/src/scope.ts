@@ -31,6 +31,11 @@ export const TENANT_MODELS = new Set([
   "WorkspaceAiSettings",
   "AiPromptVersion",
   "AiUsageCounter",
+  "MeetingGrant",
+  "Group",
+  "GroupMember",
+  "ShareLink",
+  "ApiKey",
 ]);
 
 type Args = Record<string, unknown>;

@@ -2,7 +2,12 @@
 // session are real) and, written in bulk with SQL for speed, N meetings with 3 participants each;
 // 30 % with a current transcript (20 segments, one meeting with 400 for transcripts.get's page of
 // 200), 30 % with a done summary and 2 action items. Segment texts come from a small vocabulary so
-// that a search matches a realistic share of them.
+// that a search matches a realistic share of them. 30 % are restricted meetings of another member
+// that the bench member sees only through the access rule (tenancy/meeting-access.ts): private with
+// a grant to them (a tenth, a third of them with a transcript), private with a grant to a group
+// they are in (a tenth, with summaries and action items), and participants-only with them as a
+// participant (a tenth): every read pays for the rule, and every meeting stays visible, so both
+// servers still return the same objects.
 import pg from "pg";
 
 export interface BenchWorkspace {
@@ -28,6 +33,46 @@ const SENTENCES = [
   "Our remote controls need a simpler layout with fewer buttons",
   "The quarterly numbers look better than we expected",
 ];
+
+/** Makes 30 % of bench_meetings another member's, visible to the bench member only by the rule. */
+async function restrictSome(client: pg.Client, who: { userId: string; workspaceId: string }): Promise<void> {
+  const ws = who.workspaceId;
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM workspace_members WHERE workspace_id = $1 AND user_id = $2`, [
+    ws,
+    who.userId,
+  ]);
+  const memberId = rows[0]?.id;
+  if (!memberId) throw new Error("the bench user is not a member of its workspace");
+  await client.query(
+    `WITH other AS (INSERT INTO users (id, email, full_name, updated_at)
+                    VALUES (gen_random_uuid(), 'colleague-' || gen_random_uuid() || '@example.com', 'Colleague', now()) RETURNING id),
+          member AS (INSERT INTO workspace_members (id, workspace_id, user_id, role, updated_at)
+                     SELECT gen_random_uuid(), $1, id, 'member', now() FROM other RETURNING user_id)
+     UPDATE meetings m
+        SET created_by_id = (SELECT user_id FROM member),
+            visibility = (CASE WHEN b.n % 10 = 7 THEN 'participants' ELSE 'private' END)::meeting_visibility
+       FROM bench_meetings b
+      WHERE b.id = m.id AND b.n % 10 IN (1, 4, 7)`,
+    [ws],
+  );
+  await client.query(
+    `INSERT INTO meeting_grants (id, meeting_id, workspace_id, member_id, level, updated_at)
+     SELECT gen_random_uuid(), b.id, $1, $2, 'edit', now() FROM bench_meetings b WHERE b.n % 10 = 1`,
+    [ws, memberId],
+  );
+  await client.query(
+    `WITH g AS (INSERT INTO groups (id, workspace_id, name, updated_at) VALUES (gen_random_uuid(), $1, 'Bench readers', now()) RETURNING id),
+          gm AS (INSERT INTO group_members (id, group_id, workspace_id, member_id, updated_at) SELECT gen_random_uuid(), g.id, $1, $2, now() FROM g)
+     INSERT INTO meeting_grants (id, meeting_id, workspace_id, group_id, level, updated_at)
+     SELECT gen_random_uuid(), b.id, $1, g.id, 'edit', now() FROM bench_meetings b, g WHERE b.n % 10 = 4`,
+    [ws, memberId],
+  );
+  await client.query(
+    `INSERT INTO meeting_participants (id, meeting_id, workspace_id, member_id, name, role, updated_at)
+     SELECT gen_random_uuid(), b.id, $1, $2, 'Bench member', 'attendee'::participant_role, now() FROM bench_meetings b WHERE b.n % 10 = 7`,
+    [ws, memberId],
+  );
+}
 
 export async function seedWorkspace(
   databaseUrl: string,
@@ -94,6 +139,7 @@ export async function seedWorkspace(
          FROM meeting_summaries s, generate_series(1, 2) k WHERE s.workspace_id = $1`,
       params,
     );
+    await restrictSome(client, who);
     const { rows } = await client.query<{ id: string; n: string }>(
       `SELECT id, n FROM bench_meetings WHERE n = 1 OR n % 97 = 0 ORDER BY n LIMIT 101`,
     );

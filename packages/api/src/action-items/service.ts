@@ -1,9 +1,9 @@
 // Action items: extracted by the summary job, or written by hand; assigned to a member, or to a
 // speaker name from the transcript that is not mapped to anyone yet.
-import type { Prisma } from "@meetmind/db";
+import { Prisma, queryRows } from "@meetmind/db";
 import { NotFoundError } from "../errors.js";
-import { requireMeeting } from "../meetings/service.js";
-import { pageArgs, toPage } from "../shared/schemas.js";
+import { toPage } from "../shared/schemas.js";
+import { meetingVisibleSql, requireMeetingAccess } from "../tenancy/meeting-access.js";
 import { requireMember } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { ActionItemIdInput, CreateActionItemInput, ListActionItemsInput, UpdateActionItemInput } from "./schemas.js";
@@ -33,36 +33,74 @@ export function presentActionItem({ assignee, ...item }: Row) {
   };
 }
 
+/** A segment of a meeting the caller may see (and of `meetingId`, when given), or NOT_FOUND. */
 async function requireSegment(scope: WorkspaceScope, segmentId: string, meetingId: string | undefined): Promise<void> {
   const segment = await scope.db.transcriptSegment.findFirst({
     where: { id: segmentId, ...(meetingId ? { meetingId } : {}) },
-    select: { id: true },
+    select: { meetingId: true },
   });
   if (!segment) throw new NotFoundError("Segment");
+  if (!meetingId) await requireMeetingAccess(scope, segment.meetingId, "view", { notFound: "Segment" });
 }
 
+interface ListRow extends Omit<Row, "assignee"> {
+  assigneeMemberId: string | null;
+  assigneeUserId: string | null;
+  assigneeFullName: string | null;
+  assigneeEmail: string | null;
+}
+
+/**
+ * One statement: the meeting access rule applies per item (an item without a meeting is the whole
+ * workspace's), and Prisma's query builder cannot join it, so this list is SQL naming the workspace.
+ */
 export async function listActionItems(scope: WorkspaceScope, input: ListActionItemsInput) {
   // A filter naming something the caller cannot see is NOT_FOUND, not an empty page.
-  if (input.meetingId) await requireMeeting(scope, input.meetingId);
+  if (input.meetingId) await requireMeetingAccess(scope, input.meetingId);
   if (input.assigneeId) await requireMember(scope, input.assigneeId);
-  const rows = await scope.db.actionItem.findMany({
-    where: {
-      // Items of deleted meetings go with them; items without a meeting always show.
-      OR: [{ meetingId: null }, { meeting: { deletedAt: null } }],
-      ...(input.meetingId ? { meetingId: input.meetingId } : {}),
-      ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
-      ...(input.status ? { status: input.status } : {}),
-    },
-    orderBy: { id: "desc" },
-    ...pageArgs(input),
-    select: actionItemSelect,
-  });
+  const conditions = [
+    Prisma.sql`ai.workspace_id = ${scope.workspaceId}::uuid`,
+    // Items of deleted meetings go with them; items of meetings the caller may not see are hidden.
+    // EXISTS, not a join: the newest-first index scan stops after one page, checking only its rows.
+    Prisma.sql`(ai.meeting_id IS NULL OR EXISTS (
+      SELECT 1 FROM meetings m
+       WHERE m.id = ai.meeting_id AND m.workspace_id = ai.workspace_id AND m.deleted_at IS NULL
+         AND ${meetingVisibleSql("m", scope)}))`,
+  ];
+  if (input.meetingId) conditions.push(Prisma.sql`ai.meeting_id = ${input.meetingId}::uuid`);
+  if (input.assigneeId) conditions.push(Prisma.sql`ai.assignee_id = ${input.assigneeId}::uuid`);
+  if (input.status) conditions.push(Prisma.sql`ai.status = ${input.status}::action_item_status`);
+  if (input.cursor) conditions.push(Prisma.sql`ai.id < ${input.cursor}::uuid`);
+  const rows = await queryRows<ListRow>(
+    scope.db,
+    Prisma.sql`
+    SELECT ai.id, ai.meeting_id AS "meetingId", ai.summary_id AS "summaryId", ai.source_segment_id AS "sourceSegmentId",
+           ai.text, ai.assignee_name AS "assigneeName", ai.due_date AS "dueDate", ai.status::text AS status,
+           ai.completed_at AS "completedAt", ai.created_at AS "createdAt",
+           wm.id AS "assigneeMemberId", wm.user_id AS "assigneeUserId", u.full_name AS "assigneeFullName", u.email AS "assigneeEmail"
+      FROM action_items ai
+      LEFT JOIN workspace_members wm ON wm.id = ai.assignee_id AND wm.workspace_id = ai.workspace_id
+      LEFT JOIN users u ON u.id = wm.user_id
+     WHERE ${Prisma.join(conditions, " AND ")}
+     ORDER BY ai.id DESC
+     LIMIT ${input.limit + 1}`,
+    { prepare: true },
+  );
   const page = toPage(rows, input.limit);
-  return { items: page.items.map(presentActionItem), nextCursor: page.nextCursor };
+  return {
+    items: page.items.map(({ assigneeMemberId, assigneeUserId, assigneeFullName, assigneeEmail, ...item }) => ({
+      ...item,
+      assignee:
+        assigneeMemberId && assigneeUserId
+          ? { memberId: assigneeMemberId, userId: assigneeUserId, name: assigneeFullName, email: assigneeEmail ?? "" }
+          : null,
+    })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 export async function createActionItem(scope: WorkspaceScope, input: CreateActionItemInput) {
-  if (input.meetingId) await requireMeeting(scope, input.meetingId);
+  if (input.meetingId) await requireMeetingAccess(scope, input.meetingId, "edit");
   if (input.assigneeId) await requireMember(scope, input.assigneeId);
   if (input.sourceSegmentId) await requireSegment(scope, input.sourceSegmentId, input.meetingId);
   const item = await scope.db.actionItem.create({
@@ -81,12 +119,14 @@ export async function createActionItem(scope: WorkspaceScope, input: CreateActio
   return presentActionItem(item);
 }
 
+/** An item the caller may change: its meeting (if any) at edit level; one they cannot see is NOT_FOUND. */
 async function requireItem(scope: WorkspaceScope, actionItemId: string) {
   const item = await scope.db.actionItem.findFirst({
     where: { id: actionItemId, OR: [{ meetingId: null }, { meeting: { deletedAt: null } }] },
-    select: { id: true, status: true },
+    select: { id: true, status: true, meetingId: true },
   });
   if (!item) throw new NotFoundError("Action item");
+  if (item.meetingId) await requireMeetingAccess(scope, item.meetingId, "edit", { notFound: "Action item" });
   return item;
 }
 

@@ -7,6 +7,7 @@ import { createExtractiveProvider } from "../ai/extractive.js";
 import { createOpenAiProvider } from "../ai/openai.js";
 import type { AiProvider } from "../ai/provider.js";
 import { queueEmbeddings, queueMissingEmbeddings } from "../askmind/vector.js";
+import { ApiKeyValidator } from "../identity/api-keys.js";
 import { SessionValidator } from "../identity/sessions.js";
 import { createAccessTokens } from "../identity/tokens.js";
 import type { Logger } from "../logger.js";
@@ -101,7 +102,12 @@ export interface CreateServicesOptions {
 export async function createServices(options: CreateServicesOptions): Promise<AppServices & { close(): Promise<void> }> {
   const { env, db, log } = options;
   const passwords = createPasswordHasher({ cost: env.BCRYPT_COST, workers: env.PASSWORD_WORKERS });
-  const limits = createRateLimiter({ log, ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}), ...options.limits });
+  const limits = createRateLimiter({
+    log,
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...options.limits,
+    limits: { apiKey: { points: env.API_KEY_RATE_LIMIT_PER_MINUTE }, ...options.limits?.limits },
+  });
   if (!(await limits.ready())) log.warn("Redis is unreachable: rate limits are per instance until it is back");
   const embeddings = options.embeddings !== undefined ? options.embeddings : embeddingsFromEnv(env, log);
   const settings = settingsFromEnv(env);
@@ -125,6 +131,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ap
     limits,
     sessions: new SessionValidator(db),
     memberships: new MembershipCache(db),
+    apiKeys: new ApiKeyValidator(db),
     ai,
     embeddings,
     workspaceAi,

@@ -10,6 +10,7 @@ import { askMindSystemPrompt, DEFAULT_PROMPTS } from "../ai/prompts.js";
 import { AiProviderError, type AiProvider, type ChatMessage, type TokenUsage } from "../ai/provider.js";
 import type { Logger } from "../logger.js";
 import { recordUsage } from "../settings/usage.js";
+import type { Viewer } from "../tenancy/meeting-access.js";
 import { answerExtractively } from "./extractive-answer.js";
 import type { AnswerTuning } from "./extractive-answer/tuning.js";
 import { retrieveHybrid } from "./hybrid.js";
@@ -44,6 +45,8 @@ export interface Turn {
 
 export interface AnswerJob {
   workspaceId: string;
+  /** Who asked: retrieval and citations stay within the meetings they may see. */
+  viewer: Viewer;
   sessionId: string;
   answerId: string;
   question: string;
@@ -303,7 +306,7 @@ async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (pi
   const windows = await retrieveHybrid(deps, {
     workspaceId: job.workspaceId,
     query: standalone,
-    scope: retrievalScopeOf(job.scope),
+    scope: retrievalScopeOf(job.scope, job.viewer),
     limit: RETRIEVED_WINDOWS,
   });
   await db.askMindMessage.update({ where: { id: job.answerId }, data: { status: "streaming" } });

@@ -12,7 +12,7 @@ import { checkAllowance } from "../settings/usage.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { HISTORY_TURNS, startAnswer, type AnswerDeps, type AnswerRun } from "./answer.js";
 import type { AskEvent, AskInput, MessageOutput, RetryInput } from "./schemas.js";
-import { messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";
+import { checkScope, messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";
 
 export interface AskDeps {
   db: Db;
@@ -73,6 +73,9 @@ async function prepare(deps: AskDeps, scope: WorkspaceScope, mode: AiMode): Prom
 
 export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput): Promise<Asked> {
   const session = await requireOwnSession(scope, input.sessionId);
+  // A session on a meeting the asker can no longer see (made private, access revoked) answers
+  // NOT_FOUND, as that meeting does everywhere else.
+  await checkScope(scope, scopeFromJson(session.scope));
   const answerDeps = await prepare(deps, scope, input.mode);
   const askedAt = new Date();
   // The answer sorts right after its question, whatever the ids.
@@ -101,6 +104,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
   ]);
   const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,
     answerId: answer.id,
     question: input.question,
@@ -118,6 +122,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   });
   if (!answer) throw new NotFoundError("Message");
   const session = await requireOwnSession(scope, answer.sessionId);
+  await checkScope(scope, scopeFromJson(session.scope));
   if (answer.status !== "failed") throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const question = await scope.db.askMindMessage.findFirst({
     where: { sessionId: session.id, role: "user", createdAt: { lt: answer.createdAt } },
@@ -134,6 +139,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,
     answerId: answer.id,
     question: question.content,

@@ -71,7 +71,7 @@ export async function retrieveHybrid(deps: HybridDeps, params: RetrievalParams):
     if (textSpans.some((span) => covers(span, hit)) || spans.some((span) => covers(span, hit))) continue;
     spans.push({ meetingId: hit.meetingId, first: Math.max(0, hit.position - half), last: hit.position + half, score: hit.similarity });
   }
-  const vectorWindows = await loadWindows(deps.db, params.workspaceId, spans);
+  const vectorWindows = await loadWindows(deps.db, params.workspaceId, params.scope.viewer, spans);
 
   // Each window's vector rank is that of the best hit inside it.
   const vectorRank = (window: RetrievedWindow) => {

@@ -2,6 +2,7 @@
 // topics of the scope's most recent summarized meetings.
 import type { Prisma } from "@meetmind/db";
 import { ConflictError, NotFoundError } from "../errors.js";
+import { visibleMeetingIds } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { meetingFilter } from "./scope.js";
 import { checkScope } from "./service.js";
@@ -30,17 +31,27 @@ function topicTitles(topics: Prisma.JsonValue): string[] {
   });
 }
 
+/**
+ * Topics of the scope's latest summaries, of meetings the caller may see: the rule is applied to
+ * a few more than needed (Prisma cannot join it), so hidden meetings only make the list shorter.
+ */
+async function recentVisibleSummaries(scope: WorkspaceScope, input: SuggestedPromptsInput) {
+  const recent = await scope.db.meetingSummary.findMany({
+    where: { isCurrent: true, meeting: meetingFilter(input.scope ?? { kind: "workspace" }) },
+    orderBy: { completedAt: "desc" },
+    take: RECENT_MEETINGS * 4,
+    select: { topics: true, meetingId: true },
+  });
+  const visible = await visibleMeetingIds(
+    scope,
+    recent.map((summary) => summary.meetingId),
+  );
+  return recent.filter((summary) => visible.has(summary.meetingId)).slice(0, RECENT_MEETINGS);
+}
+
 export async function listSuggestedPrompts(scope: WorkspaceScope, input: SuggestedPromptsInput) {
   if (input.scope) await checkScope(scope, input.scope);
-  const [own, recent] = await Promise.all([
-    listWorkspacePrompts(scope),
-    scope.db.meetingSummary.findMany({
-      where: { isCurrent: true, meeting: meetingFilter(input.scope ?? { kind: "workspace" }) },
-      orderBy: { completedAt: "desc" },
-      take: RECENT_MEETINGS,
-      select: { topics: true },
-    }),
-  ]);
+  const [own, recent] = await Promise.all([listWorkspacePrompts(scope), recentVisibleSummaries(scope, input)]);
   const seen = new Set(own.map((prompt) => prompt.text.toLowerCase()));
   const derived: string[] = [];
   for (const title of recent.flatMap((summary) => topicTitles(summary.topics))) {

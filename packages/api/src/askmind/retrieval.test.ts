@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { insertMeetingFixture, turnsToSegments, type MeetingFixture } from "../testing/meeting-fixtures.js";
-import { createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
+import { createWorkspaceWorld, viewerOf, type WorkspaceWorld } from "../testing/world.js";
 import { findHits, retrieveWindows, type RetrievalScope, type RetrievedWindow } from "./retrieval.js";
 import { contentWords, mainClause } from "./retrieval/question.js";
 import { MAX_WINDOW_TURNS, rankWindows, type HitSet } from "./retrieval/ranking.js";
@@ -86,8 +86,15 @@ afterAll(async () => {
   await database?.close();
 });
 
-const retrieve = (query: string, scope: RetrievalScope = {}, limit = 10, workspaceId = a.workspaceId) =>
-  retrieveWindows(database.db, { workspaceId, query, scope, limit });
+type Scope = Omit<RetrievalScope, "viewer">;
+/** Retrieval as the owner of `a` (or of `b`), who sees every meeting of these fixtures. */
+const retrieve = (query: string, scope: Scope = {}, limit = 10, workspaceId = a.workspaceId) =>
+  retrieveWindows(database.db, {
+    workspaceId,
+    query,
+    scope: { viewer: viewerOf(workspaceId === a.workspaceId ? a : b, "owner"), ...scope },
+    limit,
+  });
 
 const textOf = (windows: RetrievedWindow[]) => windows.flatMap((w) => w.segments.map((s) => s.text)).join(" ");
 const meetingsOf = (windows: RetrievedWindow[]) => [...new Set(windows.map((w) => w.meetingId))].sort();
@@ -220,7 +227,10 @@ describe("retrieveWindows", () => {
 
 describe("findHits", () => {
   it("counts each word in the text and in the speaker label", async () => {
-    const hits = await findHits(database.db, a.workspaceId, ["marketing", "battery"], { meetingIds: [meetings.design as string] });
+    const hits = await findHits(database.db, a.workspaceId, ["marketing", "battery"], {
+      viewer: viewerOf(a, "owner"),
+      meetingIds: [meetings.design as string],
+    });
     expect(hits.terms).toEqual(["batteri", "market"]);
     expect(hits.total).toBe(30);
     const byPosition = new Map(hits.hits.map((hit) => [hit.position, hit]));
@@ -233,7 +243,7 @@ describe("findHits", () => {
       database.db,
       a.workspaceId,
       ["kinetic", "battery"],
-      { meetingIds: [meetings.design as string] },
+      { viewer: viewerOf(a, "owner"), meetingIds: [meetings.design as string] },
       { mainWords: ["kinetic"], sceneWeight: 0.4 },
     );
     expect(scene.terms).toEqual(["batteri", "kinet"]);
@@ -241,9 +251,15 @@ describe("findHits", () => {
   });
 
   it("in a broad scope, counts a broad word only where a narrower one matched", async () => {
-    const narrow = await findHits(database.db, a.workspaceId, ["kinetic", "battery"], {});
+    const narrow = await findHits(database.db, a.workspaceId, ["kinetic", "battery"], { viewer: viewerOf(a, "owner") });
     expect(narrow.minDf).toEqual([0, 0]);
-    const broad = await findHits(database.db, a.workspaceId, ["kinetic", "battery"], {}, { broadScopeSegments: 0, broadTermSegments: 3 });
+    const broad = await findHits(
+      database.db,
+      a.workspaceId,
+      ["kinetic", "battery"],
+      { viewer: viewerOf(a, "owner") },
+      { broadScopeSegments: 0, broadTermSegments: 3 },
+    );
     // "battery" is in more than 3 segments: only the two "kinetic" turns are candidates.
     expect(broad.terms).toEqual(["batteri", "kinet"]);
     expect(broad.minDf).toEqual([3, 0]);
@@ -251,7 +267,13 @@ describe("findHits", () => {
     expect(broad.hits.every((hit) => hit.tf[0] === 1)).toBe(true);
     expect(narrow.hits.length).toBeGreaterThan(broad.hits.length);
     // Every word broad: the best-ranked segments are taken instead.
-    const allBroad = await findHits(database.db, a.workspaceId, ["battery"], {}, { broadScopeSegments: 0, broadTermSegments: 3 });
+    const allBroad = await findHits(
+      database.db,
+      a.workspaceId,
+      ["battery"],
+      { viewer: viewerOf(a, "owner") },
+      { broadScopeSegments: 0, broadTermSegments: 3 },
+    );
     expect(allBroad.hits.length).toBe(narrow.hits.length);
   });
 });

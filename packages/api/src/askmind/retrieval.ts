@@ -21,10 +21,13 @@
 // Tenancy and visibility: raw SQL bypasses the scoped client, so every statement names the
 // workspace itself, joins the meeting's current transcript, and skips soft-deleted meetings.
 import { Prisma, type Db } from "@meetmind/db";
+import { meetingVisibleSql, type Viewer } from "../tenancy/meeting-access.js";
 import { contentWords, mainClause } from "./retrieval/question.js";
 import { rankWindows, type HitSet, type WindowSpan } from "./retrieval/ranking.js";
 
 export interface RetrievalScope {
+  /** Who asks: only meetings they may see are searched (tenancy/meeting-access.ts). */
+  viewer: Viewer;
   meetingIds?: string[];
   from?: Date;
   to?: Date;
@@ -63,6 +66,7 @@ const RANK_NORMALIZATION = 1;
 function scopeConditions(scope: RetrievalScope): Prisma.Sql {
   const meetingDate = Prisma.sql`coalesce(m.scheduled_start, m.created_at)`;
   const conditions = [
+    Prisma.sql`AND ${meetingVisibleSql("m", scope.viewer)}`,
     scope.meetingIds ? Prisma.sql`AND m.id = ANY(${scope.meetingIds}::uuid[])` : Prisma.empty,
     scope.from ? Prisma.sql`AND ${meetingDate} >= ${scope.from}::timestamptz` : Prisma.empty,
     scope.to ? Prisma.sql`AND ${meetingDate} <= ${scope.to}::timestamptz` : Prisma.empty,
@@ -201,8 +205,16 @@ interface SegmentRow {
   text: string;
 }
 
-/** The segments of the given spans (current transcripts of live meetings of the workspace). */
-export async function loadWindows(db: Pick<Db, "$queryRaw">, workspaceId: string, spans: WindowSpan[]): Promise<RetrievedWindow[]> {
+/**
+ * The segments of the given spans (current transcripts of live meetings of the workspace that
+ * `viewer` may see: checked again here, so no path can cite what the asker cannot see).
+ */
+export async function loadWindows(
+  db: Pick<Db, "$queryRaw">,
+  workspaceId: string,
+  viewer: Viewer,
+  spans: WindowSpan[],
+): Promise<RetrievedWindow[]> {
   if (spans.length === 0) return [];
   const workspace = Prisma.sql`${workspaceId}::uuid`;
   const rows = await db.$queryRaw<SegmentRow[]>`
@@ -210,6 +222,7 @@ export async function loadWindows(db: Pick<Db, "$queryRaw">, workspaceId: string
       FROM unnest(${spans.map((span) => span.meetingId)}::uuid[], ${spans.map((span) => span.first)}::int[], ${spans.map((span) => span.last)}::int[])
              AS w(meeting_id, first, last)
       JOIN meetings m ON m.id = w.meeting_id AND m.workspace_id = ${workspace} AND m.deleted_at IS NULL
+                     AND ${meetingVisibleSql("m", viewer)}
       JOIN transcripts t ON t.meeting_id = m.id AND t.is_current AND t.workspace_id = ${workspace}
       JOIN transcript_segments s ON s.transcript_id = t.id AND s.position BETWEEN w.first AND w.last
      WHERE s.workspace_id = ${workspace}
@@ -259,5 +272,5 @@ export async function retrieveWindows(
   if (params.scope.meetingIds && params.scope.meetingIds.length === 0) return [];
   const main = mainClause(params.query);
   const hitSet = await findHits(db, params.workspaceId, words, params.scope, main === null ? {} : { mainWords: contentWords(main) });
-  return loadWindows(db, params.workspaceId, rankWindows(hitSet, params.limit));
+  return loadWindows(db, params.workspaceId, params.scope.viewer, rankWindows(hitSet, params.limit));
 }

@@ -1,5 +1,6 @@
 // A session's scope, turned into the filters that keep retrieval and prompts inside it.
 import type { Prisma } from "@meetmind/db";
+import type { Viewer } from "../tenancy/meeting-access.js";
 import type { RetrievalScope } from "./retrieval.js";
 import type { AskMindScope } from "./schemas.js";
 
@@ -23,14 +24,16 @@ export function meetingFilter(scope: AskMindScope): Prisma.MeetingWhereInput {
   }
 }
 
-export function retrievalScopeOf(scope: AskMindScope): RetrievalScope {
+/** What retrieval searches for `viewer`: the session's scope, within what the viewer may see. */
+export function retrievalScopeOf(scope: AskMindScope, viewer: Viewer): RetrievalScope {
   switch (scope.kind) {
     case "meeting":
-      return { meetingIds: [scope.meetingId] };
+      return { viewer, meetingIds: [scope.meetingId] };
     case "meetings":
-      return { meetingIds: scope.meetingIds };
+      return { viewer, meetingIds: scope.meetingIds };
     case "workspace":
       return {
+        viewer,
         ...(scope.from ? { from: scope.from } : {}),
         ...(scope.to ? { to: scope.to } : {}),
         ...(scope.tag ? { tag: scope.tag } : {}),

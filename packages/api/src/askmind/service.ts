@@ -3,6 +3,7 @@
 import type { Prisma } from "@meetmind/db";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
+import { requireMeetingsVisible, visibleMeetingIds } from "../tenancy/meeting-access.js";
 import { can } from "../tenancy/permissions.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import {
@@ -50,13 +51,13 @@ function presentSession(scope: WorkspaceScope, { sharedWithWorkspace, createdByI
   return { ...session, scope: scopeFromJson(stored), shared: sharedWithWorkspace, mine: createdById === scope.userId };
 }
 
-/** Meetings and members a scope names must exist here; anything else is NOT_FOUND, like any foreign id. */
+/**
+ * Meetings and members a scope names must exist here, and the meetings be visible to the caller;
+ * anything else is NOT_FOUND, like any foreign id.
+ */
 export async function checkScope(scope: WorkspaceScope, askScope: AskMindScope): Promise<void> {
   const meetingIds = askScope.kind === "meeting" ? [askScope.meetingId] : askScope.kind === "meetings" ? askScope.meetingIds : [];
-  if (meetingIds.length > 0) {
-    const found = await scope.db.meeting.count({ where: { id: { in: meetingIds }, deletedAt: null } });
-    if (found !== meetingIds.length) throw new NotFoundError("Meeting");
-  }
+  await requireMeetingsVisible(scope, meetingIds);
   if (askScope.kind === "workspace" && askScope.participantId) {
     if (!(await scope.db.workspaceMember.findFirst({ where: { id: askScope.participantId }, select: { id: true } })))
       throw new NotFoundError("Member");
@@ -165,6 +166,24 @@ export function presentMessage({ citations, ...message }: MessageRow): MessageOu
   return { ...message, citations: Array.isArray(citations) ? (citations as unknown as Citation[]) : [] };
 }
 
+export const WITHHELD_ANSWER = "This answer draws on meetings you do not have access to.";
+
+/**
+ * An answer is read under the access rule of now and of the reader: a shared session's reader, or
+ * an asker who has since lost access, does not get an answer built from a meeting they may not
+ * see. Its text quotes those meetings, so the whole answer is withheld, not only its citations.
+ */
+export async function withholdUnseen(scope: WorkspaceScope, messages: MessageOutput[]): Promise<MessageOutput[]> {
+  const cited = messages.flatMap((message) => message.citations.map((citation) => citation.meetingId));
+  if (cited.length === 0) return messages;
+  const visible = await visibleMeetingIds(scope, cited);
+  return messages.map((message) =>
+    message.citations.every((citation) => visible.has(citation.meetingId.toLowerCase()))
+      ? message
+      : { ...message, content: WITHHELD_ANSWER, citations: [] },
+  );
+}
+
 /** The thread in order, oldest first. */
 export async function listMessages(scope: WorkspaceScope, input: ListMessagesInput) {
   const session = await requireSession(scope, input.sessionId);
@@ -175,5 +194,5 @@ export async function listMessages(scope: WorkspaceScope, input: ListMessagesInp
     select: messageSelect,
   });
   const page = toPage(rows, input.limit);
-  return { items: page.items.map(presentMessage), nextCursor: page.nextCursor };
+  return { items: await withholdUnseen(scope, page.items.map(presentMessage)), nextCursor: page.nextCursor };
 }

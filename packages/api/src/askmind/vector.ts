@@ -6,6 +6,7 @@ import { Prisma, type Db } from "@meetmind/db";
 import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import { defineJob, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
+import { meetingVisibleSql } from "../tenancy/meeting-access.js";
 import type { RetrievalScope } from "./retrieval.js";
 
 /** Embeds a current transcript's segments that have no embedding from the configured model. */
@@ -134,7 +135,7 @@ export async function vectorHits(
 ): Promise<VectorHit[]> {
   const { scope } = params;
   const literal = `[${params.vector.map((value) => (Number.isFinite(value) ? value : 0)).join(",")}]`;
-  const filters: Prisma.Sql[] = [];
+  const filters: Prisma.Sql[] = [Prisma.sql`AND ${meetingVisibleSql("m", scope.viewer)}`];
   if (scope.meetingIds) filters.push(Prisma.sql`AND m.id = ANY(${scope.meetingIds}::uuid[])`);
   if (scope.from) filters.push(Prisma.sql`AND COALESCE(m.scheduled_start, m.created_at) >= ${scope.from}`);
   if (scope.to) filters.push(Prisma.sql`AND COALESCE(m.scheduled_start, m.created_at) <= ${scope.to}`);
@@ -151,7 +152,7 @@ export async function vectorHits(
     JOIN transcripts t ON t.id = s.transcript_id AND t.is_current
     JOIN meetings m ON m.id = s.meeting_id AND m.deleted_at IS NULL
     WHERE e.workspace_id = ${params.workspaceId}::uuid AND e.model = ${params.model} AND m.workspace_id = ${params.workspaceId}::uuid
-      ${filters.length > 0 ? Prisma.join(filters, " ") : Prisma.empty}
+      ${Prisma.join(filters, " ")}
     ORDER BY distance
     LIMIT ${params.limit}::int`;
   return rows

@@ -7,6 +7,8 @@ export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+  /** The API key the change was made with (its creator is the actor): recorded in the metadata. */
+  apiKeyId?: string | null;
 }
 
 export type AuditAction =
@@ -24,7 +26,21 @@ export type AuditAction =
   | "invite.revoked"
   | "ai_settings.updated"
   | "ai_prompt.updated"
-  | "ai_prompt.reset";
+  | "ai_prompt.reset"
+  | "meeting.visibility_changed"
+  | "meeting.access_granted"
+  | "meeting.access_revoked"
+  | "group.created"
+  | "group.updated"
+  | "group.deleted"
+  | "group.members_added"
+  | "group.member_removed"
+  | "group.member_role_changed"
+  | "share_link.created"
+  | "share_link.revoked"
+  | "api_key.created"
+  | "api_key.revoked"
+  | "api_key.first_used";
 
 export interface AuditEntry {
   action: AuditAction;
@@ -50,7 +66,7 @@ export async function recordAudit(tx: Writer, workspaceId: string, meta: Request
       action: entry.action,
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
-      metadata: entry.metadata ?? {},
+      metadata: meta.apiKeyId ? { ...entry.metadata, apiKeyId: meta.apiKeyId } : (entry.metadata ?? {}),
       ip: meta.ip,
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
       requestId: meta.requestId,

@@ -1,12 +1,16 @@
+import { requestMeta } from "../context.js";
 import { okOutput } from "../shared/schemas.js";
 import { createTRPCRouter, workspaceProcedure } from "../trpc.js";
+import * as access from "./access.js";
 import {
+  accessOutput,
   addParticipantInput,
   commentIdInput,
   commentOutput,
   commentPage,
   createCommentInput,
   createMeetingInput,
+  grantInput,
   listCommentsInput,
   listMeetingsInput,
   meetingIdInput,
@@ -14,6 +18,8 @@ import {
   meetingPage,
   participantOutput,
   removeParticipantInput,
+  revokeInput,
+  setVisibilityInput,
   updateCommentInput,
   updateMeetingInput,
 } from "./schemas.js";
@@ -71,6 +77,26 @@ export const meetingsRouter = createTRPCRouter({
         await meetings.removeParticipant(ctx.scope, input);
         return ok;
       }),
+  }),
+
+  // Who may see the meeting: tenancy/meeting-access.ts is the rule; these change its inputs.
+  access: createTRPCRouter({
+    get: workspaceProcedure("meetings:read")
+      .input(meetingIdInput)
+      .output(accessOutput)
+      .query(({ ctx, input }) => access.getAccess(ctx.scope, input)),
+    setVisibility: workspaceProcedure("meetings:write")
+      .input(setVisibilityInput)
+      .output(accessOutput)
+      .mutation(({ ctx, input: { workspaceId: _, ...fields } }) => access.setVisibility(ctx.scope, requestMeta(ctx), fields)),
+    grant: workspaceProcedure("meetings:write")
+      .input(grantInput)
+      .output(accessOutput)
+      .mutation(({ ctx, input: { workspaceId: _, ...fields } }) => access.grantAccess(ctx.scope, requestMeta(ctx), fields)),
+    revoke: workspaceProcedure("meetings:write")
+      .input(revokeInput)
+      .output(accessOutput)
+      .mutation(({ ctx, input: { workspaceId: _, ...fields } }) => access.revokeAccess(ctx.scope, requestMeta(ctx), fields)),
   }),
 
   comments: createTRPCRouter({

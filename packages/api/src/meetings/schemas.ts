@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dateInput, pageInput, pageOf, type ScopedInput } from "../shared/schemas.js";
+import { ACCESS_LEVELS, MEETING_VISIBILITIES } from "../tenancy/meeting-access.js";
 
 const workspaceId = z.uuid();
 const meetingId = z.uuid();
@@ -57,6 +58,7 @@ export const createMeetingInput = z
     externalId: meetingFields.externalId.optional(),
     externalUrl: meetingFields.externalUrl.optional(),
     tags: meetingFields.tags.default([]),
+    visibility: z.enum(MEETING_VISIBILITIES).default("workspace"),
   })
   .refine(endsAfterStarts, { message: "An end cannot be before its start", path: ["scheduledEnd"] });
 
@@ -109,6 +111,10 @@ export const meetingOutput = z.object({
   externalId: z.string().nullable(),
   externalUrl: z.string().nullable(),
   tags: z.array(z.string()),
+  /** Who besides its owner and grantees may see it (meetings.access.setVisibility changes it). */
+  visibility: z.enum(MEETING_VISIBILITIES),
+  /** What the caller may do with it: view, comment or edit (tenancy/meeting-access.ts). */
+  access: z.enum(ACCESS_LEVELS),
   createdAt: z.date(),
   updatedAt: z.date(),
   deletedAt: z.date().nullable(),
@@ -172,6 +178,37 @@ export const commentOutput = z.object({
 });
 export const commentPage = pageOf(commentOutput);
 
+// Access: visibility and grants (the rule itself: tenancy/meeting-access.ts)
+export const setVisibilityInput = z.object({ workspaceId, meetingId, visibility: z.enum(MEETING_VISIBILITIES) });
+const level = z.enum(ACCESS_LEVELS);
+/** A grant goes to one member or one group. */
+export const grantInput = z.union([
+  z.object({ workspaceId, meetingId, memberId: z.uuid(), level }).strict(),
+  z.object({ workspaceId, meetingId, groupId: z.uuid(), level }).strict(),
+]);
+export const revokeInput = z.object({ workspaceId, meetingId, grantId: z.uuid() });
+export const grantOutput = z.object({
+  id: z.string(),
+  level,
+  /** Set for a grant to a member. */
+  member: z.object({ memberId: z.string(), userId: z.string(), email: z.string(), fullName: z.string().nullable() }).nullable(),
+  /** Set for a grant to a group. */
+  group: z.object({ groupId: z.string(), name: z.string() }).nullable(),
+  createdAt: z.date(),
+});
+export const accessOutput = z.object({
+  meetingId: z.string(),
+  visibility: z.enum(MEETING_VISIBILITIES),
+  owner: z.object({ id: z.string(), email: z.string(), fullName: z.string().nullable() }).nullable(),
+  /**
+   * The caller's own level, and whether they may change visibility and grants. Null only in the
+   * answer to a change that took the caller's own access away.
+   */
+  access: level.nullable(),
+  canManage: z.boolean(),
+  grants: z.array(grantOutput),
+});
+
 export type CreateMeetingInput = ScopedInput<typeof createMeetingInput>;
 export type UpdateMeetingInput = ScopedInput<typeof updateMeetingInput>;
 export type MeetingIdInput = ScopedInput<typeof meetingIdInput>;
@@ -183,3 +220,7 @@ export type CreateCommentInput = ScopedInput<typeof createCommentInput>;
 export type ListCommentsInput = ScopedInput<typeof listCommentsInput>;
 export type UpdateCommentInput = ScopedInput<typeof updateCommentInput>;
 export type CommentIdInput = ScopedInput<typeof commentIdInput>;
+export type SetVisibilityInput = ScopedInput<typeof setVisibilityInput>;
+export type GrantInput = ScopedInput<typeof grantInput>;
+export type RevokeInput = ScopedInput<typeof revokeInput>;
+export type AccessOutput = z.infer<typeof accessOutput>;

@@ -1,8 +1,10 @@
 // Meetings, their participants and comments. Every function takes a WorkspaceScope: its client
-// cannot see other workspaces, so a foreign id is simply "not found".
+// cannot see other workspaces, so a foreign id is simply "not found"; and every meeting id goes
+// through the access rule (tenancy/meeting-access.ts), so a meeting the caller may not see is too.
 import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
+import { requireMeetingAccess } from "../tenancy/meeting-access.js";
 import { requireMember, requireMembers } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { readMeeting, readMeetingPage } from "./queries.js";
@@ -23,13 +25,6 @@ const RESTORE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 const personSelect = { select: { id: true, email: true, fullName: true } } as const;
 
 const duplicateExternal = () => new ConflictError("A meeting with this platform and external id already exists", "duplicate_external_id");
-
-/** A live (not deleted) meeting of this workspace, or NOT_FOUND. */
-export async function requireMeeting(scope: WorkspaceScope, meetingId: string) {
-  const meeting = await scope.db.meeting.findFirst({ where: { id: meetingId, deletedAt: null }, select: { id: true, title: true } });
-  if (!meeting) throw new NotFoundError("Meeting");
-  return meeting;
-}
 
 export async function createMeeting(scope: WorkspaceScope, input: CreateMeetingInput) {
   try {
@@ -52,6 +47,7 @@ export async function getMeeting(scope: WorkspaceScope, input: MeetingIdInput) {
 
 export async function updateMeeting(scope: WorkspaceScope, input: UpdateMeetingInput) {
   const { meetingId, ...changes } = input;
+  await requireMeetingAccess(scope, meetingId, "edit");
   const current = await scope.db.meeting.findFirst({
     where: { id: meetingId, deletedAt: null },
     select: { scheduledStart: true, scheduledEnd: true, actualStart: true, actualEnd: true },
@@ -75,12 +71,14 @@ export async function updateMeeting(scope: WorkspaceScope, input: UpdateMeetingI
 }
 
 export async function deleteMeeting(scope: WorkspaceScope, input: MeetingIdInput): Promise<void> {
+  await requireMeetingAccess(scope, input.meetingId, "edit");
   const result = await scope.db.meeting.updateMany({ where: { id: input.meetingId, deletedAt: null }, data: { deletedAt: new Date() } });
   if (result.count === 0) throw new NotFoundError("Meeting");
 }
 
 /** Undoes a delete within 30 days; after that the meeting is as good as gone. */
 export async function restoreMeeting(scope: WorkspaceScope, input: MeetingIdInput) {
+  await requireMeetingAccess(scope, input.meetingId, "edit", { deleted: true });
   const result = await scope.db.meeting.updateMany({
     where: { id: input.meetingId, deletedAt: { not: null, gt: new Date(Date.now() - RESTORE_WINDOW_MS) } },
     data: { deletedAt: null },
@@ -111,7 +109,7 @@ function presentParticipant({ member, ...participant }: Prisma.MeetingParticipan
 }
 
 export async function listParticipants(scope: WorkspaceScope, input: MeetingIdInput) {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId);
   const rows = await scope.db.meetingParticipant.findMany({
     where: { meetingId: input.meetingId },
     orderBy: [{ role: "asc" }, { id: "asc" }],
@@ -122,7 +120,7 @@ export async function listParticipants(scope: WorkspaceScope, input: MeetingIdIn
 }
 
 export async function addParticipant(scope: WorkspaceScope, input: AddParticipantInput) {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId, "edit");
   let data: Prisma.MeetingParticipantUncheckedCreateInput;
   if ("memberId" in input) {
     const member = await scope.db.workspaceMember.findFirst({
@@ -150,7 +148,7 @@ export async function addParticipant(scope: WorkspaceScope, input: AddParticipan
 }
 
 export async function removeParticipant(scope: WorkspaceScope, input: RemoveParticipantInput): Promise<void> {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId, "edit");
   const result = await scope.db.meetingParticipant.deleteMany({ where: { id: input.participantId, meetingId: input.meetingId } });
   if (result.count === 0) throw new NotFoundError("Participant");
 }
@@ -174,7 +172,7 @@ async function mentionedUsers(scope: WorkspaceScope, memberIds: string[]): Promi
 }
 
 export async function createComment(scope: WorkspaceScope, input: CreateCommentInput) {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId, "comment");
   if (input.segmentId) {
     const segment = await scope.db.transcriptSegment.findFirst({
       where: { id: input.segmentId, meetingId: input.meetingId },
@@ -196,7 +194,7 @@ export async function createComment(scope: WorkspaceScope, input: CreateCommentI
 }
 
 export async function listComments(scope: WorkspaceScope, input: ListCommentsInput) {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId);
   const rows = await scope.db.meetingComment.findMany({
     where: { meetingId: input.meetingId, deletedAt: null },
     orderBy: { id: "asc" },
@@ -206,12 +204,14 @@ export async function listComments(scope: WorkspaceScope, input: ListCommentsInp
   return toPage(rows, input.limit);
 }
 
+/** A live comment on a meeting the caller may comment on; one on a meeting they cannot see is NOT_FOUND. */
 async function requireComment(scope: WorkspaceScope, commentId: string) {
   const comment = await scope.db.meetingComment.findFirst({
     where: { id: commentId, deletedAt: null, meeting: { deletedAt: null } },
-    select: { id: true, authorId: true },
+    select: { id: true, authorId: true, meetingId: true },
   });
   if (!comment) throw new NotFoundError("Comment");
+  await requireMeetingAccess(scope, comment.meetingId, "comment", { notFound: "Comment" });
   return comment;
 }
 

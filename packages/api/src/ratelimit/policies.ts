@@ -29,6 +29,15 @@ export const DEFAULT_LIMITS = {
   askMind: { points: 30, durationSeconds: 60 },
   /** AI connection tests per workspace (each one is a request from the server to an admin-chosen URL). */
   aiConnectionTest: { points: 20, durationSeconds: 10 * 60 },
+  /**
+   * Wrong passwords per share link, from anywhere (guessing spread over many addresses). Consumed
+   * before the check, refunded when the password is right.
+   */
+  sharePassword: { points: 10, durationSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  /** Wrong share-link passwords per client IP, across links. */
+  sharePasswordIp: { points: 30, durationSeconds: 15 * 60 },
+  /** Calls per API key, whatever the procedure (API_KEY_RATE_LIMIT_PER_MINUTE sets the points). */
+  apiKey: { points: 600, durationSeconds: 60 },
 } as const satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof DEFAULT_LIMITS;

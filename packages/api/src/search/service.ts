@@ -4,11 +4,13 @@
 // on (rank, id).
 //
 // Tenancy: raw SQL does not go through the scoped client's workspace filter, so every query below
-// names scope.workspaceId itself (on the segment and on its meeting).
+// names scope.workspaceId itself (on the segment and on its meeting), and the meeting access rule
+// (tenancy/meeting-access.ts) is joined where the candidates are matched.
 import { createHash } from "node:crypto";
 import { Prisma, queryRows } from "@meetmind/db";
 import { z } from "zod";
-import { NotFoundError, ValidationError } from "../errors.js";
+import { ValidationError } from "../errors.js";
+import { meetingVisibleSql, requireMeetingsVisible, type Viewer } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { SearchHit, SearchPage, SearchTranscriptsParams } from "./schemas.js";
 
@@ -181,7 +183,7 @@ const WALK_MAX_ROWS = 100_000;
  * would otherwise scan every segment of the workspace).
  */
 export function searchTranscriptsSql(
-  workspaceId: string,
+  searcher: Viewer & { workspaceId: string },
   params: SearchTranscriptsParams,
   after: SearchCursor | null,
   /** null ranks every match (the benchmark's comparison and match count; never the service). */
@@ -189,7 +191,7 @@ export function searchTranscriptsSql(
 ): Prisma.Sql {
   const tsquery = Prisma.sql`websearch_to_tsquery('english'::regconfig, ${params.query}::text)`;
   const indexQuery = params.speaker ? Prisma.sql`(${tsquery} && plainto_tsquery('english'::regconfig, ${params.speaker}::text))` : tsquery;
-  const workspace = Prisma.sql`${workspaceId}::uuid`;
+  const workspace = Prisma.sql`${searcher.workspaceId}::uuid`;
   const meetingDate = Prisma.sql`coalesce(m.scheduled_start, m.created_at)`;
   const conditions = [
     params.meetingIds?.length
@@ -205,6 +207,7 @@ export function searchTranscriptsSql(
     JOIN transcripts t ON t.id = s.transcript_id AND t.is_current
     JOIN meetings m ON m.id = s.meeting_id AND m.workspace_id = ${workspace} AND m.deleted_at IS NULL
    WHERE s.search_vector @@ ${indexQuery}
+     AND ${meetingVisibleSql("m", searcher)}
      AND querytree(${tsquery}) NOT IN ('', 'T')
      ${Prisma.join(conditions, " ")}`;
   /** The workspace's newest `rows` segments, newest first. */
@@ -280,14 +283,11 @@ export function searchTranscriptsSql(
  */
 export async function searchTranscripts(scope: WorkspaceScope, params: SearchTranscriptsParams): Promise<SearchPage> {
   const after = searchCursorOf(scope.workspaceId, params);
-  if (params.meetingIds?.length) {
-    // Naming a meeting the workspace does not have (or has deleted) is NOT_FOUND, as everywhere.
-    const found = await scope.db.meeting.count({ where: { id: { in: params.meetingIds }, deletedAt: null } });
-    if (found !== params.meetingIds.length) throw new NotFoundError("Meeting");
-  }
+  // Naming a meeting the caller may not see (or one deleted, or another workspace's) is NOT_FOUND.
+  if (params.meetingIds?.length) await requireMeetingsVisible(scope, params.meetingIds);
   if (!params.query) return { items: [], nextCursor: null };
 
-  const rows = await queryRows<HitRow>(scope.db, searchTranscriptsSql(scope.workspaceId, params, after));
+  const rows = await queryRows<HitRow>(scope.db, searchTranscriptsSql(scope, params, after));
   const items: SearchHit[] = rows.slice(0, params.limit).map((row) => {
     const parts = snippetPartsOf(row.headline ?? "");
     return {

@@ -6,9 +6,9 @@ import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { actionItemSelect, presentActionItem } from "../action-items/service.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { defineJob } from "../jobs/queue.js";
-import { requireMeeting } from "../meetings/service.js";
 import type { WorkspaceAiResolver } from "../ports.js";
 import { checkAllowance } from "../settings/usage.js";
+import { requireMeetingAccess } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { GenerateSummaryInput, GetSummaryInput, SummaryOutput, SummaryTopic } from "./schemas.js";
 
@@ -68,7 +68,7 @@ async function currentTranscriptId(scope: WorkspaceScope, meetingId: string): Pr
 
 /** The latest version, or the one asked for; null when none was ever requested. */
 export async function getSummary(scope: WorkspaceScope, input: GetSummaryInput): Promise<SummaryOutput | null> {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId);
   const [versions, transcriptId] = await Promise.all([
     scope.db.meetingSummary.findMany({ where: { meetingId: input.meetingId }, orderBy: { version: "desc" }, select: { version: true } }),
     currentTranscriptId(scope, input.meetingId),
@@ -95,7 +95,7 @@ export async function requestSummary(
   scope: WorkspaceScope,
   input: GenerateSummaryInput,
 ): Promise<SummaryOutput> {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId, "edit");
   const transcriptId = await currentTranscriptId(scope, input.meetingId);
   if (!transcriptId)
     throw new ValidationError("This meeting has no transcript yet: import one before generating a summary", "transcript_missing");

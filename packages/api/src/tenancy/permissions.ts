@@ -1,6 +1,6 @@
 // The one permission matrix. Viewers read; members write content; admins manage members, invites,
-// integrations and settings; only owners delete the workspace or transfer ownership.
-import type { WorkspaceRole } from "@meetmind/db";
+// integrations, settings and groups; only owners delete the workspace or transfer ownership.
+import type { ApiKeyScope, WorkspaceRole } from "@meetmind/db";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const satisfies readonly WorkspaceRole[];
 
@@ -11,6 +11,12 @@ export const PERMISSIONS = {
   "workspace:transfer": ["owner"],
   "members:read": ["owner", "admin", "member", "viewer"],
   "members:manage": ["owner", "admin"],
+  // Every member sees the groups (to share with them); admins create, rename and delete them.
+  "groups:read": ["owner", "admin", "member", "viewer"],
+  "groups:manage": ["owner", "admin"],
+  // Changing a group's members: admins for any group, a member for a group they are an admin of
+  // (that second check is the groups service's: it depends on the group, not the role alone).
+  "group-members:manage": ["owner", "admin", "member"],
   "meetings:read": ["owner", "admin", "member", "viewer"],
   "meetings:write": ["owner", "admin", "member"],
   "interviews:read": ["owner", "admin", "member", "viewer"],
@@ -21,12 +27,54 @@ export const PERMISSIONS = {
   "audit:read": ["owner", "admin"],
   /** The workspace's model server, API key, token cap and system prompts. */
   "settings:manage": ["owner", "admin"],
+  "apikeys:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 export function can(role: WorkspaceRole, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly WorkspaceRole[]).includes(role);
+}
+
+/**
+ * What an API key may reach, besides what its creator's role allows: the scope each permission
+ * needs, or null for the management permissions no key ever reaches (members, groups, settings,
+ * ownership, integrations, the audit log, suggested prompts, API keys themselves). A table rather than a rule
+ * so that a new permission fails the typecheck until someone decides.
+ */
+export const KEY_SCOPE_FOR: Record<Permission, ApiKeyScope | null> = {
+  "workspace:read": "read",
+  "workspace:update": null,
+  "workspace:delete": null,
+  "workspace:transfer": null,
+  "members:read": "read",
+  "members:manage": null,
+  "groups:read": "read",
+  "groups:manage": null,
+  "group-members:manage": null,
+  "meetings:read": "read",
+  "meetings:write": "write",
+  "interviews:read": "read",
+  "interviews:write": "write",
+  "integrations:manage": null,
+  "askmind:use": "ask",
+  "askmind:manage": null,
+  "audit:read": null,
+  "settings:manage": null,
+  "apikeys:manage": null,
+};
+
+/**
+ * Whether a key with these scopes may call a procedure needing `permission`. `write` includes
+ * `read`: writes answer with what they wrote, so a write-only key would read anyway. `read` reaches
+ * queries only: the one mutation a read permission guards (`workspaces.leave`) is not a key's to
+ * make. `ask` covers Ask Mind threads and questions, which answer from meeting content.
+ */
+export function keyAllows(scopes: readonly ApiKeyScope[], permission: Permission, type: string): boolean {
+  const needed = KEY_SCOPE_FOR[permission];
+  if (needed === null) return false;
+  if (needed === "read") return type === "query" && (scopes.includes("read") || scopes.includes("write"));
+  return scopes.includes(needed);
 }
 
 /** Roles ranked for "may this role act on that one": an admin cannot change an owner. */

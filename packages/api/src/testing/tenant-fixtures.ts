@@ -25,6 +25,22 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "workspaces.invites.revoke": { input: (w) => ({ inviteId: w.a.invite.id }), namesResources: true },
   "workspaces.auditLog.list": { input: () => ({}), namesResources: false },
 
+  "groups.create": { input: () => ({ name: "Injected" }), namesResources: false },
+  "groups.list": { input: () => ({}), namesResources: false },
+  "groups.get": { input: (w) => ({ groupId: w.a.group.id }), namesResources: true },
+  "groups.update": { input: (w) => ({ groupId: w.a.group.id, name: "Taken over" }), namesResources: true },
+  "groups.delete": { input: (w) => ({ groupId: w.a.group.id }), namesResources: true },
+  "groups.members.list": { input: (w) => ({ groupId: w.a.group.id }), namesResources: true },
+  "groups.members.add": { input: (w) => ({ groupId: w.a.group.id, memberIds: [w.a.memberIds.viewer] }), namesResources: true },
+  "groups.members.remove": { input: (w) => ({ groupId: w.a.group.id, memberId: w.a.memberIds.member }), namesResources: true },
+  "groups.members.setRole": {
+    input: (w) => ({ groupId: w.a.group.id, memberId: w.a.memberIds.admin, role: "admin" }),
+    namesResources: true,
+  },
+  "apiKeys.create": { input: () => ({ name: "Injected", scopes: ["read", "write"] }), namesResources: false },
+  "apiKeys.list": { input: () => ({}), namesResources: false },
+  "apiKeys.revoke": { input: (w) => ({ apiKeyId: w.a.apiKey.id }), namesResources: true },
+
   "meetings.create": { input: () => ({ title: "Injected" }), namesResources: false },
   "meetings.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.update": { input: (w) => ({ meetingId: w.a.meeting.id, title: "Changed" }), namesResources: true },
@@ -49,6 +65,17 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "meetings.summary.generate": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.summary.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.comments.delete": { input: (w) => ({ commentId: w.a.comment.id }), namesResources: true },
+  "meetings.shareLinks.create": { input: (w) => ({ meetingId: w.a.meeting.id, includeTranscript: true }), namesResources: true },
+  "meetings.shareLinks.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.shareLinks.revoke": { input: (w) => ({ linkId: w.a.shareLink.id }), namesResources: true },
+  "meetings.access.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "meetings.access.setVisibility": { input: (w) => ({ meetingId: w.a.meeting.id, visibility: "private" }), namesResources: true },
+  "meetings.access.grant": {
+    input: (w) => ({ meetingId: w.a.meeting.id, memberId: w.a.memberIds.admin, level: "edit" }),
+    namesResources: true,
+  },
+  // A grant to a group is the other shape of the same procedure; the sweep probes the member one.
+  "meetings.access.revoke": { input: (w) => ({ meetingId: w.a.meeting.id, grantId: w.a.grant.id }), namesResources: true },
 
   "transcripts.import": {
     input: (w) => ({ meetingId: w.a.meeting.id, format: "text", content: "Ann: hello there" }),
@@ -117,4 +144,6 @@ export const notWorkspaceScoped: Record<string, string> = {
   "admin.users.setActive": "superusers only, across the whole installation",
   "admin.users.delete": "superusers only, across the whole installation",
   "admin.users.list": "superusers only; the cursor is a user id",
+  "shareLinks.open":
+    "public: the token is the credential and names one link in one workspace; the cursor is a transcript position within it (share-links.test.ts)",
 };

@@ -2,8 +2,10 @@
 // later domains add: the fixtures the cross-tenant sweep and domain tests build on.
 import { randomUUID } from "node:crypto";
 import type { Db, WorkspaceRole } from "@meetmind/db";
+import { generateApiKey } from "../identity/api-keys.js";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AuthUser } from "../context.js";
+import type { Viewer } from "../tenancy/meeting-access.js";
 
 export interface WorkspaceWorld {
   workspaceId: string;
@@ -25,6 +27,14 @@ export interface WorkspaceWorld {
   askSession: { id: string };
   askAnswer: { id: string };
   askPrompt: { id: string };
+  /** A group with the member as its admin and the admin as a plain member. */
+  group: { id: string };
+  /** The member's share link to `meeting` (active, no password). */
+  shareLink: { id: string; token: string };
+  /** A view grant on `meeting` to the viewer (no effect while the meeting is workspace-visible). */
+  grant: { id: string };
+  /** A read-only API key the admin made (its token: `mm_…`). */
+  apiKey: { id: string; token: string };
 }
 
 export interface World {
@@ -32,6 +42,11 @@ export interface World {
   b: WorkspaceWorld;
   /** A verified user who belongs to no workspace. */
   outsider: AuthUser;
+}
+
+/** The access-rule viewer (tenancy/meeting-access.ts) for one of the world's members. */
+export function viewerOf(world: WorkspaceWorld, role: WorkspaceRole): Viewer {
+  return { userId: world[role].id, memberId: world.memberIds[role], role };
 }
 
 export async function createUser(db: Db, label: string, options: { verified?: boolean; isAdmin?: boolean } = {}): Promise<AuthUser> {
@@ -106,6 +121,21 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
   const askPrompt = await db.askMindSuggestedPrompt.create({
     data: { workspaceId, text: "What did we decide?", createdById: users.admin.id },
   });
+  const grant = await db.meetingGrant.create({
+    data: { workspaceId, meetingId: meeting.id, memberId: memberIds.viewer, level: "view", grantedById: memberIds.member },
+  });
+  const group = await db.group.create({
+    data: {
+      workspaceId,
+      name: `Design ${label}`,
+      members: {
+        create: [
+          { workspaceId, memberId: memberIds.member, role: "admin" },
+          { workspaceId, memberId: memberIds.admin, role: "member" },
+        ],
+      },
+    },
+  });
   const token = generateOpaqueToken();
   const email = `invitee-${label}-${randomUUID().slice(0, 8)}@example.com`;
   const invite = await db.workspaceInvite.create({
@@ -116,6 +146,28 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
       tokenHash: hashToken(token),
       invitedById: users.owner.id,
       expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  const shareToken = generateOpaqueToken();
+  const shareLink = await db.shareLink.create({
+    data: {
+      workspaceId,
+      meetingId: meeting.id,
+      createdById: memberIds.member,
+      tokenHash: hashToken(shareToken),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  const key = generateApiKey();
+  const apiKey = await db.apiKey.create({
+    data: {
+      workspaceId,
+      name: `Export ${label}`,
+      scopes: ["read"],
+      prefix: key.prefix,
+      secretHash: key.secretHash,
+      createdByMemberId: memberIds.admin,
+      createdById: users.admin.id,
     },
   });
   return {
@@ -132,7 +184,11 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     actionItem: { id: actionItem.id },
     askSession: { id: askSession.id },
     askAnswer: { id: askAnswer.id },
+    group: { id: group.id },
+    shareLink: { id: shareLink.id, token: shareToken },
+    grant: { id: grant.id },
     askPrompt: { id: askPrompt.id },
+    apiKey: { id: apiKey.id, token: key.token },
   };
 }
 

@@ -1,9 +1,10 @@
-// transcripts.get in one SQL statement: the meeting check, the latest 100 versions, the version
+// transcripts.get in one SQL statement: the meeting check (with the access rule), the latest 100 versions, the version
 // asked for and a page of its segments with each mapped speaker's name. Prisma's `include` made
 // this five round trips. Raw SQL does not pass through the workspace-scoped client, so every table
 // is constrained to the workspace by hand; the cross-tenant sweep covers this read like any other.
 import { Prisma, queryRows } from "@meetmind/db";
 import { NotFoundError } from "../errors.js";
+import { meetingVisibleSql } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { GetTranscriptInput, TranscriptPage } from "./schemas.js";
 import { FORMAT_NAME } from "./types.js";
@@ -32,6 +33,7 @@ export async function readTranscriptPage(scope: WorkspaceScope, input: GetTransc
     Prisma.sql`
     WITH meeting AS (
       SELECT m.id FROM meetings m WHERE m.id = ${input.meetingId}::uuid AND m.workspace_id = ${workspaceId}::uuid AND m.deleted_at IS NULL
+         AND ${meetingVisibleSql("m", scope)}
     ),
     versions AS (
       SELECT t.id, t.version, t.is_current, t.status, t.format, t.language, t.duration_ms, t.created_at, t.segment_count

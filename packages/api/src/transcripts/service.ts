@@ -3,8 +3,8 @@ import { z } from "zod";
 import { Prisma } from "@meetmind/db";
 import { NotFoundError, PayloadTooLargeError } from "../errors.js";
 import { defineJob } from "../jobs/queue.js";
-import { requireMeeting } from "../meetings/service.js";
 import { uuidv7 } from "../shared/uuidv7.js";
+import { requireMeetingAccess } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { parseUpload } from "./parse-pool.js";
 import { readTranscriptPage } from "./queries.js";
@@ -59,7 +59,7 @@ export async function importTranscript(scope: WorkspaceScope, input: ImportInput
   if (bytes > MAX_TRANSCRIPT_BYTES) {
     throw new PayloadTooLargeError(`The transcript is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is 5 MB`, "transcript_too_large");
   }
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId, "edit");
   const parsed = await parseUpload(input.format, input.content, IMPORT_IN_REQUEST_MAX_SEGMENTS);
   const language = input.language ?? null;
   if (parsed.segments)
@@ -259,7 +259,7 @@ export async function getTranscript(scope: WorkspaceScope, input: GetTranscriptI
  * failed. The latest version when none is given (the one an import just created).
  */
 export async function getImportStatus(scope: WorkspaceScope, input: ImportStatusInput) {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId);
   const transcript = await scope.db.transcript.findFirst({
     where: { meetingId: input.meetingId, ...(input.version !== undefined ? { version: input.version } : {}) },
     orderBy: { version: "desc" },
@@ -285,9 +285,10 @@ export async function getImportStatus(scope: WorkspaceScope, input: ImportStatus
 export async function updateSegment(scope: WorkspaceScope, input: UpdateSegmentInput) {
   const segment = await scope.db.transcriptSegment.findFirst({
     where: { id: input.segmentId, meeting: { deletedAt: null } },
-    select: { id: true, text: true, originalText: true, transcriptId: true },
+    select: { id: true, text: true, originalText: true, transcriptId: true, meetingId: true },
   });
   if (!segment) throw new NotFoundError("Segment");
+  await requireMeetingAccess(scope, segment.meetingId, "edit", { notFound: "Segment" });
   const [, updated] = await scope.db.$transaction([
     // Its embedding (if any) describes the old text; the embeddings job makes a new one.
     scope.db.segmentEmbedding.deleteMany({ where: { segmentId: segment.id } }),
@@ -302,7 +303,7 @@ export async function updateSegment(scope: WorkspaceScope, input: UpdateSegmentI
 
 /** Maps a speaker label to a person across the meeting's current transcript. */
 export async function assignSpeaker(scope: WorkspaceScope, input: AssignSpeakerInput) {
-  await requireMeeting(scope, input.meetingId);
+  await requireMeetingAccess(scope, input.meetingId, "edit");
   let person: { speakerMemberId: string | null; speakerParticipantId: string | null };
   if ("memberId" in input) {
     const member = await scope.db.workspaceMember.findFirst({ where: { id: input.memberId }, select: { id: true } });

