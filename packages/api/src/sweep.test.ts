@@ -191,9 +191,10 @@ const reachesMeeting = (input: Record<string, unknown>) =>
   ["meetingId", "meetingIds", "commentId", "segmentId", "actionItemId", "linkId"].some((key) => key in input) ||
   (typeof input.scope === "object" && input.scope !== null && ("meetingId" in input.scope || "meetingIds" in input.scope));
 
-// The second axis: inside the workspace. A's meetings made private to their owner (A's member
-// created `meeting`; `deletedMeeting` has no owner), and its viewer's grant removed: A's owner and
-// admin, who hold every permission, find nothing through any procedure that reaches a meeting.
+// The second axis: inside the workspace. A's meetings made private (A's member created `meeting`,
+// and A's viewer holds a view grant on it; `deletedMeeting` has no owner): A's owner and admin, who
+// hold every permission but neither ownership nor a grant, find nothing through any procedure that
+// reaches a meeting.
 describe("a meeting a member may not see is NOT_FOUND to them and changes nothing", () => {
   const meetingIds = () => [world.a.meeting.id, world.a.deletedMeeting.id];
   beforeAll(async () => {

@@ -289,8 +289,18 @@ function channel() {
 /** Tokens of the model calls that completed, and how many there were. */
 type Spent = TokenUsage & { requests: number };
 
-/** `usage` collects the tokens of model calls that completed, so a failed answer still counts them. */
-async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (piece: string) => void, usage: Spent): Promise<Answer> {
+/**
+ * `usage` collects the tokens of model calls that completed, so a failed answer still counts them.
+ * `contextMeetingIds` are the meetings of every retrieved window (cited or not): the answer may
+ * paraphrase any of them, so readers who may not see one of them do not get the answer.
+ */
+async function produce(
+  deps: AnswerDeps,
+  db: ScopedDb,
+  job: AnswerJob,
+  emit: (piece: string) => void,
+  usage: Spent,
+): Promise<Answer & { contextMeetingIds: string[] }> {
   const signal = new AbortController().signal; // answers are not cancelled: the client may come back for them
   const history = await job.history();
   let standalone = job.question;
@@ -312,14 +322,16 @@ async function produce(deps: AnswerDeps, db: ScopedDb, job: AnswerJob, emit: (pi
   await db.askMindMessage.update({ where: { id: job.answerId }, data: { status: "streaming" } });
   if (windows.length === 0) {
     emit(NOTHING_FOUND);
-    return { text: NOTHING_FOUND, citations: [], model: isOffline(deps.ai) ? "extractive" : deps.ai.model, usage };
+    return { text: NOTHING_FOUND, citations: [], model: isOffline(deps.ai) ? "extractive" : deps.ai.model, usage, contextMeetingIds: [] };
   }
+  const contextMeetingIds = [...new Set(windows.map((window) => window.meetingId))];
   const answer = isOffline(deps.ai)
     ? answerOffline(standalone, windows, emit)
     : await answerWithModel(deps.ai, deps.systemPrompt ?? SYSTEM_PROMPT, standalone, windows, emit, signal);
   if (!isOffline(deps.ai)) usage.requests += 1;
   return {
     ...answer,
+    contextMeetingIds,
     usage: {
       promptTokens: usage.promptTokens + answer.usage.promptTokens,
       completionTokens: usage.completionTokens + answer.usage.completionTokens,
@@ -356,13 +368,14 @@ export function startAnswer(deps: AnswerDeps, job: AnswerJob): AnswerRun {
         status: "done" as const,
         content: answer.text,
         citations: answer.citations.map((citation) => ({ ...citation })),
+        contextMeetingIds: answer.contextMeetingIds,
         model: answer.model,
         error: null,
       };
     } catch (error) {
       log.warn({ err: error }, "answer failed");
       spent = usage;
-      data = { status: "failed" as const, error: failureOf(error), content: "", citations: [] };
+      data = { status: "failed" as const, error: failureOf(error), content: "", citations: [], contextMeetingIds: [] };
     }
     // A retried answer keeps the tokens of its failed attempts: the monthly budget counts them all.
     // One run per message at a time (ask creates it, retry claims it), so read-then-add is safe.

@@ -12,7 +12,7 @@ import { checkAllowance } from "../settings/usage.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { HISTORY_TURNS, startAnswer, type AnswerDeps, type AnswerRun } from "./answer.js";
 import type { AskEvent, AskInput, MessageOutput, RetryInput } from "./schemas.js";
-import { checkScope, messageSelect, presentMessage, requireOwnSession, scopeFromJson } from "./service.js";
+import { checkScope, messageSelect, presentMessage, readableAnswers, requireOwnSession, scopeFromJson } from "./service.js";
 
 export interface AskDeps {
   db: Db;
@@ -33,9 +33,14 @@ async function historyBefore(scope: WorkspaceScope, sessionId: string, before: D
     where: { sessionId, createdAt: { lt: before }, OR: [{ role: "user" }, { status: "done" }] },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: HISTORY_TURNS,
-    select: { role: true, content: true },
+    select: { id: true, role: true, content: true, citations: true, contextMeetingIds: true },
   });
-  return turns.reverse();
+  // An earlier answer the asker may no longer read must not reach the model through the rewrite.
+  const readable = await readableAnswers(scope, turns);
+  return turns
+    .reverse()
+    .filter((turn) => turn.role === "user" || readable.has(turn.id))
+    .map(({ role, content }) => ({ role, content }));
 }
 
 export interface Asked {

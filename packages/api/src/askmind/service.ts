@@ -151,6 +151,7 @@ export const messageSelect = {
   role: true,
   content: true,
   citations: true,
+  contextMeetingIds: true,
   status: true,
   error: true,
   model: true,
@@ -161,26 +162,39 @@ export const messageSelect = {
 
 export type MessageRow = Prisma.AskMindMessageGetPayload<{ select: typeof messageSelect }>;
 
-export function presentMessage({ citations, ...message }: MessageRow): MessageOutput {
+export function presentMessage({ citations, contextMeetingIds: _, ...message }: MessageRow): MessageOutput {
   // Written only by answer.ts, in this shape.
   return { ...message, citations: Array.isArray(citations) ? (citations as unknown as Citation[]) : [] };
 }
 
 export const WITHHELD_ANSWER = "This answer draws on meetings you do not have access to.";
 
+/** The meetings an answer was built from: its whole context, and (for answers stored before that was kept) its citations. */
+const meetingsBehind = (row: Pick<MessageRow, "citations" | "contextMeetingIds">) => [
+  ...row.contextMeetingIds,
+  ...(Array.isArray(row.citations) ? (row.citations as unknown as Citation[]).map((citation) => citation.meetingId) : []),
+];
+
 /**
+ * Which of these answers the caller may read now: those built only from meetings they may see.
  * An answer is read under the access rule of now and of the reader: a shared session's reader, or
- * an asker who has since lost access, does not get an answer built from a meeting they may not
- * see. Its text quotes those meetings, so the whole answer is withheld, not only its citations.
+ * an asker who has since lost access, does not get an answer built from a meeting they may not see
+ * (cited or only paraphrased), and it does not feed a follow-up's rewrite either.
  */
-export async function withholdUnseen(scope: WorkspaceScope, messages: MessageOutput[]): Promise<MessageOutput[]> {
-  const cited = messages.flatMap((message) => message.citations.map((citation) => citation.meetingId));
-  if (cited.length === 0) return messages;
-  const visible = await visibleMeetingIds(scope, cited);
-  return messages.map((message) =>
-    message.citations.every((citation) => visible.has(citation.meetingId.toLowerCase()))
-      ? message
-      : { ...message, content: WITHHELD_ANSWER, citations: [] },
+export async function readableAnswers(scope: WorkspaceScope, rows: Pick<MessageRow, "id" | "citations" | "contextMeetingIds">[]) {
+  const behind = rows.map((row) => ({ id: row.id, meetings: meetingsBehind(row) }));
+  const visible = await visibleMeetingIds(
+    scope,
+    behind.flatMap((row) => row.meetings),
+  );
+  return new Set(behind.filter((row) => row.meetings.every((id) => visible.has(id.toLowerCase()))).map((row) => row.id));
+}
+
+/** Messages as the caller may read them: an answer they may not read says so instead. */
+export async function withholdUnseen(scope: WorkspaceScope, rows: MessageRow[]): Promise<MessageOutput[]> {
+  const readable = await readableAnswers(scope, rows);
+  return rows.map((row) =>
+    readable.has(row.id) ? presentMessage(row) : { ...presentMessage(row), content: WITHHELD_ANSWER, citations: [] },
   );
 }
 
@@ -194,5 +208,5 @@ export async function listMessages(scope: WorkspaceScope, input: ListMessagesInp
     select: messageSelect,
   });
   const page = toPage(rows, input.limit);
-  return { items: await withholdUnseen(scope, page.items.map(presentMessage)), nextCursor: page.nextCursor };
+  return { items: await withholdUnseen(scope, page.items), nextCursor: page.nextCursor };
 }

@@ -241,7 +241,12 @@ const alreadyInGroup = () =>
 export async function addGroupMembers(scope: WorkspaceScope, meta: RequestMeta, input: AddGroupMembersInput): Promise<void> {
   // Every id is resolved before anything is decided: one the caller cannot see is NOT_FOUND.
   await requireGroup(scope.db, input.groupId);
-  await requireMembers(scope, input.memberIds);
+  const members = await requireMembers(scope, input.memberIds);
+  // A group's grants reach its members, and workspace admins do not see others' private meetings:
+  // no one adds themselves to a group (another admin of the group, or of the workspace, may).
+  if (members.some((member) => member.id === scope.memberId)) {
+    throw new ValidationError("You cannot add yourself to a group; another admin can", "cannot_target_self");
+  }
   try {
     await scope.db.$transaction(async (tx) => {
       await requireGroupManager(tx, scope, input.groupId);

@@ -81,17 +81,19 @@ afterAll(async () => {
 /** What `user` can reach of the board meeting, through every kind of read. */
 async function reach(user: AuthUser) {
   const me = as(user);
-  const [get, transcript, comments, summary, access, list, items, search] = await Promise.all([
+  const [get, transcript, comments, summary, access, participants, links, list, items, search] = await Promise.all([
     errorOf(me.meetings.get({ ...ws(), meetingId: boardId })),
     errorOf(me.transcripts.get({ ...ws(), meetingId: boardId })),
     errorOf(me.meetings.comments.list({ ...ws(), meetingId: boardId })),
     errorOf(me.meetings.summary.get({ ...ws(), meetingId: boardId })),
     errorOf(me.meetings.access.get({ ...ws(), meetingId: boardId })),
+    errorOf(me.meetings.participants.list({ ...ws(), meetingId: boardId })),
+    errorOf(me.meetings.shareLinks.list({ ...ws(), meetingId: boardId })),
     me.meetings.list({ ...ws(), limit: 100 }),
     me.actionItems.list({ ...ws(), limit: 100 }),
     me.search.transcripts({ ...ws(), query: "zephyr" }),
   ]);
-  const direct = [get, transcript, comments, summary, access].map((error) => error?.code ?? "OK");
+  const direct = [get, transcript, comments, summary, access, participants, links].map((error) => error?.code ?? "OK");
   return {
     // Every direct read agrees: all OK or all NOT_FOUND.
     direct: new Set(direct).size === 1 ? direct[0] : direct.join(","),
@@ -222,6 +224,51 @@ describe("meeting visibility", () => {
     });
   });
 
+  it("only managers widen access: edit grantees cannot share outside or add member participants; admins cannot join groups themselves", async () => {
+    const alice = as(people.alice);
+    const access = await alice.meetings.access.grant({ ...ws(), meetingId: boardId, memberId: people.bob.memberId, level: "edit" });
+    const bob = as(people.bob);
+    expect(await errorOf(bob.meetings.shareLinks.create({ ...ws(), meetingId: boardId }))).toEqual({
+      code: "FORBIDDEN",
+      appCode: "insufficient_access",
+    });
+    await alice.meetings.access.setVisibility({ ...ws(), meetingId: boardId, visibility: "participants" });
+    expect(await errorOf(bob.meetings.participants.add({ ...ws(), meetingId: boardId, memberId: people.carol.memberId }))).toEqual({
+      code: "FORBIDDEN",
+      appCode: "insufficient_access",
+    });
+    // A guest gives no one access: an editor may add one.
+    await bob.meetings.participants.add({ ...ws(), meetingId: boardId, name: "Outside counsel" });
+    await alice.meetings.access.setVisibility({ ...ws(), meetingId: boardId, visibility: "private" });
+    await alice.meetings.access.revoke({ ...ws(), meetingId: boardId, grantId: access.grants[0]?.id ?? "" });
+    expect(await reach(people.bob)).toEqual(hidden);
+
+    // A workspace admin manages groups, but joining one would hand them its grants.
+    const admin = as(w.admin);
+    const group = await admin.groups.create({ ...ws(), name: "Acquisition team" });
+    await alice.meetings.access.grant({ ...ws(), meetingId: boardId, groupId: group.id, level: "view" });
+    expect(await errorOf(admin.groups.members.add({ ...ws(), groupId: group.id, memberIds: [w.memberIds.admin] }))).toEqual({
+      code: "BAD_REQUEST",
+      appCode: "cannot_target_self",
+    });
+    expect(await reach(w.admin)).toEqual(hidden);
+    await admin.groups.delete({ ...ws(), groupId: group.id });
+  });
+
+  it("a share link opens only while its creator still manages the meeting", async () => {
+    const member = as(w.member);
+    const admin = as(w.admin);
+    const meeting = await member.meetings.create({ ...ws(), title: "Town hall" });
+    const link = await admin.meetings.shareLinks.create({ ...ws(), meetingId: meeting.id });
+    const visitor = as(w.viewer);
+    expect((await visitor.shareLinks.open({ token: link.token })).meeting.title).toBe("Town hall");
+    // The owner makes it private: the admin no longer manages it, and their link stops opening.
+    await member.meetings.access.setVisibility({ ...ws(), meetingId: meeting.id, visibility: "private" });
+    expect(await errorOf(visitor.shareLinks.open({ token: link.token }))).toMatchObject({ code: "NOT_FOUND" });
+    await member.meetings.access.setVisibility({ ...ws(), meetingId: meeting.id, visibility: "workspace" });
+    expect((await visitor.shareLinks.open({ token: link.token })).meeting.title).toBe("Town hall");
+  });
+
   it("refuses bad input clearly and writes nothing", async () => {
     const alice = as(people.alice);
     const before = {
@@ -310,6 +357,40 @@ describe("Ask Mind under the access rule", () => {
           .then((stream) => collect(stream)),
       ),
     ).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("withholds an answer built from a hidden meeting even where it cites none of it", async () => {
+    // A model may paraphrase its context without a marker: what counts is what it was given.
+    const session = await db.askMindSession.create({
+      data: { workspaceId: w.workspaceId, createdById: people.alice.id, scope: { kind: "workspace" }, sharedWithWorkspace: true },
+    });
+    const asked = new Date();
+    await db.askMindMessage.createMany({
+      data: [
+        {
+          workspaceId: w.workspaceId,
+          sessionId: session.id,
+          authorId: people.alice.id,
+          role: "user",
+          content: question,
+          status: "done",
+          createdAt: asked,
+        },
+        {
+          workspaceId: w.workspaceId,
+          sessionId: session.id,
+          role: "assistant",
+          content: "It was ninety million.",
+          status: "done",
+          contextMeetingIds: [boardId],
+          createdAt: new Date(asked.getTime() + 1),
+        },
+      ],
+    });
+    const read = await as(people.bob).askMind.messages.list({ ...ws(), sessionId: session.id });
+    expect(read.items.map((message) => message.content)).toEqual([question, WITHHELD_ANSWER]);
+    const own = await as(people.alice).askMind.messages.list({ ...ws(), sessionId: session.id });
+    expect(own.items.map((message) => message.content)).toEqual([question, "It was ninety million."]);
   });
 
   it("a shared session does not show a reader answers drawn from meetings they may not see", async () => {

@@ -2,10 +2,10 @@
 // manage the meeting (its owner, or a workspace owner/admin who can see it at edit level) change
 // either; anyone who can see it may read who has access. The rule that reads all this is
 // tenancy/meeting-access.ts.
-import type { Prisma } from "@meetmind/db";
+import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors.js";
-import { meetingAccessOf, requireMeetingAccess, type MeetingAccess } from "../tenancy/meeting-access.js";
+import { meetingAccessOf, requireMeetingAccess, type AccessLevel, type MeetingAccess } from "../tenancy/meeting-access.js";
 import { requireMember } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { AccessOutput, GrantInput, MeetingIdInput, RevokeInput, SetVisibilityInput } from "./schemas.js";
@@ -105,19 +105,37 @@ export async function grantAccess(scope: WorkspaceScope, meta: RequestMeta, inpu
   if (count >= MAX_GRANTS_PER_MEETING) {
     throw new ConflictError(`A meeting can have at most ${MAX_GRANTS_PER_MEETING} grants; share with a group instead`, "too_many_grants");
   }
+  // Two grants to the same grantee at once: the second upsert can hit the unique index (the
+  // scoped client's where keeps Prisma from a native ON CONFLICT); it then finds the row and updates.
+  try {
+    await writeGrant(scope, meta, meeting.id, grantee, input.level);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await writeGrant(scope, meta, meeting.id, grantee, input.level);
+  }
+  return afterChange(scope, meeting);
+}
+
+async function writeGrant(
+  scope: WorkspaceScope,
+  meta: RequestMeta,
+  meetingId: string,
+  grantee: { memberId: string } | { groupId: string },
+  level: AccessLevel,
+): Promise<void> {
   await scope.db.$transaction(async (tx) => {
-    const data = { workspaceId: scope.workspaceId, meetingId: meeting.id, level: input.level, grantedById: scope.memberId };
-    const update = { level: input.level };
+    const data = { workspaceId: scope.workspaceId, meetingId, level, grantedById: scope.memberId };
+    const update = { level };
     if ("memberId" in grantee) {
       await tx.meetingGrant.upsert({
-        where: { meetingId_memberId: { meetingId: meeting.id, memberId: grantee.memberId } },
+        where: { meetingId_memberId: { meetingId, memberId: grantee.memberId } },
         create: { ...data, memberId: grantee.memberId },
         update,
         select: { id: true },
       });
     } else {
       await tx.meetingGrant.upsert({
-        where: { meetingId_groupId: { meetingId: meeting.id, groupId: grantee.groupId } },
+        where: { meetingId_groupId: { meetingId, groupId: grantee.groupId } },
         create: { ...data, groupId: grantee.groupId },
         update,
         select: { id: true },
@@ -126,11 +144,10 @@ export async function grantAccess(scope: WorkspaceScope, meta: RequestMeta, inpu
     await recordAudit(tx, scope.workspaceId, meta, {
       action: "meeting.access_granted",
       targetType: "meeting",
-      targetId: meeting.id,
-      metadata: { ...grantee, level: input.level },
+      targetId: meetingId,
+      metadata: { ...grantee, level },
     });
   });
-  return afterChange(scope, meeting);
 }
 
 export async function revokeAccess(scope: WorkspaceScope, meta: RequestMeta, input: RevokeInput): Promise<AccessOutput> {

@@ -120,7 +120,14 @@ export async function listParticipants(scope: WorkspaceScope, input: MeetingIdIn
 }
 
 export async function addParticipant(scope: WorkspaceScope, input: AddParticipantInput) {
-  await requireMeetingAccess(scope, input.meetingId, "edit");
+  const meeting = await requireMeetingAccess(scope, input.meetingId, "edit");
+  // On a participants-only meeting a member participant gains access: that is sharing, for managers.
+  if ("memberId" in input && meeting.visibility === "participants" && !meeting.manage) {
+    throw new ForbiddenError(
+      "Only the meeting's owner or a workspace admin can add members to a participants-only meeting",
+      "insufficient_access",
+    );
+  }
   let data: Prisma.MeetingParticipantUncheckedCreateInput;
   if ("memberId" in input) {
     const member = await scope.db.workspaceMember.findFirst({

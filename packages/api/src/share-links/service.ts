@@ -7,13 +7,13 @@
 // limits). A token that is unknown, revoked or expired, or whose meeting or workspace was deleted,
 // gets one answer, NOT_FOUND, so a visitor learns nothing about why.
 import { z } from "zod";
-import { Prisma, queryRows, type Db } from "@meetmind/db";
+import { Prisma, queryRows, scopedDb, type Db } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
 import { ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError } from "../errors.js";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AppServices } from "../ports.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
-import { requireMeetingAccess } from "../tenancy/meeting-access.js";
+import { meetingAccessOf, requireMeetingAccess } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import {
   SHARE_LINK_DEFAULT_DAYS,
@@ -57,14 +57,21 @@ function presentLink({ passwordHash, createdBy, ...link }: LinkRow, now = new Da
   };
 }
 
-/** Edit access to the meeting (the procedure asks for `meetings:write`); the token is returned this once. */
+/**
+ * Sharing outside the workspace widens who sees the meeting, as visibility and grants do: only
+ * those who manage the meeting (its owner, or a workspace admin with edit access) make links. The
+ * token is returned this once.
+ */
 export async function createShareLink(
   scope: WorkspaceScope,
   deps: Pick<AppServices, "passwords" | "settings">,
   meta: RequestMeta,
   input: CreateShareLinkInput,
 ): Promise<CreatedShareLinkOutput> {
-  await requireMeetingAccess(scope, input.meetingId, "edit");
+  const access = await requireMeetingAccess(scope, input.meetingId, "edit");
+  if (!access.manage) {
+    throw new ForbiddenError("Only the meeting's owner or a workspace admin can share it outside the workspace", "insufficient_access");
+  }
   // bcrypt runs on the hasher's worker threads, not the event loop.
   const passwordHash = input.password === undefined ? null : await deps.passwords.hash(input.password);
   const token = generateOpaqueToken();
@@ -122,7 +129,7 @@ export async function listShareLinks(scope: WorkspaceScope, input: ListShareLink
 export async function revokeShareLink(scope: WorkspaceScope, meta: RequestMeta, input: RevokeShareLinkInput): Promise<ShareLinkOutput> {
   const link = await scope.db.shareLink.findFirst({ where: { id: input.linkId }, select: { meetingId: true, createdById: true } });
   if (!link) throw new NotFoundError("Share link");
-  const access = await requireMeetingAccess(scope, link.meetingId);
+  const access = await requireMeetingAccess(scope, link.meetingId, "view", { notFound: "Share link" });
   if (link.createdById !== scope.memberId && !access.manage) {
     throw new ForbiddenError("Only the member who made this link, or who manages the meeting, can revoke it", "not_link_creator");
   }
@@ -151,6 +158,7 @@ interface OpenLink {
   id: string;
   workspaceId: string;
   meetingId: string;
+  createdById: string | null;
   passwordHash: string | null;
   includeTranscript: boolean;
   expiresAt: Date;
@@ -164,7 +172,8 @@ async function findOpenLink(db: Db, token: string): Promise<OpenLink | null> {
   const [link] = await queryRows<OpenLink>(
     db,
     Prisma.sql`
-    SELECT l.id, l.workspace_id AS "workspaceId", l.meeting_id AS "meetingId", l.password_hash AS "passwordHash",
+    SELECT l.id, l.workspace_id AS "workspaceId", l.meeting_id AS "meetingId", l.created_by_id AS "createdById",
+           l.password_hash AS "passwordHash",
            l.include_transcript AS "includeTranscript", l.expires_at AS "expiresAt", m.title,
            coalesce(m.actual_start, m.scheduled_start) AS "startsAt",
            CASE WHEN m.actual_start IS NOT NULL THEN m.actual_end ELSE m.scheduled_end END AS "endsAt"
@@ -174,6 +183,28 @@ async function findOpenLink(db: Db, token: string): Promise<OpenLink | null> {
      WHERE l.token_hash = ${hashToken(token)} AND l.revoked_at IS NULL AND l.expires_at > now()`,
   );
   return link ?? null;
+}
+
+/**
+ * A link lives by the access rule too: it opens only while the member who made it could still make
+ * it (manages the meeting). A creator who left, lost their grant, or was demoted takes their links
+ * with them, without anyone having to find and revoke them.
+ */
+async function creatorStillShares(db: Db, link: OpenLink & { createdById: string | null }): Promise<boolean> {
+  if (!link.createdById) return false;
+  const creator = await db.workspaceMember.findFirst({
+    where: { id: link.createdById, workspaceId: link.workspaceId },
+    select: { id: true, userId: true, role: true },
+  });
+  if (!creator) return false;
+  const scope = {
+    db: scopedDb(db, link.workspaceId),
+    workspaceId: link.workspaceId,
+    userId: creator.userId,
+    memberId: creator.id,
+    role: creator.role,
+  };
+  return (await meetingAccessOf(scope, link.meetingId))?.manage === true;
 }
 
 /**
@@ -328,7 +359,7 @@ export async function openShareLink(
 ): Promise<SharedMeetingOutput> {
   // Expiry is judged by the database's clock, in both statements.
   const link = await findOpenLink(db, input.token);
-  if (!link) throw gone();
+  if (!link || !(await creatorStillShares(db, link))) throw gone();
   if (link.passwordHash !== null) await checkPassword(deps, { ...link, passwordHash: link.passwordHash }, input.password, input.ip);
   if (input.cursor === undefined && !(await countView(db, link.id))) throw gone();
   const [summary, transcript] = await Promise.all([
