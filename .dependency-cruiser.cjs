@@ -29,6 +29,8 @@ const LEVELS = [
   // Below meetings: a meeting can be shared with a group (meeting_grants.group_id).
   { name: "groups", paths: [domain("groups")] },
   { name: "api-keys", paths: [domain("api-keys")] },
+  // Below the features that call a model: they meter their tokens through it.
+  { name: "settings", paths: [domain("settings")] },
   { name: "meetings", paths: [domain("meetings")] },
   { name: "transcripts", paths: [domain("transcripts")] },
   { name: "action-items", paths: [domain("action-items")] },

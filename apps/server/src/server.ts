@@ -103,7 +103,7 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     jobs = startJobWorker({
       db,
       log,
-      handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, log }),
+      handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, workspaceAi: services.workspaceAi, log }),
       pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
       concurrency: env.JOB_CONCURRENCY,
     });

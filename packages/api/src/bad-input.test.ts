@@ -98,6 +98,17 @@ describe("a NUL character in any text field is refused as BAD_REQUEST naming the
     ["askMind.sessions.rename", "title", (c) => c.askMind.sessions.rename({ ...ws(), sessionId: w.askSession.id, title: NUL }), "member"],
     ["askMind.ask", "question", (c) => c.askMind.ask({ ...ws(), sessionId: w.askSession.id, question: NUL }), "member"],
     ["askMind.suggestedPrompts.upsert", "text", (c) => c.askMind.suggestedPrompts.upsert({ ...ws(), text: `ask ${NUL}` })],
+    ["settings.ai.update", "model", (c) => c.settings.ai.update({ ...ws(), model: NUL })],
+    [
+      "settings.ai.testConnection",
+      "apiKey",
+      (c) => c.settings.ai.testConnection({ ...ws(), baseUrl: "http://127.0.0.1:9/v1", apiKey: NUL }),
+    ],
+    [
+      "settings.prompts.update",
+      "text",
+      (c) => c.settings.prompts.update({ ...ws(), kind: "askMind", text: `Cite {{citationFormat}} and ${NUL} nothing else.` }),
+    ],
     ["apiKeys.create", "name", (c) => c.apiKeys.create({ ...ws(), name: NUL, scopes: ["read"] })],
     [
       "auth.signup",

@@ -37,6 +37,8 @@ export type ConflictCode =
   | "already_participant"
   | "duplicate_external_id"
   | "too_many_prompts"
+  // Saving a prompt over a version someone else saved since it was read.
+  | "stale_prompt_version"
   | "too_many_grants"
   // Group names are unique per workspace, whatever their case.
   | "group_name_taken"
@@ -58,7 +60,15 @@ export type ValidationCode =
   | "invalid_time_range"
   | "invalid_cursor"
   // Retrying an Ask Mind answer that did not fail.
-  | "not_failed";
+  | "not_failed"
+  // A workspace model server on an address the server may not reach (private, loopback…).
+  | "base_url_not_allowed"
+  // Changing the model server's address without giving its API key again.
+  | "api_key_required"
+  // The server has no key to encrypt API keys with (SECRETS_ENCRYPTION_KEYS in production).
+  | "api_key_storage_unavailable"
+  // A system prompt without its kind's required placeholders, or with unknown ones.
+  | "invalid_prompt";
 
 export type UnauthorizedCode =
   | "unauthorized"
@@ -76,7 +86,11 @@ export type UnauthorizedCode =
   // An API key that is unknown, malformed, expired or revoked, or whose creator left the workspace.
   | "invalid_api_key";
 
-export type RateLimitedCode = "rate_limited" | "askmind_budget_exceeded";
+export type RateLimitedCode =
+  | "rate_limited"
+  | "askmind_budget_exceeded"
+  // The workspace's monthly model token cap is reached (retryAfterSeconds: until the month turns).
+  | "ai_quota_exceeded";
 
 export type PayloadTooLargeCode = "payload_too_large" | "transcript_too_large";
 

@@ -57,6 +57,40 @@ describe("parseEnv", () => {
   });
 });
 
+describe("AI settings", () => {
+  const key = Buffer.alloc(32, 1).toString("base64");
+
+  it("encrypts stored secrets with a built-in key outside production, and with none in production unless given", () => {
+    expect(parseEnv({}).SECRETS_ENCRYPTION_KEYS.map((k) => k.id)).toEqual(["dev"]);
+    expect(parseEnv({ NODE_ENV: "production", JWT_SECRET: "s".repeat(40) }).SECRETS_ENCRYPTION_KEYS).toEqual([]);
+    expect(
+      parseEnv({ SECRETS_ENCRYPTION_KEYS: `new:${key}, old:${Buffer.alloc(32, 2).toString("base64")}` }).SECRETS_ENCRYPTION_KEYS,
+    ).toEqual([
+      { id: "new", key },
+      { id: "old", key: Buffer.alloc(32, 2).toString("base64") },
+    ]);
+  });
+
+  it("refuses malformed encryption keys", () => {
+    expect(problemsOf({ SECRETS_ENCRYPTION_KEYS: "k1:c2hvcnQ=" })).toEqual([
+      'SECRETS_ENCRYPTION_KEYS: key "k1" must be 32 bytes in base64 (openssl rand -base64 32)',
+    ]);
+    expect(problemsOf({ SECRETS_ENCRYPTION_KEYS: `bad id!:${key}` })[0]).toMatch(/key id "bad id!" must be/);
+    expect(problemsOf({ SECRETS_ENCRYPTION_KEYS: `a:${key},a:${key}` })).toEqual(["SECRETS_ENCRYPTION_KEYS: key ids must be unique"]);
+    expect(problemsOf({ SECRETS_ENCRYPTION_KEYS: key })[0]).toMatch(/must be 32 bytes|key id/);
+  });
+
+  it("allows private model servers by default outside production only; caps tokens only when asked", () => {
+    expect(parseEnv({}).AI_ALLOW_PRIVATE_BASE_URLS).toBe(true);
+    expect(parseEnv({ NODE_ENV: "production", JWT_SECRET: "s".repeat(40) }).AI_ALLOW_PRIVATE_BASE_URLS).toBe(false);
+    expect(
+      parseEnv({ NODE_ENV: "production", JWT_SECRET: "s".repeat(40), AI_ALLOW_PRIVATE_BASE_URLS: "true" }).AI_ALLOW_PRIVATE_BASE_URLS,
+    ).toBe(true);
+    expect(parseEnv({}).AI_MONTHLY_TOKEN_CAP).toBe(0);
+    expect(problemsOf({ AI_MONTHLY_TOKEN_CAP: "-1" })[0]).toMatch(/^AI_MONTHLY_TOKEN_CAP/);
+  });
+});
+
 describe("empty values", () => {
   it("count as unset for every variable", () => {
     const everyVariable = Object.keys(envSchema.in.shape);

@@ -2,6 +2,11 @@
 import { z } from "zod";
 
 const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me-0123456789";
+/**
+ * Development and tests encrypt stored secrets (workspace API keys) with this fixed, public key, id
+ * "dev". Production has no such default: without SECRETS_ENCRYPTION_KEYS it stores no API keys.
+ */
+const DEV_SECRETS_KEY = { id: "dev", key: Buffer.from("dev-only-insecure-secrets-key-32").toString("base64") };
 
 const port = z.coerce.number().int().min(0).max(65535);
 const csv = z.string().transform((value) =>
@@ -16,6 +21,28 @@ const pem = z
   .transform((value) => value.replace(/\\n/g, "\n"))
   .refine((value) => value.includes("-----BEGIN"), "must be a PEM key");
 const optionalUrl = z.url({ protocol: /^postgres(ql)?$/ }).optional();
+const flag = z.enum(["true", "false"]).transform((value) => value === "true");
+
+/** `id:base64key,...`: each key 32 bytes (AES-256), ids unique; the first one encrypts, all decrypt. */
+const secretKeys = z.string().transform((value, ctx) => {
+  const keys = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [id = "", key = ""] = item.split(/:(.*)/s);
+      return { id, key };
+    });
+  for (const { id, key } of keys) {
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(id))
+      ctx.addIssue({ code: "custom", message: `key id "${id.slice(0, 16)}" must be 1-16 letters, digits, _ or -` });
+    else if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, "base64").length !== 32)
+      ctx.addIssue({ code: "custom", message: `key "${id}" must be 32 bytes in base64 (openssl rand -base64 32)` });
+  }
+  if (new Set(keys.map((key) => key.id)).size !== keys.length) ctx.addIssue({ code: "custom", message: "key ids must be unique" });
+  if (keys.length === 0) ctx.addIssue({ code: "custom", message: "must list at least one id:key" });
+  return keys;
+});
 
 export const envSchema = z
   .object({
@@ -101,6 +128,22 @@ export const envSchema = z
     EMBEDDINGS_API_KEY: z.string().optional(),
     /** Cosine similarity below which a vector match does not count as relevant. */
     EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
+    /**
+     * Model tokens (in + out, every feature) a workspace using the server's model may use per
+     * calendar month (UTC); 0 = no limit. A workspace admin may set a lower cap, not a higher one.
+     */
+    AI_MONTHLY_TOKEN_CAP: z.coerce.number().int().min(0).max(1e12).default(0),
+    /**
+     * Whether a workspace's own model server may be on a loopback, private or link-local address
+     * (a local Ollama, tests' loopback fake). Default: true, except in production.
+     */
+    AI_ALLOW_PRIVATE_BASE_URLS: flag.optional(),
+    /**
+     * Keys that encrypt secrets stored in the database (workspace API keys), AES-256-GCM:
+     * `id:base64key` pairs, comma-separated; the first encrypts, every one listed decrypts (list the
+     * old key after a new one to rotate). Development and tests have a built-in key.
+     */
+    SECRETS_ENCRYPTION_KEYS: secretKeys.optional(),
     /** Model tokens Ask Mind may use per workspace per calendar month (UTC); 0 = no limit. */
     ASKMIND_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(2_000_000),
     /** Calls one workspace API key may make per minute (counted like the other rate limits). */
@@ -114,7 +157,13 @@ export const envSchema = z
     BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
   })
-  .transform((env) => ({ ...env, JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET }));
+  .transform((env) => ({
+    ...env,
+    JWT_SECRET: env.JWT_SECRET ?? DEV_JWT_SECRET,
+    AI_ALLOW_PRIVATE_BASE_URLS: env.AI_ALLOW_PRIVATE_BASE_URLS ?? env.NODE_ENV !== "production",
+    /** Empty in production when not configured: API keys cannot be stored then. */
+    SECRETS_ENCRYPTION_KEYS: env.SECRETS_ENCRYPTION_KEYS ?? (env.NODE_ENV === "production" ? [] : [DEV_SECRETS_KEY]),
+  }));
 
 export type Env = z.infer<typeof envSchema>;
 

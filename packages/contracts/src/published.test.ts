@@ -55,7 +55,7 @@ export function appCodeOf(error: unknown): AppCode | undefined {
 // Every code handled, or the never check below does not compile: a code the API adds breaks this build.
 export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "denied" | "conflict" | "missing" | "bug" {
   switch (code) {
-    case "rate_limited": case "askmind_budget_exceeded": case "too_many_requests": case "service_unavailable":
+    case "rate_limited": case "askmind_budget_exceeded": case "ai_quota_exceeded": case "too_many_requests": case "service_unavailable":
     case "database_unavailable": case "timeout": case "gateway_timeout": case "bad_gateway": case "client_closed_request":
       return "retry";
     case "unauthorized": case "invalid_credentials": case "account_deactivated": case "session_expired":
@@ -66,7 +66,8 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "invalid_input": case "invalid_json": case "parse_error": case "bad_request": case "validation_failed":
     case "invalid_token": case "token_used": case "token_expired": case "cannot_target_self": case "weak_password":
     case "password_too_long": case "malformed_transcript": case "transcript_missing": case "invalid_time_range":
-    case "invalid_cursor": case "not_failed": case "payload_too_large": case "transcript_too_large":
+    case "invalid_cursor": case "not_failed": case "base_url_not_allowed": case "api_key_required":
+    case "api_key_storage_unavailable": case "invalid_prompt": case "payload_too_large": case "transcript_too_large":
     case "unsupported_media_type": case "unprocessable_content": case "precondition_failed":
     case "precondition_required": case "payment_required":
       return "fix input";
@@ -77,6 +78,7 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
       return "denied";
     case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
     case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts": case "too_many_grants":
+    case "stale_prompt_version":
       return "conflict";
     case "group_name_taken": case "already_in_group":
       return "conflict";

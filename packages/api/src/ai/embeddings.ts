@@ -16,6 +16,8 @@ export interface OpenAiEmbeddingsConfig {
   apiKey?: string | undefined;
   model: string;
   timeoutMs?: number;
+  /** As for the chat provider (openai.ts): "error" for a workspace's own server. Default "follow". */
+  redirect?: "follow" | "error";
   log?: Logger;
 }
 
@@ -45,6 +47,7 @@ export function createOpenAiEmbeddings(config: OpenAiEmbeddingsConfig): Embeddin
         headers,
         body: JSON.stringify({ model: config.model, input: texts.map((text) => text.slice(0, MAX_TEXT_CHARS) || " ") }),
         signal: combined,
+        redirect: config.redirect ?? "follow",
       });
     } catch (error) {
       if (timeout.aborted)

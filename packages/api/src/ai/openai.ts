@@ -55,6 +55,11 @@ export interface OpenAiProviderConfig {
   /** Parts summarized at once for a long transcript. Default 2. */
   partConcurrency?: number;
   temperature?: number;
+  /**
+   * "error" refuses redirects: a workspace's own server must not bounce requests (and its key) to
+   * an address the base URL check did not see. Default "follow".
+   */
+  redirect?: "follow" | "error";
   /** Provider name recorded with summaries. Default "openai". */
   name?: string;
   log?: Logger;
@@ -142,7 +147,13 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     arm();
     const promptChars = JSON.stringify(body.messages).length;
     try {
-      const response = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal: controller.signal });
+      const response = await fetch(endpoint, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+        signal: controller.signal,
+        redirect: config.redirect ?? "follow",
+      });
       if (!response.ok) throw await httpError(response);
 
       if (!options.onToken) {
@@ -219,10 +230,11 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
   }
 
   /** Asks for JSON matching `schema`; one repair round on invalid JSON or shape, then invalid_output. */
-  async function chatJson<T>(messages: ChatMessage[], schema: z.ZodType<T>, signal: AbortSignal | undefined): Promise<T> {
+  async function chatJson<T>(messages: ChatMessage[], schema: z.ZodType<T>, options: SummarizeOptions): Promise<T> {
     let conversation = messages;
     for (let round = 0; round < 2; round++) {
-      const reply = await chat(conversation, { json: true, ...(signal ? { signal } : {}) });
+      const reply = await chat(conversation, { json: true, ...(options.signal ? { signal: options.signal } : {}) });
+      options.onUsage?.(reply.usage);
       let problem: string;
       try {
         const parsed = schema.safeParse(extractJson(reply.text));
@@ -245,16 +257,16 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
     throw new AiProviderError("unreachable", { code: "invalid_output" });
   }
 
-  async function summarizePart(title: string, lines: string[], part: { index: number; count: number } | null, signal?: AbortSignal) {
+  async function summarizePart(title: string, lines: string[], part: { index: number; count: number } | null, options: SummarizeOptions) {
     const where = part ? `This is part ${part.index + 1} of ${part.count} of the transcript; summarize this part only.\n` : "";
     const user = `Meeting title: ${title.trim() || "(untitled)"}\n${where}Transcript:\n${lines.join("\n")}`;
     return chatJson(
       [
-        { role: "system", content: SUMMARY_SYSTEM },
+        { role: "system", content: options.systemPrompt ?? SUMMARY_SYSTEM },
         { role: "user", content: user },
       ],
       modelSummarySchema,
-      signal,
+      options,
     );
   }
 
@@ -264,16 +276,15 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
       throw new AiProviderError("The transcript is empty: there is nothing to summarize", { code: "invalid_output" });
     }
     const parts = partition(segments.map(formatSegment), settings.maxInputChars);
-    const signal = options.signal;
     if (parts.length === 1) {
-      return groundSummary(await summarizePart(input.title, parts[0] ?? [], null, signal), segments);
+      return groundSummary(await summarizePart(input.title, parts[0] ?? [], null, options), segments);
     }
 
     // Map-reduce: each part is summarized with its own positions (so topics and action items stay
     // grounded and are simply concatenated); the overviews, key points and decisions are merged.
     log.info({ parts: parts.length, segments: segments.length }, "summarizing a long transcript in parts");
     const partials = await mapLimit(parts, settings.partConcurrency, (lines, index) =>
-      summarizePart(input.title, lines, { index, count: parts.length }, signal),
+      summarizePart(input.title, lines, { index, count: parts.length }, options),
     );
     const notes = partials.map((partial, index) => ({
       part: index + 1,
@@ -290,7 +301,7 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
         },
       ],
       modelMergeSchema,
-      signal,
+      options,
     );
     const topics = partials.flatMap((partial) => partial.topics);
     return groundSummary(

@@ -43,6 +43,14 @@ export const meetingSummaryResultSchema = z.object({
 
 export type MeetingSummaryResult = z.infer<typeof meetingSummaryResultSchema>;
 
+/**
+ * How a feature that can call a model is asked to run: "auto" uses the workspace's model (or the
+ * extractive mode when none is configured); "extractive" uses no model (offline, no tokens, never
+ * refused by the monthly cap).
+ */
+export const aiMode = z.enum(["auto", "extractive"]);
+export type AiMode = z.infer<typeof aiMode>;
+
 export type ChatRole = "system" | "user" | "assistant";
 
 export interface ChatMessage {
@@ -72,6 +80,10 @@ export interface ChatResult {
 
 export interface SummarizeOptions {
   signal?: AbortSignal;
+  /** The system message (the workspace's summary and action items prompts, rendered); default the built-in one. */
+  systemPrompt?: string;
+  /** Called with the tokens of each model request the summary makes (a long transcript makes several), for metering. */
+  onUsage?: (usage: TokenUsage) => void;
 }
 
 export interface AiProvider {

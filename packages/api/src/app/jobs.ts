@@ -8,24 +8,46 @@ import { embeddingsJobHandler } from "../askmind/vector.js";
 import { authEmailJobHandler } from "../auth/emails.js";
 import { handlersByQueue, type JobHandler } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
+import type { WorkspaceAiResolver } from "../ports.js";
+import { createWorkspaceAiResolver } from "../settings/resolver.js";
 import { summaryJobHandler } from "../summaries/job.js";
 import { transcriptImportJobHandler } from "../transcripts/import-job.js";
 import { transcriptListener } from "./services.js";
 
 export interface JobDeps {
   db: Db;
+  /** The server's default model and embeddings. */
   ai: AiProvider;
   embeddings: EmbeddingsProvider | null;
+  /**
+   * Each workspace's model, prompts and cap: the server passes its services' (so an update forgets
+   * what the worker cached too). Without it (tests, benches) one is made from `ai` and `embeddings`
+   * that reads the workspaces' settings and prompts but opens no stored API key and allows no
+   * private model server addresses.
+   */
+  workspaceAi?: WorkspaceAiResolver;
   log: Logger;
 }
 
 export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
-  const { db, embeddings, log } = deps;
+  const { db, log } = deps;
+  const workspaceAi =
+    deps.workspaceAi ??
+    createWorkspaceAiResolver({
+      db,
+      ai: deps.ai,
+      embeddings: deps.embeddings,
+      secrets: null,
+      serverMonthlyTokenCap: 0,
+      allowPrivateBaseUrls: false,
+      timeoutMs: 60_000,
+      log,
+    });
   return handlersByQueue([
-    summaryJobHandler(deps),
+    summaryJobHandler({ ...deps, workspaceAi }),
     authEmailJobHandler(db),
-    transcriptImportJobHandler({ db, log, transcriptCurrent: transcriptListener(embeddings) }),
-    // Without an embeddings model nothing queues this job; none is claimed either.
-    ...(embeddings ? [embeddingsJobHandler({ db, log, embeddings })] : []),
+    transcriptImportJobHandler({ db, log, transcriptCurrent: transcriptListener(workspaceAi) }),
+    // Whichever model a transcript's workspace embeds with (its own, or the server's); none: nothing to do.
+    embeddingsJobHandler({ db, log, embeddingsFor: async (workspaceId) => (await workspaceAi.resolve(workspaceId)).embeddings }),
   ]);
 }

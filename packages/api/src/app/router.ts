@@ -7,6 +7,7 @@ import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { searchRouter } from "../search/router.js";
+import { settingsRouter } from "../settings/router.js";
 import { meetingShareLinksRouter, shareLinksRouter } from "../share-links/router.js";
 import { summaryRouter } from "../summaries/router.js";
 import { transcriptsRouter } from "../transcripts/router.js";
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   actionItems: actionItemsRouter,
   search: searchRouter,
   askMind: askMindRouter,
+  settings: settingsRouter,
   shareLinks: shareLinksRouter,
 });
 

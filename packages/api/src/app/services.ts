@@ -6,13 +6,15 @@ import { createOpenAiEmbeddings, type EmbeddingsProvider } from "../ai/embedding
 import { createExtractiveProvider } from "../ai/extractive.js";
 import { createOpenAiProvider } from "../ai/openai.js";
 import type { AiProvider } from "../ai/provider.js";
-import { queueEmbeddings } from "../askmind/vector.js";
+import { queueEmbeddings, queueMissingEmbeddings } from "../askmind/vector.js";
 import { ApiKeyValidator } from "../identity/api-keys.js";
 import { SessionValidator } from "../identity/sessions.js";
 import { createAccessTokens } from "../identity/tokens.js";
 import type { Logger } from "../logger.js";
 import { createPasswordHasher } from "../passwords/hasher.js";
-import type { AppServices, AppSettings } from "../ports.js";
+import { createWorkspaceAiResolver } from "../settings/resolver.js";
+import { createSecretBox } from "../shared/secrets.js";
+import type { AppServices, AppSettings, WorkspaceAiResolver } from "../ports.js";
 import { MembershipCache } from "../tenancy/memberships.js";
 import { createRateLimiter, type RateLimiterOptions } from "../ratelimit/limits.js";
 
@@ -27,6 +29,9 @@ export function settingsFromEnv(env: Env): AppSettings {
     resetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
     askMindMonthlyTokenBudget: env.ASKMIND_MONTHLY_TOKEN_BUDGET,
     embeddingsMinSimilarity: env.EMBEDDINGS_MIN_SIMILARITY,
+    aiMonthlyTokenCap: env.AI_MONTHLY_TOKEN_CAP,
+    allowPrivateAiBaseUrls: env.AI_ALLOW_PRIVATE_BASE_URLS,
+    llmTimeoutMs: env.LLM_TIMEOUT_MS,
   };
 }
 
@@ -55,9 +60,29 @@ export function embeddingsFromEnv(env: Env, log: Logger): EmbeddingsProvider | n
   });
 }
 
-/** What a transcript becoming current sets off: (re)embedding its segments, when embeddings are on. */
-export function transcriptListener(embeddings: EmbeddingsProvider | null): AppServices["transcriptCurrent"] {
-  return embeddings ? (db, transcriptId) => queueEmbeddings(db, transcriptId) : null;
+/**
+ * What a transcript becoming current sets off: (re)embedding its segments, when its workspace
+ * embeds (with its own embeddings model, or the server's).
+ */
+export function transcriptListener(workspaceAi: WorkspaceAiResolver): AppServices["transcriptCurrent"] {
+  return async (db, transcriptId) => {
+    const transcript = await db.transcript.findUnique({ where: { id: transcriptId }, select: { workspaceId: true } });
+    if (!transcript) return;
+    // A workspace whose model server cannot be resolved now is queued all the same: the job resolves again.
+    const embeds = await workspaceAi.resolve(transcript.workspaceId).then(
+      (ai) => ai.embeddings !== null,
+      () => true,
+    );
+    if (embeds) await queueEmbeddings(db, transcriptId);
+  };
+}
+
+/** After a workspace's model server changes: embed its transcripts that have no vectors from its (new) embeddings model. */
+export function aiSettingsListener(db: Db, workspaceAi: WorkspaceAiResolver, jobsQueued: () => void): AppServices["aiSettingsChanged"] {
+  return async (workspaceId) => {
+    const { embeddings } = await workspaceAi.resolve(workspaceId);
+    if (embeddings && (await queueMissingEmbeddings(db, embeddings.model, workspaceId)) > 0) jobsQueued();
+  };
 }
 
 export interface CreateServicesOptions {
@@ -85,19 +110,36 @@ export async function createServices(options: CreateServicesOptions): Promise<Ap
   });
   if (!(await limits.ready())) log.warn("Redis is unreachable: rate limits are per instance until it is back");
   const embeddings = options.embeddings !== undefined ? options.embeddings : embeddingsFromEnv(env, log);
+  const settings = settingsFromEnv(env);
+  const ai = options.ai ?? aiProviderFromEnv(env, log);
+  const secrets = createSecretBox(env.SECRETS_ENCRYPTION_KEYS);
+  const jobsQueued = options.jobsQueued ?? (() => {});
+  const workspaceAi = createWorkspaceAiResolver({
+    db,
+    ai,
+    embeddings,
+    secrets,
+    serverMonthlyTokenCap: settings.aiMonthlyTokenCap,
+    allowPrivateBaseUrls: settings.allowPrivateAiBaseUrls,
+    timeoutMs: settings.llmTimeoutMs,
+    log,
+  });
   return {
-    settings: settingsFromEnv(env),
+    settings,
     tokens: await createAccessTokens(env),
     passwords,
     limits,
     sessions: new SessionValidator(db),
     memberships: new MembershipCache(db),
     apiKeys: new ApiKeyValidator(db),
-    ai: options.ai ?? aiProviderFromEnv(env, log),
+    ai,
     embeddings,
+    workspaceAi,
+    secrets,
     emailQueued: options.emailQueued ?? (() => {}),
-    jobsQueued: options.jobsQueued ?? (() => {}),
-    transcriptCurrent: transcriptListener(embeddings),
+    jobsQueued,
+    transcriptCurrent: transcriptListener(workspaceAi),
+    aiSettingsChanged: aiSettingsListener(db, workspaceAi, jobsQueued),
     async close() {
       await Promise.all([passwords.close(), limits.close()]);
     },

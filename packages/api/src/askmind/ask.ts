@@ -1,46 +1,31 @@
 // askMind.ask and askMind.retry: checks (owner, rate limit, monthly budget), the stored question
 // and a pending answer, then a run (answer.ts) whose progress the caller streams.
 import type { Db } from "@meetmind/db";
-import type { EmbeddingsProvider } from "../ai/embeddings.js";
-import type { AiProvider } from "../ai/provider.js";
-import { NotFoundError, RateLimitedError, ValidationError } from "../errors.js";
+import { createExtractiveProvider } from "../ai/extractive.js";
+import { askMindSystemPrompt } from "../ai/prompts.js";
+import type { AiMode } from "../ai/provider.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { WorkspaceAiResolver } from "../ports.js";
 import type { RateLimiter } from "../ratelimit/limits.js";
+import { checkAllowance } from "../settings/usage.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
-import { HISTORY_TURNS, startAnswer, type AnswerRun } from "./answer.js";
+import { HISTORY_TURNS, startAnswer, type AnswerDeps, type AnswerRun } from "./answer.js";
 import type { AskEvent, AskInput, MessageOutput, RetryInput } from "./schemas.js";
 import { checkScope, messageSelect, presentMessage, readableAnswers, requireOwnSession, scopeFromJson } from "./service.js";
 
 export interface AskDeps {
   db: Db;
-  ai: AiProvider;
-  embeddings: EmbeddingsProvider | null;
+  /** Each workspace's model (its own, or the server's), prompts and monthly token cap. */
+  workspaceAi: WorkspaceAiResolver;
   minSimilarity: number;
   log: Logger;
   limits: RateLimiter;
+  /** Ask Mind's own share of a month's tokens (ASKMIND_MONTHLY_TOKEN_BUDGET); 0 = none. */
   monthlyTokenBudget: number;
 }
 
-function startOfMonthUtc(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-}
-
-async function checkBudget(scope: WorkspaceScope, budget: number): Promise<void> {
-  if (budget === 0) return;
-  const now = new Date();
-  const used = await scope.db.askMindMessage.aggregate({
-    where: { createdAt: { gte: startOfMonthUtc(now) } },
-    _sum: { promptTokens: true, completionTokens: true },
-  });
-  const total = (used._sum.promptTokens ?? 0) + (used._sum.completionTokens ?? 0);
-  if (total < budget) return;
-  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  throw new RateLimitedError(
-    Math.ceil((nextMonth.getTime() - now.getTime()) / 1000),
-    "This workspace has used its Ask Mind budget for the month",
-    "askmind_budget_exceeded",
-  );
-}
+const extractive = createExtractiveProvider();
 
 /** Earlier completed turns of the thread, oldest first, for rewriting follow-ups. */
 async function historyBefore(scope: WorkspaceScope, sessionId: string, before: Date) {
@@ -64,9 +49,31 @@ export interface Asked {
   run: AnswerRun;
 }
 
-async function checkAllowance(deps: AskDeps, scope: WorkspaceScope): Promise<void> {
+/**
+ * The rate limit, then (with a model) the workspace's monthly cap and Ask Mind's budget; what the
+ * answer runs with. The extractive mode calls no model: it is never refused by the cap, and works
+ * even when the workspace's model server cannot be resolved.
+ */
+async function prepare(deps: AskDeps, scope: WorkspaceScope, mode: AiMode): Promise<AnswerDeps> {
   await deps.limits.consume("askMind", scope.userId);
-  await checkBudget(scope, deps.monthlyTokenBudget);
+  const base = { db: deps.db, minSimilarity: deps.minSimilarity, log: deps.log };
+  if (mode === "extractive") {
+    const resolved = await deps.workspaceAi.resolve(scope.workspaceId).catch(() => null);
+    return { ...base, ai: extractive, embeddings: resolved?.embeddings ?? null };
+  }
+  const resolved = await deps.workspaceAi.resolve(scope.workspaceId);
+  if (resolved.provider.name !== "extractive") {
+    await checkAllowance(scope.db, scope.workspaceId, {
+      monthlyTokenCap: resolved.monthlyTokenCap,
+      feature: {
+        name: "askMind",
+        budget: deps.monthlyTokenBudget,
+        appCode: "askmind_budget_exceeded",
+        message: "This workspace has used its Ask Mind budget for the month",
+      },
+    });
+  }
+  return { ...base, ai: resolved.provider, embeddings: resolved.embeddings, systemPrompt: askMindSystemPrompt(resolved.prompts) };
 }
 
 export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput): Promise<Asked> {
@@ -74,7 +81,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
   // A session on a meeting the asker can no longer see (made private, access revoked) answers
   // NOT_FOUND, as that meeting does everywhere else.
   await checkScope(scope, scopeFromJson(session.scope));
-  await checkAllowance(deps, scope);
+  const answerDeps = await prepare(deps, scope, input.mode);
   const askedAt = new Date();
   // The answer sorts right after its question, whatever the ids.
   const answeredAt = new Date(askedAt.getTime() + 1);
@@ -100,7 +107,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
       data: { lastMessageAt: askedAt, title: session.title ?? input.question.slice(0, 200) },
     }),
   ]);
-  const run = startAnswer(deps, {
+  const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
     viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,
@@ -128,14 +135,14 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
     select: messageSelect,
   });
   if (!question) throw new NotFoundError("Question");
-  await checkAllowance(deps, scope);
+  const answerDeps = await prepare(deps, scope, input.mode);
   // Only one retry wins when several race: the others find it no longer failed.
   const claimed = await scope.db.askMindMessage.updateMany({
     where: { id: answer.id, status: "failed" },
     data: { status: "pending", error: null },
   });
   if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
-  const run = startAnswer(deps, {
+  const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
     viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
     sessionId: session.id,

@@ -29,8 +29,7 @@ const ok = { ok: true as const };
 
 const askDeps = (ctx: Context): AskDeps => ({
   db: ctx.db,
-  ai: ctx.services.ai,
-  embeddings: ctx.services.embeddings,
+  workspaceAi: ctx.services.workspaceAi,
   minSimilarity: ctx.services.settings.embeddingsMinSimilarity,
   log: ctx.log,
   limits: ctx.services.limits,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { aiMode } from "../ai/provider.js";
 import { dateInput, pageInput, pageOf } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
@@ -110,8 +111,10 @@ export const askInput = z.object({
     .trim()
     .min(1, "Ask a question")
     .max(QUESTION_MAX_CHARS, `A question can be at most ${QUESTION_MAX_CHARS} characters`),
+  /** "extractive": answer without a model (also when the workspace's monthly token cap is reached). */
+  mode: aiMode.default("auto"),
 });
-export const retryInput = z.object({ workspaceId, messageId: z.uuid() });
+export const retryInput = z.object({ workspaceId, messageId: z.uuid(), mode: aiMode.default("auto") });
 
 /**
  * What askMind.ask and askMind.retry stream: the stored question and the answer's id first, then

@@ -17,23 +17,26 @@ const INDEX_BATCH = 256;
 
 export interface EmbeddingsJobDeps {
   db: Db;
-  embeddings: EmbeddingsProvider;
+  /** The embeddings model of a workspace (its own, or the server's); null: it does not embed. */
+  embeddingsFor(workspaceId: string): Promise<EmbeddingsProvider | null>;
   log: Logger;
 }
 
-/** Embeds every segment of a current transcript that has no embedding for the model yet. Idempotent. */
 /** The job's handler, for the composition root to give the worker. */
 export const embeddingsJobHandler = (deps: EmbeddingsJobDeps) =>
   embeddingsJob.handle((payload, context) => runEmbeddingsJob(deps, payload, context));
 
+/** Embeds every segment of a current transcript that has no embedding for its workspace's model yet. Idempotent. */
 export async function runEmbeddingsJob(
   deps: EmbeddingsJobDeps,
   { transcriptId }: z.infer<typeof embeddingsJob.payload>,
   context: JobContext,
 ): Promise<void> {
-  const transcript = await deps.db.transcript.findUnique({ where: { id: transcriptId }, select: { isCurrent: true } });
+  const transcript = await deps.db.transcript.findUnique({ where: { id: transcriptId }, select: { isCurrent: true, workspaceId: true } });
   if (!transcript?.isCurrent) return; // replaced since: its successor has its own job
-  const model = deps.embeddings.model;
+  const embeddings = await deps.embeddingsFor(transcript.workspaceId);
+  if (!embeddings) return;
+  const model = embeddings.model;
   for (;;) {
     const segments = await deps.db.transcriptSegment.findMany({
       where: { transcriptId, OR: [{ embedding: { is: null } }, { embedding: { model: { not: model } } }] },
@@ -42,7 +45,7 @@ export async function runEmbeddingsJob(
       select: { id: true, workspaceId: true, meetingId: true, text: true },
     });
     if (segments.length === 0) break;
-    const vectors = await deps.embeddings.embed(
+    const vectors = await embeddings.embed(
       segments.map((segment) => segment.text),
       { signal: context.signal },
     );
@@ -80,16 +83,18 @@ export async function queueEmbeddings(db: Db, transcriptId: string): Promise<voi
 }
 
 /**
- * Queues embedding for every current transcript with segments that have no embedding from `model`
- * (imported before embeddings were configured, or under another model). Returns how many.
+ * Queues embedding for every current transcript (of one workspace, or all) with segments that have
+ * no embedding from `model` (imported before embeddings were configured, or under another model).
+ * Returns how many.
  */
-export async function queueMissingEmbeddings(db: Db, model: string): Promise<number> {
+export async function queueMissingEmbeddings(db: Db, model: string, workspaceId?: string): Promise<number> {
   const transcripts = await db.$queryRaw<{ id: string }[]>`
     SELECT DISTINCT t.id
     FROM transcripts t
     JOIN transcript_segments s ON s.transcript_id = t.id
     LEFT JOIN segment_embeddings e ON e.segment_id = s.id AND e.model = ${model}
-    WHERE t.is_current AND e.id IS NULL`;
+    WHERE t.is_current AND e.id IS NULL
+      ${workspaceId ? Prisma.sql`AND t.workspace_id = ${workspaceId}::uuid` : Prisma.empty}`;
   for (const { id } of transcripts) await queueEmbeddings(db, id);
   return transcripts.length;
 }

@@ -24,6 +24,9 @@ export type AuditAction =
   | "invite.accepted"
   | "invite.declined"
   | "invite.revoked"
+  | "ai_settings.updated"
+  | "ai_prompt.updated"
+  | "ai_prompt.reset"
   | "meeting.visibility_changed"
   | "meeting.access_granted"
   | "meeting.access_revoked"
@@ -46,7 +49,14 @@ export interface AuditEntry {
   metadata?: Prisma.InputJsonObject;
 }
 
-type Writer = Pick<ScopedDb, "auditEvent"> | Pick<Prisma.TransactionClient, "auditEvent">;
+/**
+ * Any client that can create an audit row: a scoped client, a transaction. Written as the one method
+ * used rather than a union of Prisma's client types, whose comparison exceeds TypeScript's stack
+ * depth as the schema grows.
+ */
+interface Writer {
+  auditEvent: { create(args: { data: Prisma.AuditEventUncheckedCreateInput }): Promise<unknown> };
+}
 
 export async function recordAudit(tx: Writer, workspaceId: string, meta: RequestMeta, entry: AuditEntry): Promise<void> {
   await tx.auditEvent.create({

@@ -27,6 +27,8 @@ export const DEFAULT_LIMITS = {
   invite: { points: 50, durationSeconds: 60 * 60 },
   /** Ask Mind questions per user (each one costs model tokens). */
   askMind: { points: 30, durationSeconds: 60 },
+  /** AI connection tests per workspace (each one is a request from the server to an admin-chosen URL). */
+  aiConnectionTest: { points: 20, durationSeconds: 10 * 60 },
   /**
    * Wrong passwords per share link, from anywhere (guessing spread over many addresses). Consumed
    * before the check, refunded when the password is right.

@@ -2,20 +2,37 @@
 // it with its action items, and make it the meeting's current summary. Runs at least once per
 // request (see jobs/worker.ts), so a version already done is left alone.
 import { scopedDb, type Db, type Prisma, type ScopedDb } from "@meetmind/db";
+import { createExtractiveProvider } from "../ai/extractive.js";
+import { DEFAULT_PROMPTS, summarySystemPrompt } from "../ai/prompts.js";
 import { AiProviderError, type AiProvider, type MeetingSummaryResult, type SummarySegment } from "../ai/provider.js";
+import { DomainError } from "../errors.js";
 import { JobAbortedError, PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
+import type { WorkspaceAi, WorkspaceAiResolver } from "../ports.js";
+import { addUsage, checkAllowance, noUsage, recordUsage } from "../settings/usage.js";
 import type { SummaryTopic } from "./schemas.js";
 import { summaryJob, type SummaryJobPayload } from "./service.js";
 
 export interface SummaryJobDeps {
   db: Db;
+  /** The server's default model; used as is (with the default prompts) when there is no workspaceAi. */
   ai: AiProvider;
+  /** The workspace's own model, prompts and cap (the server passes it; app/jobs.ts always does). */
+  workspaceAi?: WorkspaceAiResolver;
   log: Logger;
+}
+
+const extractiveProvider = createExtractiveProvider();
+
+async function workspaceAiOf(deps: SummaryJobDeps, workspaceId: string): Promise<WorkspaceAi> {
+  if (deps.workspaceAi) return deps.workspaceAi.resolve(workspaceId);
+  return { source: "server", provider: deps.ai, embeddings: null, monthlyTokenCap: null, prompts: DEFAULT_PROMPTS };
 }
 
 /** What users see as the failure reason: the provider's message, without internals. */
 function reasonOf(error: unknown): string {
+  // Ours (the monthly cap reached, the workspace's model server unusable) say what to do.
+  if (error instanceof DomainError) return error.message;
   if (error instanceof AiProviderError) {
     switch (error.code) {
       case "timeout":
@@ -88,7 +105,11 @@ function isShutdown(context: JobContext): boolean {
 /** The summary job's handler, for the composition root to give the worker. */
 export const summaryJobHandler = (deps: SummaryJobDeps) => summaryJob.handle((payload, context) => runSummaryJob(deps, payload, context));
 
-export async function runSummaryJob(deps: SummaryJobDeps, { summaryId }: SummaryJobPayload, context: JobContext): Promise<void> {
+export async function runSummaryJob(
+  deps: SummaryJobDeps,
+  { summaryId, extractive }: SummaryJobPayload,
+  context: JobContext,
+): Promise<void> {
   const log = deps.log.child({ summaryId, jobId: context.jobId });
   const found = await deps.db.meetingSummary.findUnique({
     where: { id: summaryId },
@@ -116,7 +137,14 @@ export async function runSummaryJob(deps: SummaryJobDeps, { summaryId }: Summary
     await generate(
       deps,
       db,
-      { workspaceId: found.workspaceId, summaryId, version: found.version, transcriptId: found.transcriptId, meeting: found.meeting },
+      {
+        workspaceId: found.workspaceId,
+        summaryId,
+        version: found.version,
+        transcriptId: found.transcriptId,
+        meeting: found.meeting,
+        extractive: extractive === true,
+      },
       context,
     );
   } catch (error) {
@@ -126,7 +154,9 @@ export async function runSummaryJob(deps: SummaryJobDeps, { summaryId }: Summary
       throw error;
     }
     const reason = reasonOf(error);
-    const retryable = error instanceof AiProviderError ? error.retryable : !(error instanceof PermanentJobError);
+    // Our own refusals (the cap, an unusable model server) wait for a person, not for a retry.
+    const retryable =
+      error instanceof AiProviderError ? error.retryable : !(error instanceof PermanentJobError || error instanceof DomainError);
     if (retryable && context.attempt < context.maxAttempts) {
       await settle("pending", `${reason}; retrying`);
       throw error;
@@ -143,6 +173,7 @@ interface Target {
   version: number;
   transcriptId: string;
   meeting: { id: string; title: string };
+  extractive: boolean;
 }
 
 async function generate(deps: SummaryJobDeps, db: ScopedDb, target: Target, context: JobContext): Promise<void> {
@@ -157,7 +188,23 @@ async function generate(deps: SummaryJobDeps, db: ScopedDb, target: Target, cont
     })
   ).map(({ speakerLabel, ...segment }) => ({ ...segment, speaker: speakerLabel }));
 
-  const result = await deps.ai.summarize({ title: target.meeting.title, segments }, { signal: context.signal });
+  const workspaceAi = await workspaceAiOf(deps, target.workspaceId);
+  const ai = target.extractive ? extractiveProvider : workspaceAi.provider;
+  // Checked again here: the cap may have been reached since the request was queued.
+  if (ai.name !== "extractive") await checkAllowance(deps.db, target.workspaceId, { monthlyTokenCap: workspaceAi.monthlyTokenCap });
+  const usage = noUsage();
+  let result: MeetingSummaryResult;
+  try {
+    result = await ai.summarize(
+      { title: target.meeting.title, segments },
+      { signal: context.signal, systemPrompt: summarySystemPrompt(workspaceAi.prompts), onUsage: (spent) => addUsage(usage, spent) },
+    );
+  } finally {
+    // Tokens of a failed attempt were spent too.
+    await recordUsage(deps.db, target.workspaceId, "summaries", usage).catch((error: unknown) =>
+      deps.log.warn({ err: error, summaryId }, "could not record the summary's token usage"),
+    );
+  }
   const assigneeOf = await assigneeResolver(db, transcriptId);
   const segmentAt = new Map(segments.map((segment) => [segment.position, segment.id]));
 
@@ -174,8 +221,8 @@ async function generate(deps: SummaryJobDeps, db: ScopedDb, target: Target, cont
         keyPoints: result.keyPoints,
         decisions: result.decisions,
         topics: topicsWithSegments(result, segments) as unknown as Prisma.InputJsonValue,
-        provider: deps.ai.name,
-        model: deps.ai.model,
+        provider: ai.name,
+        model: ai.model,
         completedAt: new Date(),
       },
     });

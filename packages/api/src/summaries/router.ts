@@ -8,7 +8,7 @@ export const summaryRouter = createTRPCRouter({
     .input(generateSummaryInput)
     .output(summaryOutput)
     .mutation(async ({ ctx, input }) => {
-      const summary = await requestSummary(ctx.scope, input);
+      const summary = await requestSummary(ctx.services, ctx.scope, input);
       ctx.services.jobsQueued();
       return summary;
     }),

@@ -1,11 +1,17 @@
 import { z } from "zod";
 import { actionItemOutput } from "../action-items/schemas.js";
+import { aiMode } from "../ai/provider.js";
 import { int4Input, type ScopedInput } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 const meetingId = z.uuid();
 
-export const generateSummaryInput = z.object({ workspaceId, meetingId });
+export const generateSummaryInput = z.object({
+  workspaceId,
+  meetingId,
+  /** "extractive": summarize without a model (also when the workspace's monthly token cap is reached). */
+  mode: aiMode.default("auto"),
+});
 
 export const getSummaryInput = z.object({
   workspaceId,

@@ -6,12 +6,14 @@ import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { actionItemSelect, presentActionItem } from "../action-items/service.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { defineJob } from "../jobs/queue.js";
+import type { WorkspaceAiResolver } from "../ports.js";
+import { checkAllowance } from "../settings/usage.js";
 import { requireMeetingAccess } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { GenerateSummaryInput, GetSummaryInput, SummaryOutput, SummaryTopic } from "./schemas.js";
 
-/** Generates one requested version (job.ts runs it). */
-export const summaryJob = defineJob("summaries.generate", z.object({ summaryId: z.uuid() }));
+/** Generates one requested version (job.ts runs it); `extractive`: without a model, whatever the workspace's. */
+export const summaryJob = defineJob("summaries.generate", z.object({ summaryId: z.uuid(), extractive: z.boolean().optional() }));
 export type SummaryJobPayload = z.infer<typeof summaryJob.payload>;
 /** Model calls that fail for a passing reason (timeouts, 5xx, 429) are retried by the queue. */
 export const SUMMARY_MAX_ATTEMPTS = 3;
@@ -84,13 +86,24 @@ export async function getSummary(scope: WorkspaceScope, input: GetSummaryInput):
 
 /**
  * Queues a new version from the current transcript. While one is still pending or running, asking
- * again returns that one instead of queueing a duplicate (double clicks, retrying clients).
+ * again returns that one instead of queueing a duplicate (double clicks, retrying clients). With a
+ * model, a workspace at its monthly token cap is refused here (TOO_MANY_REQUESTS); the extractive
+ * mode never is.
  */
-export async function requestSummary(scope: WorkspaceScope, input: GenerateSummaryInput): Promise<SummaryOutput> {
+export async function requestSummary(
+  deps: { workspaceAi: WorkspaceAiResolver },
+  scope: WorkspaceScope,
+  input: GenerateSummaryInput,
+): Promise<SummaryOutput> {
   await requireMeetingAccess(scope, input.meetingId, "edit");
   const transcriptId = await currentTranscriptId(scope, input.meetingId);
   if (!transcriptId)
     throw new ValidationError("This meeting has no transcript yet: import one before generating a summary", "transcript_missing");
+  const extractive = input.mode === "extractive";
+  if (!extractive) {
+    const ai = await deps.workspaceAi.resolve(scope.workspaceId);
+    if (ai.provider.name !== "extractive") await checkAllowance(scope.db, scope.workspaceId, { monthlyTokenCap: ai.monthlyTokenCap });
+  }
   try {
     await scope.db.$transaction(async (tx) => {
       const latest = await tx.meetingSummary.findFirst({
@@ -114,7 +127,7 @@ export async function requestSummary(scope: WorkspaceScope, input: GenerateSumma
         },
         select: { id: true },
       });
-      await summaryJob.enqueue(tx, { summaryId: summary.id }, { maxAttempts: SUMMARY_MAX_ATTEMPTS });
+      await summaryJob.enqueue(tx, { summaryId: summary.id, ...(extractive ? { extractive } : {}) }, { maxAttempts: SUMMARY_MAX_ATTEMPTS });
     });
   } catch (error) {
     // Two requests raced for the same version number: the other one queued it.

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   "askmind:use": ["owner", "admin", "member", "viewer"],
   "askmind:manage": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
+  /** The workspace's model server, API key, token cap and system prompts. */
+  "settings:manage": ["owner", "admin"],
   "apikeys:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
@@ -58,6 +60,7 @@ export const KEY_SCOPE_FOR: Record<Permission, ApiKeyScope | null> = {
   "askmind:use": "ask",
   "askmind:manage": null,
   "audit:read": null,
+  "settings:manage": null,
   "apikeys:manage": null,
 };
 

@@ -1,6 +1,7 @@
-// A fake OpenAI-compatible chat-completions server for tests: real HTTP on a loopback port, so the
-// provider's fetch, streaming, timeouts and retries are exercised over the wire. Each request is
-// answered by the next scripted behaviour, else the default one, else the handler.
+// A fake OpenAI-compatible server for tests: real HTTP on a loopback port, so the provider's fetch,
+// streaming, timeouts and retries are exercised over the wire. Each chat completion is answered by
+// the next scripted behaviour, else the default one, else the handler; /embeddings and /models
+// answer from their own settings.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -26,6 +27,13 @@ export type FakeBehaviour =
   /** Drops the connection without answering. */
   | { kind: "drop" };
 
+/** What GET /v1/models answers. */
+export type FakeModelsBehaviour =
+  | { kind: "list"; ids: string[] }
+  | { kind: "error"; status: number; message: string }
+  /** Accepts the request and never answers. */
+  | { kind: "hang" };
+
 export interface FakeRequest {
   method: string;
   path: string;
@@ -45,6 +53,8 @@ export interface FakeOpenAI {
   enqueue(...behaviours: FakeBehaviour[]): void;
   /** The behaviour for requests once the script is used up (default: reply "ok"). */
   setResponse(behaviour: FakeBehaviour): void;
+  /** What GET /models answers (default: a list of fake-model and fake-embed). */
+  setModels(behaviour: FakeModelsBehaviour): void;
   /** Makes /embeddings answer 503 (true) or work again (false). */
   setEmbeddingsDown(down: boolean): void;
   /** From now on, /embeddings requests wait (so a job stays in flight) until releaseEmbeddings(). */
@@ -142,6 +152,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const script: FakeBehaviour[] = [];
   let fallback: FakeBehaviour | null = null;
   let embeddingsDown = false;
+  const DEFAULT_MODELS: FakeModelsBehaviour = { kind: "list", ids: ["fake-model", "fake-embed"] };
+  let models: FakeModelsBehaviour = DEFAULT_MODELS;
   let embeddingsGate: Promise<void> = Promise.resolve();
   let openEmbeddings = () => {};
   let embeddingsWaiting = 0;
@@ -259,6 +271,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         });
         return;
       }
+      if (req.method === "GET" && request.path === "/v1/models") {
+        if (models.kind === "hang") return;
+        if (models.kind === "error") {
+          const error = { error: { message: models.message, type: "fake_error", code: null } };
+          res.writeHead(models.status, { "content-type": "application/json" }).end(JSON.stringify(error));
+          return;
+        }
+        const data = models.ids.map((id) => ({ id, object: "model", created: 0, owned_by: "fake" }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data }));
+        return;
+      }
       if (req.method !== "POST" || request.path !== "/v1/chat/completions") {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
         return;
@@ -295,6 +318,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     setResponse(behaviour) {
       fallback = behaviour;
     },
+    setModels(behaviour) {
+      models = behaviour;
+    },
     setEmbeddingsDown(down) {
       embeddingsDown = down;
     },
@@ -310,6 +336,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       script.splice(0);
       requests.splice(0);
       fallback = null;
+      models = DEFAULT_MODELS;
       embeddingsDown = false;
       openEmbeddings();
       embeddingsGate = Promise.resolve();

@@ -119,6 +119,20 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "askMind.suggestedPrompts.delete": { input: (w) => ({ promptId: w.a.askPrompt.id }), namesResources: true },
 
   "search.transcripts": { input: (w) => ({ query: "roadmap budget", meetingIds: [w.a.meeting.id] }), namesResources: true },
+
+  "settings.ai.get": { input: () => ({}), namesResources: false },
+  "settings.ai.update": {
+    input: () => ({ baseUrl: "http://127.0.0.1:9/v1", model: "stolen", apiKey: "sk-taken-over-0000", monthlyTokenCap: 1 }),
+    namesResources: false,
+  },
+  "settings.ai.testConnection": { input: () => ({ baseUrl: "http://127.0.0.1:9/v1", apiKey: null }), namesResources: false },
+  "settings.prompts.list": { input: () => ({}), namesResources: false },
+  "settings.prompts.update": {
+    input: () => ({ kind: "askMind", text: "Answer anything you like. Cite {{citationFormat}}." }),
+    namesResources: false,
+  },
+  "settings.prompts.reset": { input: () => ({ kind: "summary" }), namesResources: false },
+  "settings.usage.get": { input: () => ({}), namesResources: false },
 };
 
 /**
