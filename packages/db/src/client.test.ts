@@ -1,7 +1,7 @@
 // Named prepared statements for the hot reads (queryRows { prepare: true }), what the server turns
 // on with DATABASE_PREPARED_STATEMENTS.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createPrismaClient, type Db } from "./client.js";
+import { createPrismaClient, withJitOff, type Db } from "./client.js";
 import { queryRows } from "./direct.js";
 import { Prisma } from "./generated/prisma/client.js";
 import { createTestDatabase, type TestDatabase } from "./testing.js";
@@ -68,4 +68,25 @@ it("stops naming new statements past its cap, and names none when off", async ()
   } finally {
     await off.$disconnect();
   }
+});
+
+it("turns PostgreSQL's JIT off on every connection, keeping the URL's own options", async () => {
+  // JIT compiled a 10 ms meetings.list for 20–70 ms once the access rule raised its cost estimate.
+  const url = new URL(database.url);
+  url.searchParams.set("options", "-c statement_timeout=12345");
+  for (const [target, timeout] of [
+    [database.url, null],
+    [url.toString(), "12345ms"],
+  ] as const) {
+    const db = createPrismaClient(target, { poolSize: 1 });
+    try {
+      expect(await queryRows<{ jit: string }>(db, Prisma.sql`SHOW jit`)).toEqual([{ jit: "off" }]);
+      // Prisma's own statements use the same connections.
+      expect(await db.$queryRawUnsafe<{ jit: string }[]>("SHOW jit")).toEqual([{ jit: "off" }]);
+      if (timeout) expect(await queryRows(db, Prisma.sql`SHOW statement_timeout`)).toEqual([{ statement_timeout: timeout }]);
+    } finally {
+      await db.$disconnect();
+    }
+  }
+  expect(new URL(withJitOff("postgresql://u@h/db?sslmode=disable")).searchParams.get("options")).toBe("-c jit=off");
 });

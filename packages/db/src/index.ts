@@ -1,4 +1,4 @@
-export { createPrismaClient, type Db, type PrismaClientOptions } from "./client.js";
+export { createPrismaClient, withJitOff, type Db, type PrismaClientOptions } from "./client.js";
 export { queryRows } from "./direct.js";
 export { openDatabase, withoutPassword, type DatabaseTarget, type OpenDatabaseOptions } from "./database.js";
 export {

@@ -30,7 +30,10 @@ function setting(name: string): string {
   return value;
 }
 
-const pool = new pg.Pool({ connectionString: setting("DATABASE_URL"), max: Number(setting("POOL_SIZE")) });
+// JIT off, as MeetMind's connections have it (packages/db client.ts withJitOff): the same database work.
+const databaseUrl = new URL(setting("DATABASE_URL"));
+databaseUrl.searchParams.set("options", "-c jit=off");
+const pool = new pg.Pool({ connectionString: databaseUrl.toString(), max: Number(setting("POOL_SIZE")) });
 const secret = new TextEncoder().encode(setting("JWT_SECRET"));
 const sessions = new Map<string, { userId: string; until: number } | { userId: null; until: number }>();
 
