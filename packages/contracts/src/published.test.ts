@@ -59,7 +59,7 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "database_unavailable": case "timeout": case "gateway_timeout": case "bad_gateway": case "client_closed_request":
       return "retry";
     case "unauthorized": case "invalid_credentials": case "account_deactivated": case "session_expired":
-    case "invalid_refresh_token": case "refresh_token_reused":
+    case "invalid_refresh_token": case "refresh_token_reused": case "invalid_api_key":
       return "sign in";
     case "share_password_required": case "share_password_invalid":
       return "fix input";
@@ -74,13 +74,13 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "forbidden": case "insufficient_role": case "csrf_rejected": case "invite_email_mismatch":
     case "email_not_verified": case "not_author": case "insufficient_access":
       return "denied";
-    case "not_link_creator":
+    case "not_link_creator": case "api_key_scope":
       return "denied";
     case "conflict": case "email_taken": case "slug_taken": case "last_owner": case "already_member":
     case "invite_pending": case "already_participant": case "duplicate_external_id": case "too_many_prompts": case "too_many_grants":
     case "stale_prompt_version":
       return "conflict";
-    case "group_name_taken": case "already_in_group":
+    case "group_name_taken": case "already_in_group": case "too_many_api_keys":
       return "conflict";
     case "not_group_admin":
       return "denied";
