@@ -125,22 +125,11 @@ async function writeGrant(
 ): Promise<void> {
   await scope.db.$transaction(async (tx) => {
     const data = { workspaceId: scope.workspaceId, meetingId, level, grantedById: scope.memberId };
-    const update = { level };
-    if ("memberId" in grantee) {
-      await tx.meetingGrant.upsert({
-        where: { meetingId_memberId: { meetingId, memberId: grantee.memberId } },
-        create: { ...data, memberId: grantee.memberId },
-        update,
-        select: { id: true },
-      });
-    } else {
-      await tx.meetingGrant.upsert({
-        where: { meetingId_groupId: { meetingId, groupId: grantee.groupId } },
-        create: { ...data, groupId: grantee.groupId },
-        update,
-        select: { id: true },
-      });
-    }
+    const where: Prisma.MeetingGrantWhereUniqueInput =
+      "memberId" in grantee
+        ? { meetingId_memberId: { meetingId, memberId: grantee.memberId } }
+        : { meetingId_groupId: { meetingId, groupId: grantee.groupId } };
+    await tx.meetingGrant.upsert({ where, create: { ...data, ...grantee }, update: { level }, select: { id: true } });
     await recordAudit(tx, scope.workspaceId, meta, {
       action: "meeting.access_granted",
       targetType: "meeting",
