@@ -38,6 +38,12 @@ const LEVELS = [
   { name: "share-links", paths: [domain("share-links")] },
   { name: "search", paths: [domain("search")] },
   { name: "askmind", paths: [domain("askmind")] },
+  // Hiring: candidates, interviews (their transcripts are meeting transcripts), scorecards, and the
+  // interview summaries that gather evidence per scorecard category.
+  { name: "candidates", paths: [domain("candidates")] },
+  { name: "interviews", paths: [domain("interviews")] },
+  { name: "scorecards", paths: [domain("scorecards")] },
+  { name: "interview-summaries", paths: [domain("interview-summaries")] },
   { name: "health", paths: [`${API}health/(?!database-errors\\.ts$)`] },
   { name: "qmsum", paths: [domain("qmsum")] },
   { name: "composition root", paths: [`${API}app/`, `${API}index\\.ts$`] },

@@ -180,7 +180,7 @@ async function newWorkspace(db: Db): Promise<WorkspaceScope> {
     data: { workspaceId: workspace.id, userId: user.id, role: "owner" },
     select: { id: true },
   });
-  return { db: scopedDb(db, workspace.id), workspaceId: workspace.id, userId: user.id, role: "owner", memberId: member.id };
+  return { db: scopedDb(db, workspace.id), workspaceId: workspace.id, userId: user.id, role: "owner", memberId: member.id, grants: [] };
 }
 
 async function newMeeting(scope: WorkspaceScope, title: string): Promise<string> {

@@ -117,6 +117,7 @@ runScript(async () => {
       userId: loaded.main.userId,
       role: "owner",
       memberId: loaded.main.memberId,
+      grants: [],
     };
     const recencyIndex = await ensureRecencyIndex(pool);
     const specs = await buildQueries(db, loaded.main.id, corpus);

@@ -127,7 +127,7 @@ async function load(db: Db): Promise<Loaded> {
     progress(`reusing workspace ${slug}`);
     const seeded = await readBack(db, existing.id);
     const segments = await db.transcriptSegment.count({ where: { workspaceId: existing.id } });
-    const viewer: Viewer = { userId: owner.userId, memberId: owner.id, role: "owner" };
+    const viewer: Viewer = { userId: owner.userId, memberId: owner.id, role: "owner", grants: [] };
     return { workspaceId: existing.id, viewer, seeded, loadSeconds: null, segments };
   }
   const started = performance.now();
@@ -152,7 +152,7 @@ async function load(db: Db): Promise<Loaded> {
   process.stderr.write("\n");
   await db.$executeRawUnsafe("VACUUM ANALYZE meetings, transcripts, transcript_segments");
   const segments = all.reduce((sum, s) => sum + s.segmentIds.length, 0);
-  const viewer: Viewer = { userId: user.id, memberId: member.id, role: "owner" };
+  const viewer: Viewer = { userId: user.id, memberId: member.id, role: "owner", grants: [] };
   return { workspaceId: workspace.id, viewer, seeded: all, loadSeconds: (performance.now() - started) / 1000, segments };
 }
 

@@ -16,7 +16,7 @@ import {
 } from "./errors.js";
 import { databaseUnavailableError, isDatabaseUnavailable } from "./health/database-errors.js";
 import { invalidApiKey, isApiKeyToken, type ApiKeyPrincipal } from "./identity/api-keys.js";
-import { can, keyAllows, type Permission } from "./tenancy/permissions.js";
+import { holds, keyAllows, type Permission } from "./tenancy/permissions.js";
 import type { WorkspaceScope } from "./tenancy/scope.js";
 
 const codeForKind: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
@@ -305,7 +305,7 @@ export function workspaceProcedure(permission: Permission) {
       // creator has left (or was removed), the key is dead for good.
       if (key && membership?.id !== key.memberId) throw invalidApiKey();
       if (!membership) throw new NotFoundError("Workspace");
-      if (!can(membership.role, permission)) {
+      if (!holds(membership, permission)) {
         throw new ForbiddenError(`Your role (${membership.role}) cannot do this`, "insufficient_role");
       }
       const scope: WorkspaceScope = {
@@ -314,6 +314,7 @@ export function workspaceProcedure(permission: Permission) {
         userId: ctx.user.id,
         role: membership.role,
         memberId: membership.id,
+        grants: membership.grants,
       };
       return next({ ctx: { scope, workspace: membership.workspace } });
     });

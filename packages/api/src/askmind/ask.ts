@@ -109,7 +109,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
   ]);
   const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
-    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role, grants: scope.grants },
     sessionId: session.id,
     answerId: answer.id,
     question: input.question,
@@ -144,7 +144,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
-    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role },
+    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role, grants: scope.grants },
     sessionId: session.id,
     answerId: answer.id,
     question: question.content,

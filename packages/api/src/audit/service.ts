@@ -40,7 +40,24 @@ export type AuditAction =
   | "share_link.revoked"
   | "api_key.created"
   | "api_key.revoked"
-  | "api_key.first_used";
+  | "api_key.first_used"
+  | "member.permissions_changed"
+  | "candidate.created"
+  | "candidate.updated"
+  | "candidate.deleted"
+  | "candidate.restored"
+  | "candidate.erased"
+  | "interview_stages.updated"
+  | "interview.scheduled"
+  | "interview.updated"
+  | "interview.cancelled"
+  | "interview.transcript_imported"
+  | "scorecard_template.created"
+  | "scorecard_template.updated"
+  | "scorecard_template.archived"
+  | "scorecard.submitted"
+  | "scorecard.amended"
+  | "interview_summary.completed";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -101,3 +101,17 @@ export function workspaceInvite(input: { workspaceName: string; inviterName?: st
     outro: ["If you were not expecting this invitation, you can ignore this email."],
   });
 }
+
+/**
+ * A hiring notice (interviews/events.ts). It names the position, stage and time, never the
+ * candidate: an email cannot be taken back from an inbox when a candidate asks to be erased.
+ */
+export function hiringNotice(input: { name?: string | null; headline: string; details: string[]; link: string }): RenderedEmail {
+  return render({
+    subject: oneLine(input.headline, 200),
+    greeting: greeting(input.name),
+    intro: [oneLine(input.headline, 200), ...input.details.map((line) => oneLine(line, 200))],
+    action: { label: "Open in MeetMind", link: input.link },
+    outro: ["You get this because you are on the interview's panel or manage hiring in this workspace."],
+  });
+}

@@ -315,6 +315,7 @@ describe("grants to a group", () => {
       userId: extra.user.id,
       role: "member",
       memberId: extra.memberId,
+      grants: [],
     };
     const access = () =>
       requireMeetingAccess(scope, meeting.id).then(

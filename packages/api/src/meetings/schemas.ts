@@ -145,7 +145,8 @@ export const participantOutput = z.object({
   userId: z.string().nullable(),
   name: z.string().nullable(),
   email: z.string().nullable(),
-  role: participantRoleSchema,
+  // `candidate`: an interview's candidate, set by interviews.transcript.mapSpeakers, never by hand.
+  role: z.enum(["host", "attendee", "candidate"]),
   external: z.boolean(),
 });
 

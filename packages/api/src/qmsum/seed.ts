@@ -33,6 +33,7 @@ export async function seedQmsum(
     userId: owner.userId,
     role: "owner",
     memberId: owner.memberId,
+    grants: [],
   };
   const files = (
     await Promise.all(options.splits.map(async (split) => (await listQmsumMeetings(split, options.dir)).map((file) => ({ file, split }))))

@@ -14,6 +14,7 @@ import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AppServices } from "../ports.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
 import { meetingAccessOf, requireMeetingAccess } from "../tenancy/meeting-access.js";
+import { grantsOf } from "../tenancy/permissions.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import {
   SHARE_LINK_DEFAULT_DAYS,
@@ -194,7 +195,7 @@ async function creatorStillShares(db: Db, link: OpenLink & { createdById: string
   if (!link.createdById) return false;
   const creator = await db.workspaceMember.findFirst({
     where: { id: link.createdById, workspaceId: link.workspaceId },
-    select: { id: true, userId: true, role: true },
+    select: { id: true, userId: true, role: true, grantedPermissions: true },
   });
   if (!creator) return false;
   const scope = {
@@ -203,6 +204,7 @@ async function creatorStillShares(db: Db, link: OpenLink & { createdById: string
     userId: creator.userId,
     memberId: creator.id,
     role: creator.role,
+    grants: grantsOf(creator.grantedPermissions),
   };
   return (await meetingAccessOf(scope, link.meetingId))?.manage === true;
 }

@@ -8,6 +8,11 @@
 // Workspace roles add nothing here: an admin does not see others' private meetings (the promise is
 // "never others' private meetings"); the role still caps what a member may do (a viewer only reads).
 //
+// An interview's meeting (`is_interview`) follows the interview rule instead, whatever its visibility
+// and grants say: members holding `interviews:manage` and the panel of an interview held in it see it
+// (at edit level: they import and correct its transcript), nobody else. So search, Ask Mind and
+// every other path that joins this predicate follow the interview rule with no code of their own.
+//
 // The rule exists as a SQL predicate over a meetings row (`meetingVisibleSql`) so that any query can
 // join it: list and get, transcripts, segments, search, Ask Mind retrieval and citations, action
 // items across meetings, and later events and webhooks. Paths that act on one meeting by id go
@@ -22,6 +27,7 @@
 // (packages/db client.ts), or JIT compiles a 10 ms list for 20–70 ms. Measured: bench:http.
 import { Prisma, queryRows } from "@meetmind/db";
 import { ForbiddenError, NotFoundError } from "../errors.js";
+import { holds } from "./permissions.js";
 import type { WorkspaceScope } from "./scope.js";
 
 export const MEETING_VISIBILITIES = ["workspace", "participants", "private"] as const;
@@ -32,7 +38,7 @@ export const ACCESS_LEVELS = ["view", "comment", "edit"] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
 /** Who is asking: the fields of a WorkspaceScope the rule needs. */
-export type Viewer = Pick<WorkspaceScope, "userId" | "memberId" | "role">;
+export type Viewer = Pick<WorkspaceScope, "userId" | "memberId" | "role" | "grants">;
 
 const rank = (level: AccessLevel) => ACCESS_LEVELS.indexOf(level) + 1;
 
@@ -58,9 +64,22 @@ function grantsTo(m: string, viewer: Viewer): Prisma.Sql {
             OR vg.group_id IN (SELECT vgm.group_id FROM group_members vgm WHERE vgm.member_id = ${viewer.memberId}::uuid))`;
 }
 
+/**
+ * The interview rule for an `is_interview` meeting: true for interview managers (a constant, decided
+ * from the viewer's role and grants), else whether the viewer sits on a panel of an interview held in it.
+ */
+function interviewArm(m: string, viewer: Viewer): Prisma.Sql {
+  if (holds(viewer, "interviews:manage")) return Prisma.sql`TRUE`;
+  const alias = Prisma.raw(m);
+  return Prisma.sql`EXISTS (SELECT 1 FROM interviews vi JOIN interview_panelists vip ON vip.interview_id = vi.id
+     WHERE vi.meeting_id = ${alias}.id AND vip.member_id = ${viewer.memberId}::uuid)`;
+}
+
 /** The predicate: may `viewer` see the meetings row aliased `m`? Join it into any query. */
 export function meetingVisibleSql(m: string, viewer: Viewer): Prisma.Sql {
-  return Prisma.sql`(${ownArms(m, viewer)} OR EXISTS (SELECT 1 ${grantsTo(m, viewer)}))`;
+  const alias = Prisma.raw(m);
+  return Prisma.sql`(CASE WHEN ${alias}.is_interview THEN ${interviewArm(m, viewer)}
+    ELSE (${ownArms(m, viewer)} OR EXISTS (SELECT 1 ${grantsTo(m, viewer)})) END)`;
 }
 
 /**
@@ -68,7 +87,9 @@ export function meetingVisibleSql(m: string, viewer: Viewer): Prisma.Sql {
  * as an int and turn it into an AccessLevel with `accessLevelOf`, which applies the role's cap.
  */
 export function meetingLevelSql(m: string, viewer: Viewer): Prisma.Sql {
-  return Prisma.sql`CASE WHEN ${ownArms(m, viewer)} THEN 3
+  const alias = Prisma.raw(m);
+  return Prisma.sql`CASE WHEN ${alias}.is_interview THEN (CASE WHEN ${interviewArm(m, viewer)} THEN 3 ELSE 0 END)
+    WHEN ${ownArms(m, viewer)} THEN 3
     ELSE coalesce((SELECT max(array_position(ARRAY['view','comment','edit']::meeting_access_level[], vg.level)) ${grantsTo(m, viewer)}), 0)
   END`;
 }
@@ -89,8 +110,13 @@ export interface MeetingAccess {
   visibility: MeetingVisibility;
   createdById: string | null;
   level: AccessLevel;
-  /** Owner or workspace admin: may change visibility and grants, and delete. */
+  /**
+   * Owner or workspace admin: may change visibility and grants, and delete. For an interview's
+   * meeting: a holder of `interviews:manage` (who may delete it; its visibility, grants and share
+   * links do not apply, and the meetings and share-links services refuse them).
+   */
   manage: boolean;
+  isInterview: boolean;
 }
 
 interface AccessRow {
@@ -98,6 +124,7 @@ interface AccessRow {
   title: string;
   visibility: MeetingVisibility;
   createdById: string | null;
+  isInterview: boolean;
   level: number;
 }
 
@@ -113,7 +140,7 @@ export async function meetingAccessOf(
   const rows = await queryRows<AccessRow>(
     scope.db,
     Prisma.sql`
-    SELECT m.id, m.title, m.visibility::text AS visibility, m.created_by_id AS "createdById", ${meetingLevelSql("m", scope)} AS level
+    SELECT m.id, m.title, m.visibility::text AS visibility, m.created_by_id AS "createdById", m.is_interview AS "isInterview", ${meetingLevelSql("m", scope)} AS level
       FROM meetings m
      WHERE m.workspace_id = ${scope.workspaceId}::uuid AND m.id = ${meetingId}::uuid
        AND ${options.deleted ? Prisma.sql`m.deleted_at IS NOT NULL` : Prisma.sql`m.deleted_at IS NULL`}`,
@@ -122,8 +149,18 @@ export async function meetingAccessOf(
   const level = row ? accessLevelOf(row.level, scope) : null;
   if (!row || !level) return null;
   const isAdmin = scope.role === "owner" || scope.role === "admin";
-  const manage = level === "edit" && (row.createdById === scope.userId || isAdmin);
-  return { id: row.id, title: row.title, visibility: row.visibility, createdById: row.createdById, level, manage };
+  const manage = row.isInterview
+    ? level === "edit" && holds(scope, "interviews:manage")
+    : level === "edit" && (row.createdById === scope.userId || isAdmin);
+  return {
+    id: row.id,
+    title: row.title,
+    visibility: row.visibility,
+    createdById: row.createdById,
+    isInterview: row.isInterview,
+    level,
+    manage,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
 // transfer). Only memberships are cached, never their absence: a member who just joined is let in.
 import { LRUCache } from "lru-cache";
 import type { Db, WorkspaceRole } from "@meetmind/db";
+import { grantsOf, type GrantablePermission } from "./permissions.js";
 
 export const MEMBERSHIP_CACHE_TTL_MS = 2_000;
 
@@ -13,6 +14,7 @@ export interface Membership {
   /** The member id (workspace_members.id). */
   id: string;
   role: WorkspaceRole;
+  grants: GrantablePermission[];
   workspace: { id: string; name: string; slug: string };
 }
 
@@ -36,10 +38,16 @@ export class MembershipCache {
       if (cached) return cached;
     }
     const generation = this.generations.get(workspaceKey) ?? 0;
-    const membership = await this.db.workspaceMember.findFirst({
+    const row = await this.db.workspaceMember.findFirst({
       where: { workspaceId, userId, workspace: { deletedAt: null } },
-      select: { id: true, role: true, workspace: { select: { id: true, name: true, slug: true } } },
+      select: { id: true, role: true, grantedPermissions: true, workspace: { select: { id: true, name: true, slug: true } } },
     });
+    const membership: Membership | null = row && {
+      id: row.id,
+      role: row.role,
+      grants: grantsOf(row.grantedPermissions),
+      workspace: row.workspace,
+    };
     if (membership && (this.generations.get(workspaceKey) ?? 0) === generation) this.cache.set(key, membership);
     return membership;
   }

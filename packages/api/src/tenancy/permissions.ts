@@ -19,8 +19,12 @@ export const PERMISSIONS = {
   "group-members:manage": ["owner", "admin", "member"],
   "meetings:read": ["owner", "admin", "member", "viewer"],
   "meetings:write": ["owner", "admin", "member"],
+  // Interviews are read and written by their panel only (tenancy/interview-access.ts): these two say
+  // what a role may do to an interview it sees; `interviews:manage` sees every interview and
+  // candidate, and creates, schedules, cancels and erases them. Grantable to a member (a hiring manager).
   "interviews:read": ["owner", "admin", "member", "viewer"],
   "interviews:write": ["owner", "admin", "member"],
+  "interviews:manage": ["owner", "admin"],
   "integrations:manage": ["owner", "admin"],
   "askmind:use": ["owner", "admin", "member", "viewer"],
   "askmind:manage": ["owner", "admin"],
@@ -32,8 +36,25 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/**
+ * Permissions an admin may grant a member beyond their role (`workspaces.members.setPermissions`),
+ * stored on the membership. Only to a `member`: a viewer stays read-only, admins have them already.
+ */
+export const GRANTABLE_PERMISSIONS = ["interviews:manage"] as const satisfies readonly Permission[];
+export type GrantablePermission = (typeof GRANTABLE_PERMISSIONS)[number];
+
 export function can(role: WorkspaceRole, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly WorkspaceRole[]).includes(role);
+}
+
+/** Whether a membership (its role, and what was granted to it) holds a permission. */
+export function holds(member: { role: WorkspaceRole; grants: readonly string[] }, permission: Permission): boolean {
+  return can(member.role, permission) || member.grants.includes(permission);
+}
+
+/** Keeps only the grantable permissions from a stored list (a retired one grants nothing). */
+export function grantsOf(stored: readonly string[]): GrantablePermission[] {
+  return GRANTABLE_PERMISSIONS.filter((permission) => stored.includes(permission));
 }
 
 /**
@@ -56,6 +77,7 @@ export const KEY_SCOPE_FOR: Record<Permission, ApiKeyScope | null> = {
   "meetings:write": "write",
   "interviews:read": "read",
   "interviews:write": "write",
+  "interviews:manage": null,
   "integrations:manage": null,
   "askmind:use": "ask",
   "askmind:manage": null,

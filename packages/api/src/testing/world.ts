@@ -6,6 +6,7 @@ import { generateApiKey } from "../identity/api-keys.js";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AuthUser } from "../context.js";
 import type { Viewer } from "../tenancy/meeting-access.js";
+import { createHiringWorld, type HiringWorld } from "./hiring-fixtures.js";
 
 export interface WorkspaceWorld {
   workspaceId: string;
@@ -35,6 +36,8 @@ export interface WorkspaceWorld {
   grant: { id: string };
   /** A read-only API key the admin made (its token: `mm_…`). */
   apiKey: { id: string; token: string };
+  /** Candidates, a template and an interview whose panel is one extra member (testing/hiring-fixtures.ts). */
+  hiring: HiringWorld;
 }
 
 export interface World {
@@ -46,7 +49,7 @@ export interface World {
 
 /** The access-rule viewer (tenancy/meeting-access.ts) for one of the world's members. */
 export function viewerOf(world: WorkspaceWorld, role: WorkspaceRole): Viewer {
-  return { userId: world[role].id, memberId: world.memberIds[role], role };
+  return { userId: world[role].id, memberId: world.memberIds[role], role, grants: [] };
 }
 
 export async function createUser(db: Db, label: string, options: { verified?: boolean; isAdmin?: boolean } = {}): Promise<AuthUser> {
@@ -170,6 +173,7 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
       createdById: users.admin.id,
     },
   });
+  const hiring = await createHiringWorld(db, workspaceId, label, createUser, users.admin.id);
   return {
     workspaceId,
     ...users,
@@ -189,6 +193,7 @@ export async function createWorkspaceWorld(db: Db, label: string): Promise<Works
     grant: { id: grant.id },
     askPrompt: { id: askPrompt.id },
     apiKey: { id: apiKey.id, token: key.token },
+    hiring,
   };
 }
 
