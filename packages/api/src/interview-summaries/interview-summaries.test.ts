@@ -115,13 +115,17 @@ async function interviewWithTranscript(options: { template?: boolean; mapCandida
   });
   await manager.transcripts.import({ workspaceId: w.workspaceId, meetingId: meeting.id, format: "json", content });
   if (options.mapCandidate !== false) {
-    const participant = await manager.meetings.participants.add({
+    // Straight to the database: meetings.participants.add takes hosts and attendees only (the
+    // interviews domain adds the candidate when it links a meeting).
+    const participant = await db.meetingParticipant.create({
+      data: { workspaceId: w.workspaceId, meetingId: meeting.id, name: "Ada Candidate", role: "candidate" },
+    });
+    await manager.transcripts.speakers.assign({
       workspaceId: w.workspaceId,
       meetingId: meeting.id,
-      name: "Ada Candidate",
-      role: "candidate",
+      speakerLabel: "Ada",
+      participantId: participant.id,
     });
-    await manager.transcripts.speakers.assign({ workspaceId: w.workspaceId, meetingId: meeting.id, speakerLabel: "Ada", participantId: participant.id });
   }
   const segments = await db.transcriptSegment.findMany({
     where: { meetingId: meeting.id },
@@ -174,7 +178,13 @@ describe("interviews.summary with the extractive mode (no model)", () => {
 
     await runJobs(extractive);
     const summary = await panelist.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId });
-    expect(summary).toMatchObject({ status: "done", isCurrent: true, failureReason: null, provider: "extractive", completedAt: expect.any(Date) });
+    expect(summary).toMatchObject({
+      status: "done",
+      isCurrent: true,
+      failureReason: null,
+      provider: "extractive",
+      completedAt: expect.any(Date),
+    });
     const content = summary?.content;
     if (!content) throw new Error("no content");
 
@@ -202,7 +212,9 @@ describe("interviews.summary with the extractive mode (no model)", () => {
     expect(HIRING_OPINION.test(content.overview)).toBe(false);
 
     // The completion is audited (no actor: the job did it) and the panel is emailed.
-    const audit = await db.auditEvent.findFirst({ where: { workspaceId: w.workspaceId, action: "interview_summary.completed", targetId: queued.id } });
+    const audit = await db.auditEvent.findFirst({
+      where: { workspaceId: w.workspaceId, action: "interview_summary.completed", targetId: queued.id },
+    });
     expect(audit).toMatchObject({ actorId: null, targetType: "interview_summary" });
     expect(
       await db.emailOutbox.count({ where: { toAddress: w.hiring.interviewer.email, template: "hiring_interview_summary_completed" } }),
@@ -260,11 +272,14 @@ describe("interviews.summary with a model (the fake OpenAI-compatible server)", 
   it("asks with the prompt's rules, keeps only checked citations, drops the hiring opinion and meters the tokens", async () => {
     const setup = await interviewWithTranscript();
     fake.enqueue({ kind: "reply", content: modelAnswer, usage: { prompt_tokens: 700, completion_tokens: 120 } });
-    const before = await db.aiUsageCounter.findMany({ where: { workspaceId: w.workspaceId, feature: "interview_summaries" } });
+    const before = await db.aiUsageCounter.findMany({ where: { workspaceId: w.workspaceId, feature: "interviewSummaries" } });
     await as(w.hiring.interviewer, llm).interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: setup.interviewId });
     await runJobs(llm);
 
-    const summary = await as(w.hiring.interviewer, llm).interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId });
+    const summary = await as(w.hiring.interviewer, llm).interviews.summary.get({
+      workspaceId: w.workspaceId,
+      interviewId: setup.interviewId,
+    });
     expect(summary).toMatchObject({ status: "done", isCurrent: true, provider: "openai", model: "fake-model" });
     const content = summary?.content;
     if (!content) throw new Error("no content");
@@ -278,14 +293,26 @@ describe("interviews.summary with a model (the fake OpenAI-compatible server)", 
         categoryId: w.hiring.template.categoryIds[0],
         name: "Technical depth",
         evidence: [
-          { segmentId: segmentAt(setup, 1).id, startMs: 60_000, endMs: 110_000, quote: "I designed the payments system at my last company." },
+          {
+            segmentId: segmentAt(setup, 1).id,
+            startMs: 60_000,
+            endMs: 110_000,
+            quote: "I designed the payments system at my last company.",
+          },
         ],
       },
       { categoryId: w.hiring.template.categoryIds[1], name: "Communication", evidence: [] },
       {
         categoryId: w.hiring.template.categoryIds[2],
         name: "Collaboration",
-        evidence: [{ segmentId: segmentAt(setup, 3).id, startMs: 180_000, endMs: 230_000, quote: "I work with others by writing clear documents first" }],
+        evidence: [
+          {
+            segmentId: segmentAt(setup, 3).id,
+            startMs: 180_000,
+            endMs: 230_000,
+            quote: "I work with others by writing clear documents first",
+          },
+        ],
       },
     ]);
 
@@ -298,7 +325,7 @@ describe("interviews.summary with a model (the fake OpenAI-compatible server)", 
     expect(messages[1]?.content).toContain("[1] Candidate: I designed the payments system");
     expect(messages[1]?.content).toContain("[0] Interviewer (Sam): Thanks for joining.");
 
-    const after = await db.aiUsageCounter.findMany({ where: { workspaceId: w.workspaceId, feature: "interview_summaries" } });
+    const after = await db.aiUsageCounter.findMany({ where: { workspaceId: w.workspaceId, feature: "interviewSummaries" } });
     const total = (rows: typeof after) => rows.reduce((sum, row) => sum + Number(row.tokensIn) + Number(row.tokensOut), 0);
     expect(total(after) - total(before)).toBe(820);
   });
@@ -338,8 +365,17 @@ describe("interviews.summary with a model (the fake OpenAI-compatible server)", 
     // A third, extractive this time, succeeds and becomes current; the first stays readable.
     await manager.interviews.summary.generate({ ...input, mode: "extractive" });
     await runJobs(llm);
-    expect(await manager.interviews.summary.get(input)).toMatchObject({ version: 3, isCurrent: true, provider: "extractive", versions: [3, 2, 1] });
-    expect(await manager.interviews.summary.get({ ...input, version: 1 })).toMatchObject({ isCurrent: false, status: "done", provider: "openai" });
+    expect(await manager.interviews.summary.get(input)).toMatchObject({
+      version: 3,
+      isCurrent: true,
+      provider: "extractive",
+      versions: [3, 2, 1],
+    });
+    expect(await manager.interviews.summary.get({ ...input, version: 1 })).toMatchObject({
+      isCurrent: false,
+      status: "done",
+      provider: "openai",
+    });
     expect(await db.interviewSummary.count({ where: { interviewId: setup.interviewId, isCurrent: true } })).toBe(1);
   });
 });
@@ -350,43 +386,61 @@ describe("interviews.summary: bad input and who may", () => {
     setup = await interviewWithTranscript();
   });
 
-  async function refused(promise: Promise<unknown>, expected: { code: string; appCode?: string }) {
+  /** Takes the call as a function: it must start after the fingerprint, or its rejection goes unhandled meanwhile. */
+  async function refused(call: () => Promise<unknown>, expected: { code: string; appCode?: string }) {
     const before = await fingerprints.take();
-    expect(await errorOf(promise)).toMatchObject(expected);
+    expect(await errorOf(call())).toMatchObject(expected);
     expect(await fingerprints.take()).toBe(before);
   }
 
   it("refuses bad input with 4xx and writes nothing", async () => {
     const manager = as(w.admin);
-    await refused(manager.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: "not-a-uuid" }), { code: "BAD_REQUEST" });
-    await refused(manager.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: setup.interviewId, mode: "psychic" as "auto" }), {
+    await refused(() => manager.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: "not-a-uuid" }), {
       code: "BAD_REQUEST",
     });
-    await refused(manager.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId, version: 0 }), { code: "BAD_REQUEST" });
+    await refused(
+      () => manager.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: setup.interviewId, mode: "psychic" as "auto" }),
+      {
+        code: "BAD_REQUEST",
+      },
+    );
+    await refused(() => manager.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId, version: 0 }), {
+      code: "BAD_REQUEST",
+    });
     // The world's interview has no meeting, so no transcript.
-    await refused(manager.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: w.hiring.interview.id }), {
+    await refused(() => manager.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: w.hiring.interview.id }), {
       code: "BAD_REQUEST",
       appCode: "interview_has_no_transcript",
     });
     // A version never requested.
-    await refused(manager.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId, version: 42 }), { code: "NOT_FOUND" });
+    await refused(() => manager.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId, version: 42 }), {
+      code: "NOT_FOUND",
+    });
   });
 
   it("is NOT_FOUND to a member off the panel, and to a viewer reading", async () => {
     const input = { workspaceId: w.workspaceId, interviewId: setup.interviewId };
-    await refused(as(w.member).interviews.summary.generate(input), { code: "NOT_FOUND" });
-    await refused(as(w.member).interviews.summary.get(input), { code: "NOT_FOUND" });
-    await refused(as(w.viewer).interviews.summary.get(input), { code: "NOT_FOUND" });
+    await refused(() => as(w.member).interviews.summary.generate(input), { code: "NOT_FOUND" });
+    await refused(() => as(w.member).interviews.summary.get(input), { code: "NOT_FOUND" });
+    await refused(() => as(w.viewer).interviews.summary.get(input), { code: "NOT_FOUND" });
   });
 
   it("is FORBIDDEN to a viewer generating", async () => {
-    await refused(as(w.viewer).interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: setup.interviewId }), { code: "FORBIDDEN" });
+    await refused(() => as(w.viewer).interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: setup.interviewId }), {
+      code: "FORBIDDEN",
+    });
   });
 
   it("is NOT_FOUND from another workspace", async () => {
     const theirs = as(other.owner);
-    await refused(theirs.interviews.summary.generate({ workspaceId: other.workspaceId, interviewId: setup.interviewId }), { code: "NOT_FOUND" });
-    await refused(theirs.interviews.summary.get({ workspaceId: other.workspaceId, interviewId: setup.interviewId }), { code: "NOT_FOUND" });
-    await refused(theirs.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId }), { code: "NOT_FOUND" });
+    await refused(() => theirs.interviews.summary.generate({ workspaceId: other.workspaceId, interviewId: setup.interviewId }), {
+      code: "NOT_FOUND",
+    });
+    await refused(() => theirs.interviews.summary.get({ workspaceId: other.workspaceId, interviewId: setup.interviewId }), {
+      code: "NOT_FOUND",
+    });
+    await refused(() => theirs.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId }), {
+      code: "NOT_FOUND",
+    });
   });
 });
