@@ -330,6 +330,47 @@ describe("interviews.summary with a model (the fake OpenAI-compatible server)", 
     expect(total(after) - total(before)).toBe(820);
   });
 
+  it("asks with the workspace's own interview prompt, which cannot lose the no-opinion rule", async () => {
+    const setup = await interviewWithTranscript();
+    const admin = as(w.admin, llm);
+    const text = "House style for {{positionTitle}} interviews. Answer as JSON: {{jsonShape}}";
+    await admin.settings.prompts.update({ workspaceId: w.workspaceId, kind: "interviewSummary", text });
+    try {
+      fake.enqueue({ kind: "reply", content: modelAnswer });
+      await admin.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: setup.interviewId });
+      await runJobs(llm);
+      expect((await admin.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId }))?.status).toBe("done");
+      const request = fake.requests.find((r) => r.path === "/v1/chat/completions");
+      const system = (request?.body as { messages: { content: string }[] }).messages[0]?.content;
+      expect(system).toMatch(/^House style for Backend Engineer interviews\. Answer as JSON: \{/);
+      expect(system).toContain("Never state, suggest or hint at a hiring decision");
+    } finally {
+      await admin.settings.prompts.reset({ workspaceId: w.workspaceId, kind: "interviewSummary" });
+    }
+  });
+
+  it("retries a model that is down, then fails with its reason", async () => {
+    const setup = await interviewWithTranscript();
+    const admin = as(w.admin, llm);
+    fake.setResponse({ kind: "error", status: 503 });
+    const queued = await admin.interviews.summary.generate({ workspaceId: w.workspaceId, interviewId: setup.interviewId });
+    await runJobs(llm);
+    // Three attempts (the job's maxAttempts), each one request (the provider itself does not retry here).
+    expect(fake.requests.filter((r) => r.path === "/v1/chat/completions")).toHaveLength(3);
+    expect(await admin.interviews.summary.get({ workspaceId: w.workspaceId, interviewId: setup.interviewId })).toMatchObject({
+      id: queued.id,
+      status: "failed",
+      isCurrent: false,
+      failureReason: "The language model answered with an error (HTTP 503)",
+    });
+    expect(
+      await db.job.findFirst({ where: { payload: { equals: { summaryId: queued.id } } }, select: { status: true, attempts: true } }),
+    ).toEqual({
+      status: "failed",
+      attempts: 3,
+    });
+  });
+
   it("falls back to the factual overview when the model's is nothing but an opinion", async () => {
     const setup = await interviewWithTranscript();
     fake.enqueue({ kind: "reply", content: { ...modelAnswer, overview: "Strong hire. I would recommend an offer." } });

@@ -2,6 +2,10 @@
 // as the system message; the categories and the transcript as numbered lines in the user message,
 // as data) and the JSON it must answer with, checked with zod and repaired once, like meeting
 // summaries. The answer is then held to the transcript by content.ts (groundModelAnswer).
+//
+// The model cites segments by their line number, the "[N]" each transcript line starts with (the
+// segment's position, one segment per number in this transcript): uuids would cost tokens and come
+// back mistyped. The job maps the numbers back to segment ids.
 import { z } from "zod";
 import { interviewSummarySystemPrompt, type PromptSet } from "../ai/prompts.js";
 import { describeIssues, extractJson } from "../ai/openai/summary-prompts.js";

@@ -5,6 +5,21 @@
 // Who may: the interview rule (tenancy/interview-access.ts), the panel and hiring managers. The
 // summary is not feedback: the blind rule on scorecards does not apply, and the panel sees it before
 // submitting its own scorecards (it holds no opinion, only the candidate's words and the questions).
+//
+// Rules where the issue left a choice:
+// - The transcript is the interview meeting's current, ready one; none (no meeting, nothing
+//   imported, still importing) is BAD_REQUEST `interview_has_no_transcript`, and nothing is written.
+// - The candidate's words are the segments mapped to the meeting's `candidate` participant. With
+//   none mapped the version fails ("Map the candidate's speaker first"): guessing from who is off
+//   the panel could quote an interviewer as the candidate. Every other speaker counts as an
+//   interviewer (for the questions), mapped or not.
+// - Without a scorecard template (or with every category archived) there are no categories; the
+//   overview and the questions are still made.
+// - A model whose reply is not the requested JSON, even after one repair request, fails the version
+//   with a reason (no silent switch to the extractive mode: the summary says which model made it);
+//   regenerate, or ask for `mode: "extractive"`. Citations it gets wrong are dropped one by one.
+// - `get` answers the current version by default (what the interview shows), else the latest
+//   requested: a regeneration in flight or failed does not hide the last good summary.
 import { z } from "zod";
 import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { NotFoundError, ValidationError } from "../errors.js";
