@@ -5,6 +5,7 @@ import { askMindRouter } from "../askmind/router.js";
 import { authRouter } from "../auth/router.js";
 import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
+import { interviewSummaryRouter } from "../interview-summaries/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { searchRouter } from "../search/router.js";
 import { settingsRouter } from "../settings/router.js";
@@ -33,6 +34,9 @@ export const appRouter = createTRPCRouter({
   askMind: askMindRouter,
   settings: settingsRouter,
   shareLinks: shareLinksRouter,
+  // The interviews router is another branch's: until it lands, interviews holds only the summary
+  // (then: mergeRouters(interviewsRouter, createTRPCRouter({ summary: interviewSummaryRouter }))).
+  interviews: createTRPCRouter({ summary: interviewSummaryRouter }),
 });
 
 export type AppRouter = typeof appRouter;
