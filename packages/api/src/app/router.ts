@@ -6,6 +6,7 @@ import { authRouter } from "../auth/router.js";
 import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
 import { meetingsRouter } from "../meetings/router.js";
+import { candidateFeedbackRouter, scorecardsRouter } from "../scorecards/router.js";
 import { searchRouter } from "../search/router.js";
 import { settingsRouter } from "../settings/router.js";
 import { meetingShareLinksRouter, shareLinksRouter } from "../share-links/router.js";
@@ -33,6 +34,11 @@ export const appRouter = createTRPCRouter({
   askMind: askMindRouter,
   settings: settingsRouter,
   shareLinks: shareLinksRouter,
+  scorecards: scorecardsRouter,
+  // candidates.feedback lives in scorecards/ (it aggregates scorecards, which build on candidates).
+  // Until the candidates router lands this is its only procedure; then:
+  // candidates: mergeRouters(candidatesRouter, candidateFeedbackRouter).
+  candidates: candidateFeedbackRouter,
 });
 
 export type AppRouter = typeof appRouter;
