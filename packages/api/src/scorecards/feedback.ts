@@ -111,21 +111,18 @@ export async function candidateFeedback(scope: WorkspaceScope, input: CandidateF
   );
 
   const perCategory = categories.map((category) => {
-    const normalizedScore = category.meanRating === null ? null : round((category.meanRating - 1) / (category.ratingScale - 1));
+    const normalized = category.meanRating === null ? null : (category.meanRating - 1) / (category.ratingScale - 1);
     const spread = category.minRating === null || category.maxRating === null ? 0 : category.maxRating - category.minRating;
-    return {
-      ...category,
-      meanRating: category.meanRating === null ? null : round(category.meanRating),
-      normalizedScore,
-      disagreement: spread >= DISAGREEMENT_SPREAD,
-    };
+    return { ...category, normalized, disagreement: spread >= DISAGREEMENT_SPREAD };
   });
-  const rated = perCategory.filter((category) => category.normalizedScore !== null);
-  const totalWeight = rated.reduce((sum, category) => sum + category.weight, 0);
-  const weightedScore =
-    totalWeight > 0
-      ? round(rated.reduce((sum, category) => sum + category.weight * (category.normalizedScore ?? 0), 0) / totalWeight)
-      : null;
+  let weights = 0;
+  let weighted = 0;
+  for (const category of perCategory) {
+    if (category.normalized === null) continue;
+    weights += category.weight;
+    weighted += category.weight * category.normalized;
+  }
+  const weightedScore = weights > 0 ? round(weighted / weights) : null;
 
   const counts = { strong_no: 0, no: 0, yes: 0, strong_yes: 0 };
   for (const row of recommendations) {
@@ -141,7 +138,11 @@ export async function candidateFeedback(scope: WorkspaceScope, input: CandidateF
     feedback: {
       interviews: interviewIds.length,
       submittedScorecards: submittedScorecards[0]?.count ?? 0,
-      categories: perCategory,
+      categories: perCategory.map(({ normalized, ...category }) => ({
+        ...category,
+        meanRating: category.meanRating === null ? null : round(category.meanRating),
+        normalizedScore: normalized === null ? null : round(normalized),
+      })),
       weightedScore,
       recommendations: counts,
       notSubmitted: panel.filter((seat) => !seat.submitted).map(({ interviewId, memberId, name }) => ({ interviewId, memberId, name })),
