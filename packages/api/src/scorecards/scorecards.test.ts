@@ -159,7 +159,7 @@ describe("scorecards.saveDraft", () => {
     ];
     for (const [override, appCode] of cases) {
       await refusedWithoutWrites(
-        () => as(w.hiring.interviewer).scorecards.saveDraft({ ...interview(), ...override } as never),
+        () => as(w.hiring.interviewer).scorecards.saveDraft({ ...interview(), ...override }),
         "BAD_REQUEST",
         appCode,
       );

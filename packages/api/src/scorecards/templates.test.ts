@@ -127,7 +127,7 @@ describe("scorecards.templates.create", () => {
     ];
     for (const override of bad) {
       await refusedWithoutWrites(
-        () => as(w.owner).scorecards.templates.create({ ...ws(), ...designer, ...override } as never),
+        () => as(w.owner).scorecards.templates.create({ ...ws(), ...designer, ...override }),
         "BAD_REQUEST",
       );
     }
