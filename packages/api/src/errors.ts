@@ -24,7 +24,9 @@ export type ForbiddenCode =
   // Revoking a share link someone else made, without managing its meeting.
   | "not_link_creator"
   // An API key used on a procedure outside what its scopes allow (or that no key may call).
-  | "api_key_scope";
+  | "api_key_scope"
+  // A hiring manager who may read an interview's scorecards but sits off its panel: they write none.
+  | "not_on_panel";
 
 export type ConflictCode =
   | "conflict"
@@ -43,7 +45,15 @@ export type ConflictCode =
   // Group names are unique per workspace, whatever their case.
   | "group_name_taken"
   | "already_in_group"
-  | "too_many_api_keys";
+  | "too_many_api_keys"
+  // One live scorecard template per position, whatever the case.
+  | "scorecard_template_position_taken"
+  | "scorecard_template_archived"
+  // A template's rating scale is fixed once submitted scorecards rated its categories.
+  | "rating_scale_locked"
+  // A submitted scorecard is final: changes go through submit (an amendment), not saveDraft.
+  | "scorecard_submitted"
+  | "interview_cancelled";
 
 export type ValidationCode =
   | "validation_failed"
@@ -70,7 +80,15 @@ export type ValidationCode =
   // The server has no key to encrypt API keys with (SECRETS_ENCRYPTION_KEYS in production).
   | "api_key_storage_unavailable"
   // A system prompt without its kind's required placeholders, or with unknown ones.
-  | "invalid_prompt";
+  | "invalid_prompt"
+  // Scoring an interview that has no scorecard template.
+  | "interview_has_no_template"
+  // A category that is not a live category of the template in question.
+  | "invalid_category"
+  // A rating outside 1..the template's rating scale.
+  | "invalid_rating"
+  // Submitting a scorecard with unrated categories or no recommendation.
+  | "scorecard_incomplete";
 
 export type UnauthorizedCode =
   | "unauthorized"

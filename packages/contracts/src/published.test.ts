@@ -84,6 +84,13 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
       return "conflict";
     case "not_group_admin":
       return "denied";
+    case "not_on_panel":
+      return "denied";
+    case "scorecard_template_position_taken": case "scorecard_template_archived": case "rating_scale_locked":
+    case "scorecard_submitted": case "interview_cancelled":
+      return "conflict";
+    case "interview_has_no_template": case "invalid_category": case "invalid_rating": case "scorecard_incomplete":
+      return "fix input";
     case "not_found": case "method_not_supported": case "not_implemented":
       return "missing";
     case "internal_server_error":

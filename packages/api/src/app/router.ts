@@ -7,6 +7,7 @@ import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
 import { interviewSummaryRouter } from "../interview-summaries/router.js";
 import { meetingsRouter } from "../meetings/router.js";
+import { candidateFeedbackRouter, scorecardsRouter } from "../scorecards/router.js";
 import { searchRouter } from "../search/router.js";
 import { settingsRouter } from "../settings/router.js";
 import { meetingShareLinksRouter, shareLinksRouter } from "../share-links/router.js";
@@ -34,9 +35,11 @@ export const appRouter = createTRPCRouter({
   askMind: askMindRouter,
   settings: settingsRouter,
   shareLinks: shareLinksRouter,
-  // The interviews router is another branch's: until it lands, interviews holds only the summary
-  // (then: mergeRouters(interviewsRouter, createTRPCRouter({ summary: interviewSummaryRouter }))).
+  // Hiring. candidates.feedback lives in scorecards/ (it aggregates scorecards, which build on
+  // candidates) and interviews.summary in interview-summaries/: the root nests them, as above.
   interviews: createTRPCRouter({ summary: interviewSummaryRouter }),
+  scorecards: scorecardsRouter,
+  candidates: candidateFeedbackRouter,
 });
 
 export type AppRouter = typeof appRouter;

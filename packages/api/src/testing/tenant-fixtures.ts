@@ -135,6 +135,32 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   },
   "settings.prompts.reset": { input: () => ({ kind: "summary" }), namesResources: false },
   "settings.usage.get": { input: () => ({}), namesResources: false },
+
+  "scorecards.templates.create": {
+    input: () => ({ name: "Injected", positionTitle: "Injected role", ratingScale: 4, categories: [{ name: "Grit" }] }),
+    namesResources: false,
+  },
+  "scorecards.templates.list": { input: () => ({ includeArchived: true }), namesResources: false },
+  "scorecards.templates.update": {
+    input: (w) => ({ templateId: w.a.hiring.template.id, name: "Taken over", ratingScale: 5 }),
+    namesResources: true,
+  },
+  "scorecards.templates.archive": { input: (w) => ({ templateId: w.a.hiring.template.id }), namesResources: true },
+  "scorecards.get": { input: (w) => ({ interviewId: w.a.hiring.interview.id }), namesResources: true },
+  "scorecards.saveDraft": {
+    input: (w) => ({ interviewId: w.a.hiring.interview.id, scores: [{ categoryId: w.a.hiring.template.categoryIds[0], rating: 3 }] }),
+    namesResources: true,
+  },
+  "scorecards.submit": {
+    input: (w) => ({
+      interviewId: w.a.hiring.interview.id,
+      scores: w.a.hiring.template.categoryIds.map((categoryId) => ({ categoryId, rating: 3 })),
+      recommendation: "yes",
+    }),
+    namesResources: true,
+  },
+  "scorecards.history": { input: (w) => ({ scorecardId: w.a.hiring.scorecard.id }), namesResources: true },
+  "candidates.feedback": { input: (w) => ({ candidateId: w.a.hiring.candidate.id }), namesResources: true },
 };
 
 /**
