@@ -43,7 +43,9 @@ export type ConflictCode =
   // Group names are unique per workspace, whatever their case.
   | "group_name_taken"
   | "already_in_group"
-  | "too_many_api_keys";
+  | "too_many_api_keys"
+  // A live candidate of the workspace already has this email (the message names their id).
+  | "candidate_email_taken";
 
 export type ValidationCode =
   | "validation_failed"
@@ -68,7 +70,11 @@ export type ValidationCode =
   // The server has no key to encrypt API keys with (SECRETS_ENCRYPTION_KEYS in production).
   | "api_key_storage_unavailable"
   // A system prompt without its kind's required placeholders, or with unknown ones.
-  | "invalid_prompt";
+  | "invalid_prompt"
+  // A stage that is not in the workspace's list of interview stages.
+  | "unknown_stage"
+  // Granting a permission to a member whose role cannot hold grants (only the `member` role can).
+  | "grant_requires_member_role";
 
 export type UnauthorizedCode =
   | "unauthorized"

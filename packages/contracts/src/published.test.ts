@@ -84,6 +84,10 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
       return "conflict";
     case "not_group_admin":
       return "denied";
+    case "candidate_email_taken":
+      return "conflict";
+    case "unknown_stage": case "grant_requires_member_role":
+      return "fix input";
     case "not_found": case "method_not_supported": case "not_implemented":
       return "missing";
     case "internal_server_error":

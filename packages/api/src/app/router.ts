@@ -3,6 +3,7 @@ import { adminRouter } from "../admin/router.js";
 import { apiKeysRouter } from "../api-keys/router.js";
 import { askMindRouter } from "../askmind/router.js";
 import { authRouter } from "../auth/router.js";
+import { candidatesRouter } from "../candidates/router.js";
 import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
 import { meetingsRouter } from "../meetings/router.js";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   askMind: askMindRouter,
   settings: settingsRouter,
   shareLinks: shareLinksRouter,
+  candidates: candidatesRouter,
 });
 
 export type AppRouter = typeof appRouter;
