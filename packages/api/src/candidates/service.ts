@@ -293,9 +293,7 @@ async function eraseAskMindTraces(
   const namePattern = wordPattern(candidate.name);
   const emailPattern = candidate.email ? likePattern(candidate.email) : null;
   const names = (column: Prisma.Sql) =>
-    emailPattern
-      ? Prisma.sql`(${column} ~* ${namePattern} OR ${column} ILIKE ${emailPattern})`
-      : Prisma.sql`${column} ~* ${namePattern}`;
+    emailPattern ? Prisma.sql`(${column} ~* ${namePattern} OR ${column} ILIKE ${emailPattern})` : Prisma.sql`${column} ~* ${namePattern}`;
 
   const aboutErasedMeeting = Prisma.sql`s.scope->>'kind' = 'meeting' AND s.scope->>'meetingId' = ANY(${meetingIds}::text[])`;
 
