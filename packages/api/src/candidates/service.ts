@@ -180,10 +180,15 @@ export async function updateCandidate(scope: WorkspaceScope, meta: RequestMeta, 
   await checkStage(scope.db, scope.workspaceId, changes.stage);
   await refuseTakenEmail(scope.db, changes.email, id);
   // Only the fields given: undefined leaves a field as it is, null clears it.
-  const data = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Prisma.CandidateUpdateInput;
+  const data = Object.fromEntries(
+    Object.entries(changes).filter(([, value]) => value !== undefined),
+  ) as Prisma.CandidateUpdateManyMutationInput;
   return withEmailConflict(scope, changes.email, () =>
     scope.db.$transaction(async (tx) => {
-      const updated = await tx.candidate.update({ where: { id, deletedAt: null }, data, select: candidateSelect });
+      // Deleted since the check above: NOT_FOUND, as it would have been a moment earlier.
+      const { count } = await tx.candidate.updateMany({ where: { id, deletedAt: null }, data });
+      const updated = count === 1 ? await tx.candidate.findFirst({ where: { id }, select: candidateSelect }) : null;
+      if (!updated) throw new NotFoundError("Candidate");
       await recordAudit(tx, scope.workspaceId, meta, {
         action: "candidate.updated",
         targetType: "candidate",
@@ -228,7 +233,13 @@ export async function restoreCandidate(scope: WorkspaceScope, meta: RequestMeta,
 const ERASE_TIMEOUT_MS = 60_000;
 
 /** A name as a case-insensitive whole-word regex: "Al" must not erase every message saying "also". */
-const wordPattern = (text: string) => `\\m${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\M`;
+function wordPattern(text: string): string {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // \m and \M (word start, word end) only match beside a word character.
+  const start = /^[\p{L}\p{N}_]/u.test(text) ? "\\m" : "";
+  const end = /[\p{L}\p{N}_]$/u.test(text) ? "\\M" : "";
+  return `${start}${escaped}${end}`;
+}
 
 /**
  * Erases a candidate, live or soft-deleted, in one transaction:
