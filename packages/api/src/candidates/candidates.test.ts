@@ -232,6 +232,7 @@ describe("candidates.list", () => {
     const ids = async (filters: Record<string, unknown>) =>
       (await as(w.owner).candidates.list({ ...ws(), ...filters })).items.map((c) => c.id);
     expect(await ids({ positionTitle: "Designer" })).toEqual([made[3], made[1]]);
+    expect(await ids({ positionTitle: "designer", stage: "screen" })).toEqual([made[3], made[1]]);
     expect(await ids({ stage: "technical" })).toEqual([made[4], made[2], made[0]]);
     expect(await ids({ query: "PAGED 3" })).toEqual([made[3]]);
     // `_` is an underscore, not a wildcard; the query matches emails too.

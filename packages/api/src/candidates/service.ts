@@ -149,7 +149,8 @@ export async function listCandidates(scope: WorkspaceScope, input: ListCandidate
     input.deleted ? Prisma.sql`c.deleted_at IS NOT NULL` : Prisma.sql`c.deleted_at IS NULL`,
     candidateVisibleSql("c", scope),
   ];
-  if (input.positionTitle) conditions.push(Prisma.sql`c.position_title = ${input.positionTitle}`);
+  // Positions compare regardless of case, as scorecard templates' positions do.
+  if (input.positionTitle) conditions.push(Prisma.sql`lower(c.position_title) = lower(${input.positionTitle})`);
   if (input.stage) conditions.push(Prisma.sql`c.stage = ${input.stage}`);
   if (input.query) {
     const pattern = likePattern(input.query);
