@@ -53,7 +53,9 @@ export type ConflictCode =
   | "rating_scale_locked"
   // A submitted scorecard is final: changes go through submit (an amendment), not saveDraft.
   | "scorecard_submitted"
-  | "interview_cancelled";
+  | "interview_cancelled"
+  // A live candidate of the workspace already has this email (the message names their id).
+  | "candidate_email_taken";
 
 export type ValidationCode =
   | "validation_failed"
@@ -88,7 +90,11 @@ export type ValidationCode =
   // A rating outside 1..the template's rating scale.
   | "invalid_rating"
   // Submitting a scorecard with unrated categories or no recommendation.
-  | "scorecard_incomplete";
+  | "scorecard_incomplete"
+  // A stage that is not in the workspace's list of interview stages.
+  | "unknown_stage"
+  // Granting a permission to a member whose role cannot hold grants (only the `member` role can).
+  | "grant_requires_member_role";
 
 export type UnauthorizedCode =
   | "unauthorized"

@@ -91,6 +91,10 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
       return "conflict";
     case "interview_has_no_template": case "invalid_category": case "invalid_rating": case "scorecard_incomplete":
       return "fix input";
+    case "candidate_email_taken":
+      return "conflict";
+    case "unknown_stage": case "grant_requires_member_role":
+      return "fix input";
     case "not_found": case "method_not_supported": case "not_implemented":
       return "missing";
     case "internal_server_error":

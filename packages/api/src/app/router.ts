@@ -3,6 +3,7 @@ import { adminRouter } from "../admin/router.js";
 import { apiKeysRouter } from "../api-keys/router.js";
 import { askMindRouter } from "../askmind/router.js";
 import { authRouter } from "../auth/router.js";
+import { candidatesRouter } from "../candidates/router.js";
 import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
 import { interviewSummaryRouter } from "../interview-summaries/router.js";
@@ -39,7 +40,7 @@ export const appRouter = createTRPCRouter({
   // candidates) and interviews.summary in interview-summaries/: the root nests them, as above.
   interviews: createTRPCRouter({ summary: interviewSummaryRouter }),
   scorecards: scorecardsRouter,
-  candidates: candidateFeedbackRouter,
+  candidates: mergeRouters(candidatesRouter, candidateFeedbackRouter),
 });
 
 export type AppRouter = typeof appRouter;

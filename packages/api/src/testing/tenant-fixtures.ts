@@ -19,6 +19,10 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   "workspaces.leave": { input: () => ({}), namesResources: false },
   "workspaces.members.list": { input: () => ({}), namesResources: false },
   "workspaces.members.updateRole": { input: (w) => ({ userId: w.a.member.id, role: "viewer" }), namesResources: true },
+  "workspaces.members.setPermissions": {
+    input: (w) => ({ memberId: w.a.memberIds.member, permissions: ["interviews:manage"] }),
+    namesResources: true,
+  },
   "workspaces.members.remove": { input: (w) => ({ userId: w.a.member.id }), namesResources: true },
   "workspaces.invites.create": { input: () => ({ email: "new-person@example.com", role: "member" }), namesResources: false },
   "workspaces.invites.list": { input: () => ({}), namesResources: false },
@@ -161,6 +165,13 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   },
   "scorecards.history": { input: (w) => ({ scorecardId: w.a.hiring.scorecard.id }), namesResources: true },
   "candidates.feedback": { input: (w) => ({ candidateId: w.a.hiring.candidate.id }), namesResources: true },
+  "candidates.create": { input: () => ({ name: "Injected", email: "injected@candidates.example" }), namesResources: false },
+  "candidates.get": { input: (w) => ({ candidateId: w.a.hiring.candidate.id }), namesResources: true },
+  "candidates.list": { input: () => ({ query: "Ada" }), namesResources: false },
+  "candidates.update": { input: (w) => ({ candidateId: w.a.hiring.candidate.id, name: "Taken over" }), namesResources: true },
+  "candidates.delete": { input: (w) => ({ candidateId: w.a.hiring.candidate.id }), namesResources: true },
+  "candidates.restore": { input: (w) => ({ candidateId: w.a.hiring.deletedCandidate.id }), namesResources: true },
+  "candidates.erase": { input: (w) => ({ candidateId: w.a.hiring.candidate.id }), namesResources: true },
 };
 
 /**

@@ -17,6 +17,7 @@ import {
   revokeInviteInput,
   transferOwnershipInput,
   updateRoleInput,
+  setPermissionsInput,
   updateWorkspaceInput,
   workspaceOutput,
 } from "./schemas.js";
@@ -80,6 +81,14 @@ export const workspacesRouter = createTRPCRouter({
       .output(okOutput)
       .mutation(async ({ ctx, input }) => {
         await workspaces.updateMemberRole(ctx.scope, requestMeta(ctx), input);
+        ctx.services.memberships.forget(ctx.scope.workspaceId);
+        return ok;
+      }),
+    setPermissions: workspaceProcedure("members:manage")
+      .input(setPermissionsInput)
+      .output(okOutput)
+      .mutation(async ({ ctx, input }) => {
+        await workspaces.setMemberPermissions(ctx.scope, requestMeta(ctx), input);
         ctx.services.memberships.forget(ctx.scope.workspaceId);
         return ok;
       }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pageInput, type ScopedInput } from "../shared/schemas.js";
+import { GRANTABLE_PERMISSIONS } from "../tenancy/permissions.js";
 import { emailSchema } from "../users/schemas.js";
 
 export const roleSchema = z.enum(["owner", "admin", "member", "viewer"]);
@@ -28,6 +29,15 @@ export const transferOwnershipInput = z.object({ workspaceId, userId: z.uuid() }
 export const memberListInput = z.object({ workspaceId, ...pageInput });
 export const updateRoleInput = z.object({ workspaceId, userId: z.uuid(), role: assignableRoleSchema });
 export const removeMemberInput = z.object({ workspaceId, userId: z.uuid() });
+/** The whole set of grants the member holds afterwards (an empty list revokes them all). */
+export const setPermissionsInput = z.object({
+  workspaceId,
+  memberId: z.uuid().toLowerCase(),
+  permissions: z
+    .array(z.enum(GRANTABLE_PERMISSIONS))
+    .max(GRANTABLE_PERMISSIONS.length * 2)
+    .transform((permissions) => [...new Set(permissions)].sort()),
+});
 export const createInviteInput = z.object({ workspaceId, email: emailSchema, role: assignableRoleSchema.default("member") });
 export const inviteListInput = z.object({ workspaceId });
 export const revokeInviteInput = z.object({ workspaceId, inviteId: z.uuid() });
@@ -40,6 +50,7 @@ export type TransferOwnershipInput = ScopedInput<typeof transferOwnershipInput>;
 export type MemberListInput = ScopedInput<typeof memberListInput>;
 export type UpdateRoleInput = ScopedInput<typeof updateRoleInput>;
 export type RemoveMemberInput = ScopedInput<typeof removeMemberInput>;
+export type SetPermissionsInput = ScopedInput<typeof setPermissionsInput>;
 export type CreateInviteInput = ScopedInput<typeof createInviteInput>;
 export type RevokeInviteInput = ScopedInput<typeof revokeInviteInput>;
 export type InviteTokenInput = z.infer<typeof inviteTokenInput>;
@@ -61,6 +72,8 @@ export const memberOutput = z.object({
   email: z.string(),
   fullName: z.string().nullable(),
   role: roleSchema,
+  /** Permissions granted beyond the role (`workspaces.members.setPermissions`). */
+  grantedPermissions: z.array(z.enum(GRANTABLE_PERMISSIONS)),
   joinedAt: z.date(),
 });
 export const memberPage = z.object({ items: memberOutput.array(), nextCursor: z.string().nullable() });

@@ -8,7 +8,7 @@ import { enqueueEmail } from "../email/outbox.js";
 import { workspaceInvite } from "../email/templates.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { AppServices } from "../ports.js";
-import { ROLE_RANK } from "../tenancy/permissions.js";
+import { grantsOf, ROLE_RANK } from "../tenancy/permissions.js";
 import {
   settingsSchema,
   type CreateInviteInput,
@@ -17,6 +17,7 @@ import {
   type MemberListInput,
   type RemoveMemberInput,
   type RevokeInviteInput,
+  type SetPermissionsInput,
   type TransferOwnershipInput,
   type UpdateRoleInput,
   type UpdateWorkspaceInput,
@@ -155,7 +156,13 @@ export async function listMembers(scope: WorkspaceScope, input: MemberListInput)
     orderBy: { id: "asc" },
     take: input.limit + 1,
     ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
-    select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, fullName: true } } },
+    select: {
+      id: true,
+      role: true,
+      grantedPermissions: true,
+      createdAt: true,
+      user: { select: { id: true, email: true, fullName: true } },
+    },
   });
   const page = rows.slice(0, input.limit);
   return {
@@ -165,6 +172,7 @@ export async function listMembers(scope: WorkspaceScope, input: MemberListInput)
       email: m.user.email,
       fullName: m.user.fullName,
       role: m.role,
+      grantedPermissions: grantsOf(m.grantedPermissions),
       joinedAt: m.createdAt,
     })),
     nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
@@ -183,12 +191,47 @@ export async function updateMemberRole(scope: WorkspaceScope, meta: RequestMeta,
   ensureMayManage(scope, target.role);
   await scope.db.$transaction(async (tx) => {
     if (target.role === "owner" && (await tx.workspaceMember.count({ where: { role: "owner" } })) <= 1) throw lastOwner();
-    await tx.workspaceMember.update({ where: { id: target.id }, data: { role: input.role } });
+    // Grants belong to the `member` role (setMemberPermissions): another role drops them, so a
+    // hiring manager made a viewer is read-only, and made a member again starts without them.
+    await tx.workspaceMember.update({
+      where: { id: target.id },
+      data: { role: input.role, ...(input.role !== "member" ? { grantedPermissions: [] } : {}) },
+    });
     await recordAudit(tx, scope.workspaceId, meta, {
       action: "member.role_changed",
       targetType: "user",
       targetId: input.userId,
       metadata: { from: target.role, to: input.role },
+    });
+  });
+}
+
+/**
+ * Sets the permissions a member holds beyond their role (`GRANTABLE_PERMISSIONS`: a hiring manager
+ * holds `interviews:manage`). Only a `member` takes grants: a viewer stays read-only, and admins and
+ * owners hold them already. The list replaces the previous one; the caller forgets the cached
+ * memberships afterwards, so the change applies from the next request.
+ */
+export async function setMemberPermissions(scope: WorkspaceScope, meta: RequestMeta, input: SetPermissionsInput): Promise<void> {
+  await scope.db.$transaction(async (tx) => {
+    const target = await tx.workspaceMember.findFirst({
+      where: { id: input.memberId },
+      select: { id: true, userId: true, role: true, grantedPermissions: true },
+    });
+    if (!target) throw new NotFoundError("Member");
+    if (target.role !== "member" && input.permissions.length > 0) {
+      throw new ValidationError(
+        `Permissions are granted to members only; this one is ${target.role === "viewer" ? "a viewer" : `an ${target.role}`}`,
+        "grant_requires_member_role",
+      );
+    }
+    const before = grantsOf(target.grantedPermissions);
+    await tx.workspaceMember.update({ where: { id: target.id }, data: { grantedPermissions: input.permissions } });
+    await recordAudit(tx, scope.workspaceId, meta, {
+      action: "member.permissions_changed",
+      targetType: "member",
+      targetId: target.id,
+      metadata: { userId: target.userId, from: before, to: input.permissions },
     });
   });
 }
