@@ -68,7 +68,10 @@ export type ValidationCode =
   // The server has no key to encrypt API keys with (SECRETS_ENCRYPTION_KEYS in production).
   | "api_key_storage_unavailable"
   // A system prompt without its kind's required placeholders, or with unknown ones.
-  | "invalid_prompt";
+  | "invalid_prompt"
+  // Changing the visibility, grants or share links of an interview's meeting: its access follows the
+  // interview's panel (tenancy/meeting-access.ts), nothing else.
+  | "interview_meeting";
 
 export type UnauthorizedCode =
   | "unauthorized"
