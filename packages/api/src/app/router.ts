@@ -5,6 +5,7 @@ import { askMindRouter } from "../askmind/router.js";
 import { authRouter } from "../auth/router.js";
 import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
+import { interviewsRouter } from "../interviews/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { searchRouter } from "../search/router.js";
 import { settingsRouter } from "../settings/router.js";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   askMind: askMindRouter,
   settings: settingsRouter,
   shareLinks: shareLinksRouter,
+  interviews: interviewsRouter,
 });
 
 export type AppRouter = typeof appRouter;
