@@ -187,7 +187,7 @@ describe("the interview's meeting", () => {
       content: "Ivy: We rebuilt the quasar ledger in Rust last spring.\nDan: How did the quasar ledger handle retries?",
     });
     const link = await member.meetings.shareLinks.create({ ...ws(), meetingId: meeting.id });
-    expect((await as(w.outsider).shareLinks.open({ token: link.token })).meeting.title).toBe("Chat with a friend");
+    expect((await as(world.outsider).shareLinks.open({ token: link.token })).meeting.title).toBe("Chat with a friend");
     // The member made the meeting but does not manage interviews; the owner links it.
     const interview = await schedule({ meetingId: meeting.id });
     expect(interview.meetingId).toBe(meeting.id);
@@ -199,7 +199,7 @@ describe("the interview's meeting", () => {
     expect((await as(w.hiring.interviewer).meetings.get({ ...ws(), meetingId: meeting.id })).access).toBe("edit");
     expect((await as(w.admin).meetings.get({ ...ws(), meetingId: meeting.id })).id).toBe(meeting.id);
     // The link made before stops opening, as a revoked one.
-    expect(await errorOf(as(w.outsider).shareLinks.open({ token: link.token }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorOf(as(world.outsider).shareLinks.open({ token: link.token }))).toMatchObject({ code: "NOT_FOUND" });
 
     // Its access follows the panel: visibility, grants and share links are refused, with a reason.
     const owner = as(w.owner);
