@@ -103,7 +103,14 @@ export async function startServer(env: Env, log: Logger): Promise<RunningServer>
     jobs = startJobWorker({
       db,
       log,
-      handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, workspaceAi: services.workspaceAi, log }),
+      handlers: createJobHandlers({
+        db,
+        ai: services.ai,
+        embeddings: services.embeddings,
+        workspaceAi: services.workspaceAi,
+        appUrl: services.settings.appUrl,
+        log,
+      }),
       pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
       concurrency: env.JOB_CONCURRENCY,
     });

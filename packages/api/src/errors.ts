@@ -57,6 +57,8 @@ export type ValidationCode =
   | "password_too_long"
   | "malformed_transcript"
   | "transcript_missing"
+  // An interview summary asked for before the interview's meeting has a ready transcript.
+  | "interview_has_no_transcript"
   | "invalid_time_range"
   | "invalid_cursor"
   // Retrying an Ask Mind answer that did not fail.

@@ -224,6 +224,37 @@ describe("a meeting a member may not see is NOT_FOUND to them and changes nothin
   }
 });
 
+/** Input keys that reach an interview: the interview itself, its candidate, a scorecard on it. */
+const reachesInterview = (input: Record<string, unknown>) => ["interviewId", "candidateId", "scorecardId"].some((key) => key in input);
+
+// The third axis: interviews are their panel's. A's plain member holds `interviews:read` and
+// `interviews:write` but sits on no panel (the world's interviewer does): every procedure those
+// permissions open and that reaches an interview or candidate finds nothing. (The procedures that
+// need `interviews:manage` refuse the member's role first: the viewer pass above covers that side.)
+describe("an interview off one's panel is NOT_FOUND and changes nothing", () => {
+  const anything: unknown = new Proxy(() => undefined, { get: () => anything });
+  const probed = workspaceScoped.filter((p) => {
+    const fixture = tenantFixtures[p.path];
+    const permission = p.meta?.permission;
+    return (
+      fixture !== undefined &&
+      (permission === "interviews:read" || permission === "interviews:write") &&
+      reachesInterview(fixture.input(anything as World))
+    );
+  });
+
+  it("probes every procedure that takes an interview, a candidate or a scorecard", () => {
+    expect(probed.length).toBeGreaterThanOrEqual(8);
+  });
+
+  for (const procedure of probed) {
+    it(procedure.path, async () => {
+      const input = { ...tenantFixtures[procedure.path]?.input(world), workspaceId: world.a.workspaceId };
+      await expectRefused(world.a.member, procedure.path, input, "NOT_FOUND");
+    });
+  }
+});
+
 describe("an API key reaches its own workspace only, and only what keys may do there", () => {
   const everyScope = ["read", "write", "ask"] as const;
   for (const procedure of workspaceScoped) {

@@ -65,7 +65,7 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
       return "fix input";
     case "invalid_input": case "invalid_json": case "parse_error": case "bad_request": case "validation_failed":
     case "invalid_token": case "token_used": case "token_expired": case "cannot_target_self": case "weak_password":
-    case "password_too_long": case "malformed_transcript": case "transcript_missing": case "invalid_time_range":
+    case "password_too_long": case "malformed_transcript": case "transcript_missing": case "interview_has_no_transcript": case "invalid_time_range":
     case "invalid_cursor": case "not_failed": case "base_url_not_allowed": case "api_key_required":
     case "api_key_storage_unavailable": case "invalid_prompt": case "interview_meeting": case "payload_too_large": case "transcript_too_large":
     case "unsupported_media_type": case "unprocessable_content": case "precondition_failed":

@@ -47,18 +47,21 @@ export const ACTION_ITEM_SHAPE = `{ "text": string, "assigneeName": string | nul
 export const CITATION_FORMAT = "with the number of the excerpt it comes from, in square brackets, e.g. [3] or [2][5]";
 
 /**
- * The JSON an interview summary answers with. No caller yet: interviews come in a later issue,
- * which parses this shape (the recommendation values are the scorecard's).
+ * The JSON an interview summary answers with (interview-summaries/model.ts parses it). Lines are
+ * the transcript's "[N]" numbers; categories are the numbers of the scorecard categories listed in
+ * the request. It carries the no-opinion rule itself: it is a required placeholder, so a workspace's
+ * edited prompt cannot drop the rule (and the overview is filtered for opinions all the same).
  */
 export const INTERVIEW_SUMMARY_JSON_SHAPE = `{
-  "overview": string,                 // 3 to 5 sentences: the role, what was covered, how it went
-  "strengths": string[],              // what the candidate showed well, each with its evidence
-  "concerns": string[],               // gaps or risks that came up, each with its evidence; [] if none
-  "questions": [{ "question": string, "answerSummary": string, "position": number | null }],
-                                      // the main questions asked, in order; position is the line asked on
-  "recommendation": "strong_yes" | "yes" | "no" | "strong_no" | null
-                                      // only when the interviewers stated one in the transcript
-}`;
+  "overview": string,                 // 2 to 4 neutral sentences: the role and what the interview covered
+  "questions": [{ "line": number, "text": string }],
+                                      // the questions the interviewers asked, in order; line is where it was asked
+  "categories": [{ "category": number, "evidence": [{ "line": number, "quote": string }] }]
+                                      // per scorecard category: the candidate's statements that bear on it, up to 5;
+                                      // quote copies the candidate's words exactly from that line; [] if none
+}
+Never state, suggest or hint at a hiring decision or recommendation (hire, no hire, reject, advance, strong yes or no):
+scoring the candidate is the interviewers' job. Evidence comes only from the candidate's lines.`;
 
 // ---------------------------------------------------------------------------------------------
 // The kinds.

@@ -6,6 +6,7 @@ import type { EmbeddingsProvider } from "../ai/embeddings.js";
 import type { AiProvider } from "../ai/provider.js";
 import { embeddingsJobHandler } from "../askmind/vector.js";
 import { authEmailJobHandler } from "../auth/emails.js";
+import { interviewSummaryJobHandler } from "../interview-summaries/job.js";
 import { handlersByQueue, type JobHandler } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
 import type { WorkspaceAiResolver } from "../ports.js";
@@ -26,6 +27,8 @@ export interface JobDeps {
    * private model server addresses.
    */
   workspaceAi?: WorkspaceAiResolver;
+  /** Base URL of the web app, for links in the emails jobs queue (default http://localhost:3000). */
+  appUrl?: string;
   log: Logger;
 }
 
@@ -45,6 +48,7 @@ export function createJobHandlers(deps: JobDeps): Record<string, JobHandler> {
     });
   return handlersByQueue([
     summaryJobHandler({ ...deps, workspaceAi }),
+    interviewSummaryJobHandler({ db, workspaceAi, appUrl: deps.appUrl ?? "http://localhost:3000", log }),
     authEmailJobHandler(db),
     transcriptImportJobHandler({ db, log, transcriptCurrent: transcriptListener(workspaceAi) }),
     // Whichever model a transcript's workspace embeds with (its own, or the server's); none: nothing to do.

@@ -5,6 +5,7 @@ import { askMindRouter } from "../askmind/router.js";
 import { authRouter } from "../auth/router.js";
 import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
+import { interviewSummaryRouter } from "../interview-summaries/router.js";
 import { interviewsRouter } from "../interviews/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { searchRouter } from "../search/router.js";
@@ -34,7 +35,9 @@ export const appRouter = createTRPCRouter({
   askMind: askMindRouter,
   settings: settingsRouter,
   shareLinks: shareLinksRouter,
-  interviews: interviewsRouter,
+  // Interview summaries build on interviews (their evidence is the interview's transcript): nested
+  // by the root, as meetings.summary is.
+  interviews: mergeRouters(interviewsRouter, createTRPCRouter({ summary: interviewSummaryRouter })),
 });
 
 export type AppRouter = typeof appRouter;

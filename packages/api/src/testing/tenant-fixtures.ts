@@ -64,6 +64,8 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   },
   "meetings.summary.generate": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
   "meetings.summary.get": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
+  "interviews.summary.generate": { input: (w) => ({ interviewId: w.a.hiring.interview.id }), namesResources: true },
+  "interviews.summary.get": { input: (w) => ({ interviewId: w.a.hiring.interview.id }), namesResources: true },
   "meetings.comments.delete": { input: (w) => ({ commentId: w.a.comment.id }), namesResources: true },
   "meetings.shareLinks.create": { input: (w) => ({ meetingId: w.a.meeting.id, includeTranscript: true }), namesResources: true },
   "meetings.shareLinks.list": { input: (w) => ({ meetingId: w.a.meeting.id }), namesResources: true },
