@@ -94,7 +94,10 @@ export type ValidationCode =
   // A stage that is not in the workspace's list of interview stages.
   | "unknown_stage"
   // Granting a permission to a member whose role cannot hold grants (only the `member` role can).
-  | "grant_requires_member_role";
+  | "grant_requires_member_role"
+  // Changing the visibility, grants or share links of an interview's meeting: its access follows the
+  // interview's panel (tenancy/meeting-access.ts), nothing else.
+  | "interview_meeting";
 
 export type UnauthorizedCode =
   | "unauthorized"

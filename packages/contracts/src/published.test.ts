@@ -67,7 +67,7 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
     case "invalid_token": case "token_used": case "token_expired": case "cannot_target_self": case "weak_password":
     case "password_too_long": case "malformed_transcript": case "transcript_missing": case "interview_has_no_transcript": case "invalid_time_range":
     case "invalid_cursor": case "not_failed": case "base_url_not_allowed": case "api_key_required":
-    case "api_key_storage_unavailable": case "invalid_prompt": case "payload_too_large": case "transcript_too_large":
+    case "api_key_storage_unavailable": case "invalid_prompt": case "interview_meeting": case "payload_too_large": case "transcript_too_large":
     case "unsupported_media_type": case "unprocessable_content": case "precondition_failed":
     case "precondition_required": case "payment_required":
       return "fix input";

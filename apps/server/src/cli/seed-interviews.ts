@@ -17,7 +17,13 @@ const services = await createServices({ env: { ...env, PASSWORD_WORKERS: 1 }, db
 const jobs = startJobWorker({
   db,
   log: silentLogger,
-  handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, workspaceAi: services.workspaceAi, log: silentLogger }),
+  handlers: createJobHandlers({
+    db,
+    ai: services.ai,
+    embeddings: services.embeddings,
+    workspaceAi: services.workspaceAi,
+    log: silentLogger,
+  }),
   pollIntervalMs: 0,
 });
 try {

@@ -1,6 +1,14 @@
 // `pnpm seed:interviews` loads a whole hiring loop through the procedures: what a new user sees.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createContextInner, createJobHandlers, createServices, silentLogger, startJobWorker } from "@meetmind/api";
+import {
+  appRouter,
+  createCallerFactory,
+  createContextInner,
+  createJobHandlers,
+  createServices,
+  silentLogger,
+  startJobWorker,
+} from "@meetmind/api";
 import type { AppServices, AuthUser } from "@meetmind/api";
 import { parseEnv } from "@meetmind/config";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
@@ -14,7 +22,11 @@ let workspaceId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  services = await createServices({ env: parseEnv({ NODE_ENV: "test", BCRYPT_COST: "4", PASSWORD_WORKERS: "1" }), db: database.db, log: silentLogger });
+  services = await createServices({
+    env: parseEnv({ NODE_ENV: "test", BCRYPT_COST: "4", PASSWORD_WORKERS: "1" }),
+    db: database.db,
+    log: silentLogger,
+  });
   owner = await database.db.user.create({
     data: { email: "lead@hiring.example", fullName: "Hiring Lead", emailVerifiedAt: new Date() },
     select: { id: true, email: true, isAdmin: true },
@@ -34,13 +46,21 @@ describe("seed:interviews", () => {
     const jobs = startJobWorker({
       db,
       log: silentLogger,
-      handlers: createJobHandlers({ db, ai: services.ai, embeddings: services.embeddings, workspaceAi: services.workspaceAi, log: silentLogger }),
+      handlers: createJobHandlers({
+        db,
+        ai: services.ai,
+        embeddings: services.embeddings,
+        workspaceAi: services.workspaceAi,
+        log: silentLogger,
+      }),
       pollIntervalMs: 0,
     });
     try {
       const result = await seedInterviewLoop({ db, services, owner, workspaceId, runJobs: () => jobs.runDue() });
       expect(result).toMatchObject({ candidates: 3, interviews: 4, scorecards: 5, summaries: 2, alreadyLoaded: false });
-      expect(await seedInterviewLoop({ db, services, owner, workspaceId, runJobs: () => jobs.runDue() })).toMatchObject({ alreadyLoaded: true });
+      expect(await seedInterviewLoop({ db, services, owner, workspaceId, runJobs: () => jobs.runDue() })).toMatchObject({
+        alreadyLoaded: true,
+      });
     } finally {
       await jobs.stop();
     }

@@ -52,7 +52,10 @@ export async function seedInterviewLoop(options: SeedInterviewsOptions): Promise
     select: { id: true, user: { select: { fullName: true } } },
   });
   people.lead = { user: owner, memberId: ownerMember.id, name: ownerMember.user.fullName ?? "Hiring lead" };
-  for (const [key, person] of Object.entries(DEMO_INTERVIEWERS) as [keyof typeof DEMO_INTERVIEWERS, (typeof DEMO_INTERVIEWERS)[keyof typeof DEMO_INTERVIEWERS]][]) {
+  for (const [key, person] of Object.entries(DEMO_INTERVIEWERS) as [
+    keyof typeof DEMO_INTERVIEWERS,
+    (typeof DEMO_INTERVIEWERS)[keyof typeof DEMO_INTERVIEWERS],
+  ][]) {
     const user = await db.user.upsert({
       where: { email: person.email },
       create: { email: person.email, fullName: person.name, emailVerifiedAt: now },

@@ -7,6 +7,7 @@ import { candidatesRouter } from "../candidates/router.js";
 import { groupsRouter } from "../groups/router.js";
 import { healthRouter } from "../health/router.js";
 import { interviewSummaryRouter } from "../interview-summaries/router.js";
+import { interviewsRouter } from "../interviews/router.js";
 import { meetingsRouter } from "../meetings/router.js";
 import { candidateFeedbackRouter, scorecardsRouter } from "../scorecards/router.js";
 import { searchRouter } from "../search/router.js";
@@ -36,9 +37,10 @@ export const appRouter = createTRPCRouter({
   askMind: askMindRouter,
   settings: settingsRouter,
   shareLinks: shareLinksRouter,
-  // Hiring. candidates.feedback lives in scorecards/ (it aggregates scorecards, which build on
-  // candidates) and interviews.summary in interview-summaries/: the root nests them, as above.
-  interviews: createTRPCRouter({ summary: interviewSummaryRouter }),
+  // Hiring. Interview summaries build on interviews (their evidence is the interview's transcript)
+  // and candidates.feedback on scorecards (it aggregates them): both nested by the root, as
+  // meetings.summary is.
+  interviews: mergeRouters(interviewsRouter, createTRPCRouter({ summary: interviewSummaryRouter })),
   scorecards: scorecardsRouter,
   candidates: mergeRouters(candidatesRouter, candidateFeedbackRouter),
 });

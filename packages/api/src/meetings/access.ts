@@ -4,7 +4,7 @@
 // tenancy/meeting-access.ts.
 import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors.js";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { meetingAccessOf, requireMeetingAccess, type AccessLevel, type MeetingAccess } from "../tenancy/meeting-access.js";
 import { requireMember } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
@@ -15,10 +15,16 @@ export const MAX_GRANTS_PER_MEETING = 500;
 
 async function requireManager(scope: WorkspaceScope, meetingId: string): Promise<MeetingAccess> {
   const meeting = await requireMeetingAccess(scope, meetingId, "edit");
+  // Visibility and grants would not apply to it anyway (meeting-access.ts): refusing says so.
+  if (meeting.isInterview) throw interviewMeeting();
   if (!meeting.manage)
     throw new ForbiddenError("Only the meeting's owner or a workspace admin can change who sees it", "insufficient_access");
   return meeting;
 }
+
+/** An interview's meeting is seen by the interview's panel and managers, whatever else is set on it. */
+const interviewMeeting = () =>
+  new ValidationError("This is an interview's meeting: who sees it follows the interview's panel", "interview_meeting");
 
 const grantSelect = {
   id: true,

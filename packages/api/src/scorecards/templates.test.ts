@@ -126,10 +126,7 @@ describe("scorecards.templates.create", () => {
       { positionTitle: "x".repeat(201) },
     ];
     for (const override of bad) {
-      await refusedWithoutWrites(
-        () => as(w.owner).scorecards.templates.create({ ...ws(), ...designer, ...override }),
-        "BAD_REQUEST",
-      );
+      await refusedWithoutWrites(() => as(w.owner).scorecards.templates.create({ ...ws(), ...designer, ...override }), "BAD_REQUEST");
     }
   });
 });

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { Prisma, queryRows, scopedDb, type Db } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
-import { ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError } from "../errors.js";
+import { ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.js";
 import { generateOpaqueToken, hashToken } from "../identity/tokens.js";
 import type { AppServices } from "../ports.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
@@ -70,6 +70,10 @@ export async function createShareLink(
   input: CreateShareLinkInput,
 ): Promise<CreatedShareLinkOutput> {
   const access = await requireMeetingAccess(scope, input.meetingId, "edit");
+  // Interview data never leaves the panel (tenancy/interview-access.ts).
+  if (access.isInterview) {
+    throw new ValidationError("An interview's meeting cannot be shared outside the workspace", "interview_meeting");
+  }
   if (!access.manage) {
     throw new ForbiddenError("Only the meeting's owner or a workspace admin can share it outside the workspace", "insufficient_access");
   }
@@ -168,7 +172,10 @@ interface OpenLink {
   endsAt: Date | null;
 }
 
-/** The link if it opens now: not revoked or expired, on a live meeting of a live workspace. */
+/**
+ * The link if it opens now: not revoked or expired, on a live meeting of a live workspace that is
+ * not an interview's (a meeting linked to an interview after the link was made takes it down).
+ */
 async function findOpenLink(db: Db, token: string): Promise<OpenLink | null> {
   const [link] = await queryRows<OpenLink>(
     db,
@@ -179,7 +186,7 @@ async function findOpenLink(db: Db, token: string): Promise<OpenLink | null> {
            coalesce(m.actual_start, m.scheduled_start) AS "startsAt",
            CASE WHEN m.actual_start IS NOT NULL THEN m.actual_end ELSE m.scheduled_end END AS "endsAt"
       FROM share_links l
-      JOIN meetings m ON m.id = l.meeting_id AND m.workspace_id = l.workspace_id AND m.deleted_at IS NULL
+      JOIN meetings m ON m.id = l.meeting_id AND m.workspace_id = l.workspace_id AND m.deleted_at IS NULL AND NOT m.is_interview
       JOIN workspaces w ON w.id = l.workspace_id AND w.deleted_at IS NULL
      WHERE l.token_hash = ${hashToken(token)} AND l.revoked_at IS NULL AND l.expires_at > now()`,
   );

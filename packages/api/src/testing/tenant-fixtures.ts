@@ -126,6 +126,44 @@ export const tenantFixtures: Record<string, TenantFixture> = {
 
   "search.transcripts": { input: (w) => ({ query: "roadmap budget", meetingIds: [w.a.meeting.id] }), namesResources: true },
 
+  "interviews.create": {
+    input: (w) => ({
+      candidateId: w.a.hiring.candidate.id,
+      positionTitle: "Backend Engineer",
+      stage: "onsite",
+      scheduledAt: new Date("2030-01-01T10:00:00Z"),
+      panelMemberIds: [w.a.hiring.interviewerMemberId],
+      templateId: w.a.hiring.template.id,
+      meetingId: w.a.meeting.id,
+    }),
+    namesResources: true,
+  },
+  "interviews.get": { input: (w) => ({ interviewId: w.a.hiring.interview.id }), namesResources: true },
+  "interviews.list": { input: (w) => ({ candidateId: w.a.hiring.candidate.id }), namesResources: true },
+  "interviews.update": {
+    input: (w) => ({
+      interviewId: w.a.hiring.interview.id,
+      stage: "final",
+      panelMemberIds: [w.a.hiring.interviewerMemberId],
+      templateId: w.a.hiring.template.id,
+      meetingId: w.a.meeting.id,
+    }),
+    namesResources: true,
+  },
+  "interviews.cancel": { input: (w) => ({ interviewId: w.a.hiring.interview.id, reason: "Taken over" }), namesResources: true },
+  "interviews.stages.get": { input: () => ({}), namesResources: false },
+  "interviews.stages.set": { input: () => ({ stages: ["screen", "onsite"] }), namesResources: false },
+  "interviews.transcript.import": {
+    input: (w) => ({ interviewId: w.a.hiring.interview.id, format: "text", content: "Ann: hello there" }),
+    namesResources: true,
+  },
+  "interviews.transcript.get": { input: (w) => ({ interviewId: w.a.hiring.interview.id }), namesResources: true },
+  // The member id inside `speakers` is probed by interviews.test.ts (the sweep probes top-level ids).
+  "interviews.transcript.mapSpeakers": {
+    input: (w) => ({ interviewId: w.a.hiring.interview.id, speakers: [{ label: "Ann", memberId: w.a.hiring.interviewerMemberId }] }),
+    namesResources: true,
+  },
+
   "settings.ai.get": { input: () => ({}), namesResources: false },
   "settings.ai.update": {
     input: () => ({ baseUrl: "http://127.0.0.1:9/v1", model: "stolen", apiKey: "sk-taken-over-0000", monthlyTokenCap: 1 }),

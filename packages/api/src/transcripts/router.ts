@@ -15,7 +15,7 @@ import {
 import * as transcripts from "./service.js";
 
 /** Tells whoever indexes transcripts (Ask Mind's embeddings, when configured) that this one changed. */
-async function announceCurrent(ctx: Context, transcriptId: string): Promise<void> {
+export async function announceCurrent(ctx: Context, transcriptId: string): Promise<void> {
   const listener = ctx.services.transcriptCurrent;
   if (!listener) return;
   try {
@@ -27,18 +27,23 @@ async function announceCurrent(ctx: Context, transcriptId: string): Promise<void
   }
 }
 
+/** After an import: the background job is started, or the stored version announced. */
+export async function afterImport(ctx: Context, transcript: { id: string; status: "importing" | "ready" | "failed" }): Promise<void> {
+  if (transcript.status === "importing") {
+    // The import job writes the segments (and queues embeddings once the version is current).
+    ctx.services.jobsQueued();
+  } else {
+    await announceCurrent(ctx, transcript.id);
+  }
+}
+
 export const transcriptsRouter = createTRPCRouter({
   import: workspaceProcedure("meetings:write")
     .input(importInput)
     .output(importOutput)
     .mutation(async ({ ctx, input }) => {
       const transcript = await transcripts.importTranscript(ctx.scope, input);
-      if (transcript.status === "importing") {
-        // The import job writes the segments (and queues embeddings once the version is current).
-        ctx.services.jobsQueued();
-      } else {
-        await announceCurrent(ctx, transcript.id);
-      }
+      await afterImport(ctx, transcript);
       return transcript;
     }),
 

@@ -55,19 +55,43 @@ function presentImported({
  * once when it is small, else in the background (the version answers `importing` until then).
  */
 export async function importTranscript(scope: WorkspaceScope, input: ImportInput) {
-  const bytes = Buffer.byteLength(input.content, "utf8");
+  checkSize(input.content);
+  await requireMeetingAccess(scope, input.meetingId, "edit");
+  return importOnto(scope, async () => input.meetingId, input);
+}
+
+function checkSize(content: string): void {
+  const bytes = Buffer.byteLength(content, "utf8");
   if (bytes > MAX_TRANSCRIPT_BYTES) {
     throw new PayloadTooLargeError(`The transcript is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is 5 MB`, "transcript_too_large");
   }
-  await requireMeetingAccess(scope, input.meetingId, "edit");
-  const parsed = await parseUpload(input.format, input.content, IMPORT_IN_REQUEST_MAX_SEGMENTS);
-  const language = input.language ?? null;
-  if (parsed.segments)
-    return storeTranscript(scope, { meetingId: input.meetingId, format: input.format, language, segments: parsed.segments });
-  return beginBackgroundImport(scope, { meetingId: input.meetingId, format: input.format, language, content: input.content, ...parsed });
 }
 
-type Tx = Parameters<Parameters<WorkspaceScope["db"]["$transaction"]>[0]>[0];
+/** A transaction on the workspace-scoped client. */
+export type Tx = Parameters<Parameters<WorkspaceScope["db"]["$transaction"]>[0]>[0];
+
+/**
+ * Names the meeting an import goes to, inside the transaction that stores the version (before the
+ * meeting is locked): a domain above may create the meeting there, so a refused file leaves none behind.
+ */
+export type MeetingOfImport = (tx: Tx) => Promise<string>;
+
+/**
+ * `importTranscript` for a caller that decides the meeting inside the import's transaction (an
+ * interview creates its meeting with its first transcript). The same checks, parsing and storage;
+ * the caller has checked the caller's right to import there (`meetingOf` may create the meeting).
+ */
+export async function importTranscriptInto(scope: WorkspaceScope, meetingOf: MeetingOfImport, input: Omit<ImportInput, "meetingId">) {
+  checkSize(input.content);
+  return importOnto(scope, meetingOf, input);
+}
+
+async function importOnto(scope: WorkspaceScope, meetingOf: MeetingOfImport, input: Omit<ImportInput, "meetingId">) {
+  const parsed = await parseUpload(input.format, input.content, IMPORT_IN_REQUEST_MAX_SEGMENTS);
+  const language = input.language ?? null;
+  if (parsed.segments) return storeParsed(scope, meetingOf, { format: input.format, language, segments: parsed.segments });
+  return beginBackgroundImport(scope, meetingOf, { format: input.format, language, content: input.content, ...parsed });
+}
 
 /**
  * Serialises version changes per meeting: concurrent imports into one meeting queue here instead
@@ -148,17 +172,31 @@ export async function storeTranscript(
     source?: "upload" | "integration" | "api" | "manual";
   },
 ) {
+  return storeParsed(scope, async () => input.meetingId, input);
+}
+
+async function storeParsed(
+  scope: WorkspaceScope,
+  meetingOf: MeetingOfImport,
+  input: {
+    format: TranscriptFormatName;
+    language: string | null;
+    segments: ParsedSegment[];
+    source?: "upload" | "integration" | "api" | "manual";
+  },
+) {
   return scope.db.$transaction(
     async (tx) => {
-      await lockMeeting(tx, scope.workspaceId, input.meetingId);
-      const previous = await tx.transcript.findFirst({ where: { meetingId: input.meetingId, isCurrent: true }, select: { id: true } });
+      const meetingId = await meetingOf(tx);
+      await lockMeeting(tx, scope.workspaceId, meetingId);
+      const previous = await tx.transcript.findFirst({ where: { meetingId, isCurrent: true }, select: { id: true } });
       const mapped = previous ? await speakerMappings(tx, previous.id) : new Map<string | null, SpeakerMapping>();
-      const version = await nextVersion(tx, input.meetingId);
-      await tx.transcript.updateMany({ where: { meetingId: input.meetingId, isCurrent: true }, data: { isCurrent: false } });
+      const version = await nextVersion(tx, meetingId);
+      await tx.transcript.updateMany({ where: { meetingId, isCurrent: true }, data: { isCurrent: false } });
       const transcript = await tx.transcript.create({
         data: {
           workspaceId: scope.workspaceId,
-          meetingId: input.meetingId,
+          meetingId,
           createdById: scope.userId,
           version,
           isCurrent: true,
@@ -172,7 +210,7 @@ export async function storeTranscript(
         },
         select: importedSelect,
       });
-      const target = { transcriptId: transcript.id, workspaceId: scope.workspaceId, meetingId: input.meetingId };
+      const target = { transcriptId: transcript.id, workspaceId: scope.workspaceId, meetingId };
       for (let start = 0; start < input.segments.length; start += INSERT_BATCH) {
         await tx.$executeRaw`${insertSegmentsSql(target, start, input.segments.slice(start, start + INSERT_BATCH), mapped)}`;
       }
@@ -190,17 +228,19 @@ export async function storeTranscript(
  */
 async function beginBackgroundImport(
   scope: WorkspaceScope,
-  input: { meetingId: string; format: TranscriptFormatName; language: string | null; content: string; count: number; durationMs: number },
+  meetingOf: MeetingOfImport,
+  input: { format: TranscriptFormatName; language: string | null; content: string; count: number; durationMs: number },
 ) {
   return scope.db.$transaction(
     async (tx) => {
-      await lockMeeting(tx, scope.workspaceId, input.meetingId);
+      const meetingId = await meetingOf(tx);
+      await lockMeeting(tx, scope.workspaceId, meetingId);
       const transcript = await tx.transcript.create({
         data: {
           workspaceId: scope.workspaceId,
-          meetingId: input.meetingId,
+          meetingId,
           createdById: scope.userId,
-          version: await nextVersion(tx, input.meetingId),
+          version: await nextVersion(tx, meetingId),
           isCurrent: false,
           status: "importing",
           format: FORMAT_COLUMN[input.format],
@@ -304,7 +344,7 @@ export async function updateSegment(scope: WorkspaceScope, input: UpdateSegmentI
 /** Maps a speaker label to a person across the meeting's current transcript. */
 export async function assignSpeaker(scope: WorkspaceScope, input: AssignSpeakerInput) {
   await requireMeetingAccess(scope, input.meetingId, "edit");
-  let person: { speakerMemberId: string | null; speakerParticipantId: string | null };
+  let person: SpeakerMapping;
   if ("memberId" in input) {
     const member = await scope.db.workspaceMember.findFirst({ where: { id: input.memberId }, select: { id: true } });
     if (!member) throw new NotFoundError("Member");
@@ -317,10 +357,24 @@ export async function assignSpeaker(scope: WorkspaceScope, input: AssignSpeakerI
     if (!participant) throw new NotFoundError("Participant");
     person = { speakerMemberId: null, speakerParticipantId: participant.id };
   }
-  const result = await scope.db.transcriptSegment.updateMany({
-    where: { meetingId: input.meetingId, speakerLabel: input.speakerLabel, transcript: { isCurrent: true } },
+  return { updatedSegments: await assignLabel(scope.db, input.meetingId, input.speakerLabel, person) };
+}
+
+/**
+ * Sets the person of one speaker label across the meeting's current transcript, on `db` (a
+ * transaction when several labels change together); NOT_FOUND when no segment has the label. The
+ * caller has checked edit access to the meeting and that the person belongs to it.
+ */
+export async function assignLabel(
+  db: Pick<Tx, "transcriptSegment">,
+  meetingId: string,
+  speakerLabel: string,
+  person: SpeakerMapping,
+): Promise<number> {
+  const result = await db.transcriptSegment.updateMany({
+    where: { meetingId, speakerLabel, transcript: { isCurrent: true } },
     data: person,
   });
   if (result.count === 0) throw new NotFoundError("Speaker label");
-  return { updatedSegments: result.count };
+  return result.count;
 }

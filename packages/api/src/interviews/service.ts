@@ -1,0 +1,378 @@
+// Interviews: a candidate, a position, a stage from the workspace's ordered list, a time, a panel of
+// interviewers, optionally the meeting it happens in. Who sees one is tenancy/interview-access.ts
+// (managers and the panel; nobody else, NOT_FOUND); creating, changing and cancelling one need
+// `interviews:manage` (the procedure checks it). Scheduling, rescheduling and cancelling are hiring
+// events (events.ts): audited and emailed to the panel and hiring managers in the same transaction.
+//
+// An interview's meeting is an interview meeting (`meetings.is_interview`): its transcript, search
+// hits and Ask Mind citations follow the interview rule. Linking a meeting makes it one, for good:
+// unlinking leaves it an interview meeting (interview managers only), since it may hold the
+// candidate's words.
+import { Prisma, queryRows } from "@meetmind/db";
+import { recordAudit, type RequestMeta } from "../audit/service.js";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
+import { toPage } from "../shared/schemas.js";
+import {
+  candidateVisibleSql,
+  interviewVisibleSql,
+  managesInterviews,
+  requireCandidate,
+  requireInterview,
+} from "../tenancy/interview-access.js";
+import { requireMeetingAccess } from "../tenancy/meeting-access.js";
+import type { WorkspaceScope } from "../tenancy/scope.js";
+import { lockMeeting } from "../transcripts/service.js";
+import { publishHiringEvent, type HiringTx } from "./events.js";
+import type {
+  CancelInterviewInput,
+  CreateInterviewInput,
+  InterviewIdInput,
+  InterviewOutput,
+  ListInterviewsInput,
+  SetStagesInput,
+  UpdateInterviewInput,
+} from "./schemas.js";
+
+/** What publishing a hiring event needs from the request. */
+export interface EventContext {
+  meta: RequestMeta;
+  /** The web app's base URL, for the emails' links. */
+  appUrl: string;
+}
+
+type Reader = Pick<HiringTx, "$queryRaw" | "workspaceMember" | "scorecardTemplate">;
+
+// ─── Reading ─────────────────────────────────────────────────────────────────
+
+interface InterviewRow extends Omit<InterviewOutput, "myRole"> {
+  onPanel: boolean;
+}
+
+/** Interviews the caller may see, matching `conditions`, in (scheduled_at, id) order: one statement. */
+async function readInterviews(scope: WorkspaceScope, conditions: Prisma.Sql[], limit: number): Promise<InterviewOutput[]> {
+  const rows = await queryRows<InterviewRow>(
+    scope.db,
+    Prisma.sql`
+    SELECT i.id, i.position_title AS "positionTitle", i.stage, i.scheduled_at AS "scheduledAt",
+           i.duration_minutes AS "durationMinutes", i.status::text AS status, i.cancelled_at AS "cancelledAt",
+           i.cancel_reason AS "cancelReason", i.template_id AS "templateId", i.meeting_id AS "meetingId",
+           i.created_at AS "createdAt", i.updated_at AS "updatedAt",
+           CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'name', c.name) END AS candidate,
+           coalesce((SELECT json_agg(json_build_object('memberId', wm.id, 'userId', wm.user_id, 'name', coalesce(u.full_name, u.email))
+                                     ORDER BY p.id)
+                       FROM interview_panelists p
+                       JOIN workspace_members wm ON wm.id = p.member_id AND wm.workspace_id = i.workspace_id
+                       JOIN users u ON u.id = wm.user_id
+                      WHERE p.interview_id = i.id AND p.workspace_id = i.workspace_id), '[]'::json) AS panel,
+           EXISTS (SELECT 1 FROM interview_panelists p WHERE p.interview_id = i.id AND p.member_id = ${scope.memberId}::uuid) AS "onPanel"
+      FROM interviews i
+      LEFT JOIN candidates c ON c.id = i.candidate_id AND c.workspace_id = i.workspace_id
+     WHERE i.workspace_id = ${scope.workspaceId}::uuid AND ${interviewVisibleSql("i", scope)}
+       AND ${Prisma.join(conditions.length > 0 ? conditions : [Prisma.sql`TRUE`], " AND ")}
+     ORDER BY i.scheduled_at, i.id
+     LIMIT ${limit}`,
+  );
+  const manage = managesInterviews(scope);
+  return rows.map(({ onPanel, ...interview }) => ({ ...interview, myRole: { onPanel, manage } }));
+}
+
+export async function getInterview(scope: WorkspaceScope, input: InterviewIdInput): Promise<InterviewOutput> {
+  const [interview] = await readInterviews(scope, [Prisma.sql`i.id = ${input.interviewId}::uuid`], 1);
+  if (!interview) throw new NotFoundError("Interview");
+  return interview;
+}
+
+export async function listInterviews(scope: WorkspaceScope, input: ListInterviewsInput) {
+  const conditions: Prisma.Sql[] = [];
+  if (input.candidateId) {
+    // A candidate the caller may not see (or another workspace's) is NOT_FOUND, not an empty page.
+    await requireVisibleCandidate(scope, input.candidateId);
+    conditions.push(Prisma.sql`i.candidate_id = ${input.candidateId}::uuid`);
+  }
+  if (input.status) conditions.push(Prisma.sql`i.status = ${input.status}::interview_status`);
+  if (input.stage) conditions.push(Prisma.sql`lower(i.stage) = lower(${input.stage})`);
+  if (input.positionTitle) conditions.push(Prisma.sql`lower(i.position_title) = lower(${input.positionTitle})`);
+  if (input.from) conditions.push(Prisma.sql`i.scheduled_at >= ${input.from}`);
+  if (input.to) conditions.push(Prisma.sql`i.scheduled_at <= ${input.to}`);
+  if (input.mine) {
+    conditions.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM interview_panelists mp WHERE mp.interview_id = i.id AND mp.member_id = ${scope.memberId}::uuid)`,
+    );
+  }
+  if (input.cursor) {
+    // Keyset on (scheduled_at, id), the index's order; a cursor that names no interview ends the list.
+    conditions.push(Prisma.sql`(i.scheduled_at, i.id) > (
+      SELECT cur.scheduled_at, cur.id FROM interviews cur WHERE cur.id = ${input.cursor}::uuid AND cur.workspace_id = ${scope.workspaceId}::uuid)`);
+  }
+  return toPage(await readInterviews(scope, conditions, input.limit + 1), input.limit);
+}
+
+/** Live or soft-deleted: the interviews of a deleted candidate stay listable. */
+async function requireVisibleCandidate(scope: WorkspaceScope, candidateId: string): Promise<void> {
+  const rows = await queryRows<{ id: string }>(
+    scope.db,
+    Prisma.sql`SELECT c.id FROM candidates c
+     WHERE c.workspace_id = ${scope.workspaceId}::uuid AND c.id = ${candidateId}::uuid AND ${candidateVisibleSql("c", scope)}`,
+  );
+  if (rows.length === 0) throw new NotFoundError("Candidate");
+}
+
+// ─── What an interview is made of ────────────────────────────────────────────
+
+/**
+ * The panel's members: each a member of this workspace (else NOT_FOUND, as tenancy/members.ts
+ * answers any foreign member id) who may write (a viewer only reads, so cannot score: BAD_REQUEST).
+ */
+async function requirePanel(db: Reader, memberIds: readonly string[]): Promise<string[]> {
+  const members = await db.workspaceMember.findMany({
+    where: { id: { in: [...memberIds] } },
+    select: { id: true, role: true, user: { select: { email: true, fullName: true } } },
+  });
+  const byId = new Map(members.map((member) => [member.id, member]));
+  for (const id of memberIds) if (!byId.has(id)) throw new NotFoundError("Member");
+  const viewer = members.find((member) => member.role === "viewer");
+  if (viewer) {
+    throw new ValidationError(
+      `${viewer.user.fullName ?? viewer.user.email} is a viewer and cannot sit on a panel; give them the member role first`,
+    );
+  }
+  return [...memberIds];
+}
+
+/** The live template with this id, else NOT_FOUND. */
+async function requireTemplate(db: Reader, templateId: string): Promise<string> {
+  const template = await db.scorecardTemplate.findFirst({ where: { id: templateId, archivedAt: null }, select: { id: true } });
+  if (!template) throw new NotFoundError("Scorecard template");
+  return template.id;
+}
+
+/** The live template for this position (case aside), if there is one. */
+async function templateForPosition(db: Reader, positionTitle: string): Promise<string | null> {
+  const template = await db.scorecardTemplate.findFirst({
+    where: { archivedAt: null, positionTitle: { equals: positionTitle, mode: "insensitive" } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  return template?.id ?? null;
+}
+
+/**
+ * The workspace's stage matching `stage` (case aside), spelt as the list spells it; BAD_REQUEST
+ * naming the list otherwise. Reads the list under a share lock, so `stages.set` cannot remove the
+ * stage before this transaction ends.
+ */
+async function resolveStage(tx: HiringTx, workspaceId: string, stage: string): Promise<string> {
+  const stages = await lockedStages(tx, workspaceId, "share");
+  const found = stages.find((known) => known.toLowerCase() === stage.toLowerCase());
+  if (!found)
+    throw new ValidationError(`"${stage}" is not one of this workspace's interview stages: ${stages.join(", ")}`, "unknown_stage");
+  return found;
+}
+
+async function lockedStages(tx: HiringTx, workspaceId: string, lock: "share" | "update"): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ stages: string[] }[]>`
+    SELECT interview_stages AS stages FROM workspaces WHERE id = ${workspaceId}::uuid
+       ${lock === "share" ? Prisma.sql`FOR SHARE` : Prisma.sql`FOR NO KEY UPDATE`}`;
+  return rows[0]?.stages ?? [];
+}
+
+/**
+ * A meeting the caller may link to an interview: they manage it (its owner or a workspace admin;
+ * for a meeting already an interview's, an interview manager). Not visible → NOT_FOUND.
+ */
+async function requireLinkableMeeting(scope: WorkspaceScope, meetingId: string): Promise<string> {
+  const meeting = await requireMeetingAccess(scope, meetingId, "edit");
+  if (!meeting.manage) {
+    throw new ForbiddenError("Only the meeting's owner or a workspace admin can make it an interview's meeting", "insufficient_access");
+  }
+  return meeting.id;
+}
+
+/** Makes the meeting an interview meeting, under its lock; CONFLICT when another interview holds it. */
+async function linkMeeting(tx: HiringTx, workspaceId: string, meetingId: string, interviewId: string | null): Promise<void> {
+  await lockMeeting(tx, workspaceId, meetingId);
+  const other = await tx.interview.findFirst({
+    where: { meetingId, ...(interviewId ? { id: { not: interviewId } } : {}) },
+    select: { id: true },
+  });
+  if (other) throw new ConflictError("This meeting is already another interview's meeting");
+  await tx.meeting.update({ where: { id: meetingId }, data: { isInterview: true }, select: { id: true } });
+}
+
+async function setPanel(tx: HiringTx, workspaceId: string, interviewId: string, memberIds: readonly string[]): Promise<void> {
+  await tx.interviewPanelist.deleteMany({ where: { interviewId, memberId: { notIn: [...memberIds] } } });
+  await tx.interviewPanelist.createMany({
+    data: memberIds.map((memberId) => ({ workspaceId, interviewId, memberId })),
+    skipDuplicates: true,
+  });
+}
+
+// ─── Changing ────────────────────────────────────────────────────────────────
+
+export async function createInterview(scope: WorkspaceScope, events: EventContext, input: CreateInterviewInput): Promise<InterviewOutput> {
+  // Every id first: one the caller may not see is NOT_FOUND before anything else is said about it.
+  await requireCandidate(scope, input.candidateId);
+  const panel = await requirePanel(scope.db, input.panelMemberIds);
+  const chosenTemplate = input.templateId ? await requireTemplate(scope.db, input.templateId) : null;
+  const meetingId = input.meetingId ? await requireLinkableMeeting(scope, input.meetingId) : null;
+  const interviewId = await scope.db.$transaction(async (tx) => {
+    const stage = await resolveStage(tx, scope.workspaceId, input.stage);
+    if (meetingId) await linkMeeting(tx, scope.workspaceId, meetingId, null);
+    const interview = await tx.interview.create({
+      data: {
+        workspaceId: scope.workspaceId,
+        candidateId: input.candidateId,
+        positionTitle: input.positionTitle,
+        stage,
+        scheduledAt: input.scheduledAt,
+        durationMinutes: input.durationMinutes,
+        templateId: chosenTemplate ?? (await templateForPosition(tx, input.positionTitle)),
+        meetingId,
+        createdById: scope.userId,
+      },
+      select: { id: true },
+    });
+    await setPanel(tx, scope.workspaceId, interview.id, panel);
+    await publishHiringEvent(
+      tx,
+      { workspaceId: scope.workspaceId, ...events },
+      { name: "interview.scheduled", interviewId: interview.id, rescheduled: false },
+    );
+    return interview.id;
+  });
+  return getInterview(scope, { interviewId });
+}
+
+interface LockedInterview {
+  status: InterviewOutput["status"];
+  positionTitle: string;
+  stage: string;
+  scheduledAt: Date;
+  durationMinutes: number;
+  templateId: string | null;
+  meetingId: string | null;
+  panel: string[];
+}
+
+/** The interview's row under FOR UPDATE (changes to one interview queue), with its panel. */
+async function lockInterview(tx: HiringTx, workspaceId: string, interviewId: string): Promise<LockedInterview> {
+  const [row] = await tx.$queryRaw<Omit<LockedInterview, "panel">[]>`
+    SELECT status::text AS status, position_title AS "positionTitle", stage, scheduled_at AS "scheduledAt",
+           duration_minutes AS "durationMinutes", template_id AS "templateId", meeting_id AS "meetingId"
+      FROM interviews WHERE id = ${interviewId}::uuid AND workspace_id = ${workspaceId}::uuid FOR UPDATE`;
+  if (!row) throw new NotFoundError("Interview");
+  const panel = await tx.interviewPanelist.findMany({ where: { interviewId }, select: { memberId: true } });
+  return { ...row, panel: panel.map((p) => p.memberId) };
+}
+
+const cancelledAlready = () => new ConflictError("This interview was cancelled; schedule a new one instead");
+
+export async function updateInterview(scope: WorkspaceScope, events: EventContext, input: UpdateInterviewInput): Promise<InterviewOutput> {
+  await requireInterview(scope, input.interviewId);
+  const panel = input.panelMemberIds ? await requirePanel(scope.db, input.panelMemberIds) : undefined;
+  const templateId = input.templateId ? await requireTemplate(scope.db, input.templateId) : input.templateId;
+  const meetingId = input.meetingId ? await requireLinkableMeeting(scope, input.meetingId) : input.meetingId;
+  await scope.db.$transaction(async (tx) => {
+    const current = await lockInterview(tx, scope.workspaceId, input.interviewId);
+    if (current.status === "cancelled") throw cancelledAlready();
+    const stage = input.stage === undefined ? undefined : await resolveStage(tx, scope.workspaceId, input.stage);
+    // The fields given that differ from the stored ones.
+    const fields = { positionTitle: input.positionTitle, stage, status: input.status, templateId, meetingId };
+    const data = Object.fromEntries(
+      Object.entries(fields).filter(([field, value]) => value !== undefined && value !== current[field as keyof typeof fields]),
+    ) as Partial<typeof fields>;
+    const changed = Object.keys(data);
+    if (data.templateId !== undefined) {
+      // The panel's submitted scores are against the old template's categories.
+      const submitted = await tx.interviewScorecard.count({ where: { interviewId: input.interviewId, submittedAt: { not: null } } });
+      if (submitted > 0) throw new ConflictError("Scorecards were already submitted against this interview's template");
+    }
+    if (data.meetingId) await linkMeeting(tx, scope.workspaceId, data.meetingId, input.interviewId);
+    const schedule = {
+      ...(input.scheduledAt !== undefined && input.scheduledAt.getTime() !== current.scheduledAt.getTime()
+        ? { scheduledAt: input.scheduledAt }
+        : {}),
+      ...(input.durationMinutes !== undefined && input.durationMinutes !== current.durationMinutes
+        ? { durationMinutes: input.durationMinutes }
+        : {}),
+    };
+    const rescheduled = Object.keys(schedule).length > 0;
+    const panelChanged =
+      panel !== undefined && (panel.length !== current.panel.length || panel.some((memberId) => !current.panel.includes(memberId)));
+    if (panel && panelChanged) await setPanel(tx, scope.workspaceId, input.interviewId, panel);
+    if (changed.length === 0 && !rescheduled && !panelChanged) return;
+    await tx.interview.update({ where: { id: input.interviewId }, data: { ...data, ...schedule }, select: { id: true } });
+    const context = { workspaceId: scope.workspaceId, ...events };
+    if (rescheduled || panelChanged) {
+      await publishHiringEvent(tx, context, { name: "interview.scheduled", interviewId: input.interviewId, rescheduled: true });
+    }
+    if (changed.length > 0) {
+      await recordAudit(tx, scope.workspaceId, events.meta, {
+        action: "interview.updated",
+        targetType: "interview",
+        targetId: input.interviewId,
+        metadata: { fields: changed },
+      });
+    }
+  });
+  return getInterview(scope, { interviewId: input.interviewId });
+}
+
+/** Cancelling twice is fine (nothing happens the second time); a held interview cannot be. */
+export async function cancelInterview(scope: WorkspaceScope, events: EventContext, input: CancelInterviewInput): Promise<InterviewOutput> {
+  await requireInterview(scope, input.interviewId);
+  await scope.db.$transaction(async (tx) => {
+    const current = await lockInterview(tx, scope.workspaceId, input.interviewId);
+    if (current.status === "cancelled") return;
+    if (current.status !== "scheduled") throw new ConflictError(`This interview is ${current.status.replace("_", "-")}, not scheduled`);
+    await tx.interview.update({
+      where: { id: input.interviewId },
+      data: { status: "cancelled", cancelledAt: new Date(), cancelReason: input.reason || null },
+      select: { id: true },
+    });
+    await publishHiringEvent(
+      tx,
+      { workspaceId: scope.workspaceId, ...events },
+      { name: "interview.cancelled", interviewId: input.interviewId },
+    );
+  });
+  return getInterview(scope, { interviewId: input.interviewId });
+}
+
+// ─── Stages ──────────────────────────────────────────────────────────────────
+
+export async function getStages(scope: WorkspaceScope): Promise<{ stages: string[] }> {
+  const workspace = await scope.db.workspace.findUnique({ where: { id: scope.workspaceId }, select: { interviewStages: true } });
+  if (!workspace) throw new NotFoundError("Workspace");
+  return { stages: workspace.interviewStages };
+}
+
+/**
+ * Replaces the ordered list. A stage may not go while a live interview (not cancelled) or a live
+ * candidate (not deleted) is at it: CONFLICT naming it. A change of case only is no removal.
+ */
+export async function setStages(scope: WorkspaceScope, meta: RequestMeta, input: SetStagesInput): Promise<{ stages: string[] }> {
+  return scope.db.$transaction(async (tx) => {
+    const before = await lockedStages(tx, scope.workspaceId, "update");
+    const kept = new Set(input.stages.map((stage) => stage.toLowerCase()));
+    const removed = before.filter((stage) => !kept.has(stage.toLowerCase())).map((stage) => stage.toLowerCase());
+    if (removed.length > 0) {
+      const [used] = await tx.$queryRaw<{ stage: string; what: string }[]>`
+        SELECT stage, 'an interview' AS what FROM interviews
+         WHERE workspace_id = ${scope.workspaceId}::uuid AND status <> 'cancelled' AND lower(stage) = ANY(${removed}::text[])
+        UNION ALL
+        SELECT stage, 'a candidate' AS what FROM candidates
+         WHERE workspace_id = ${scope.workspaceId}::uuid AND deleted_at IS NULL AND lower(stage) = ANY(${removed}::text[])
+        LIMIT 1`;
+      if (used) throw new ConflictError(`The stage "${used.stage}" is still used by ${used.what}; move it to another stage first`);
+    }
+    await tx.workspace.update({ where: { id: scope.workspaceId }, data: { interviewStages: input.stages }, select: { id: true } });
+    await recordAudit(tx, scope.workspaceId, meta, {
+      action: "interview_stages.updated",
+      targetType: "workspace",
+      targetId: scope.workspaceId,
+      metadata: { from: before, to: input.stages },
+    });
+    return { stages: input.stages };
+  });
+}
