@@ -86,5 +86,22 @@ describe("seed:interviews", () => {
     if (!daniel) throw new Error("no Daniel");
     const feedback = await lead.candidates.feedback({ workspaceId, candidateId: daniel.id });
     expect(feedback.locked).toBe(false);
+    expect(feedback.feedback).toMatchObject({
+      interviews: 2,
+      submittedScorecards: 3,
+      recommendations: { strong_no: 0, no: 1, yes: 2, strong_yes: 0 },
+      disagreement: { flagged: true, recommendationSplit: true },
+    });
+
+    // Sofia's onsite is ahead: her whole panel has yet to submit, and each panelist was emailed.
+    const sofia = candidates.items.find((c) => c.name === "Sofia Lindqvist");
+    if (!sofia) throw new Error("no Sofia");
+    const pending = await lead.candidates.feedback({ workspaceId, candidateId: sofia.id });
+    expect(pending.feedback?.notSubmitted).toHaveLength(3);
+    const emails = await database.db.emailOutbox.findMany({
+      where: { template: "hiring_interview_scheduled" },
+      select: { toAddress: true },
+    });
+    expect(new Set(emails.map((e) => e.toAddress))).toEqual(new Set(["priya.raman@meetmind.local", "tomas.silva@meetmind.local"]));
   });
 });
