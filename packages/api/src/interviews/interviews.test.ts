@@ -3,15 +3,15 @@
 // interview's meeting, which meetings' access and share links treat by the interview rule. The
 // interview's transcript (and search and Ask Mind over it): transcript.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scopedDb, type Db } from "@meetmind/db";
+import type { Db } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
 import { appRouter } from "../app/router.js";
 import { createContextInner, type AuthUser } from "../context.js";
 import type { AppServices } from "../ports.js";
 import { databaseFingerprint, type DatabaseFingerprint } from "../testing/fingerprint.js";
 import { HIRING_POSITION } from "../testing/hiring-fixtures.js";
+import { interleavedScope } from "../testing/interleaved.js";
 import { NotFoundError } from "../errors.js";
-import type { WorkspaceScope } from "../tenancy/scope.js";
 import { errorOf, failureOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";
 import { createUser, createWorld, type World, type WorkspaceWorld } from "../testing/world.js";
@@ -498,19 +498,12 @@ describe("what goes between the checks and the writes", () => {
   const events = { meta: { actorId: null, ip: null, userAgent: null, requestId: null }, appUrl: "https://app.test" };
 
   /** The owner's scope, whose transactions first run `meanwhile` (another request's change, committed). */
-  function scopeWith(meanwhile: () => Promise<unknown>): WorkspaceScope {
-    const client = scopedDb(db, w.workspaceId);
-    const interleaved = new Proxy(client, {
-      get(target, property) {
-        if (property !== "$transaction") return Reflect.get(target, property, target) as unknown;
-        return async (...args: Parameters<typeof target.$transaction>) => {
-          await meanwhile();
-          return target.$transaction(...args);
-        };
-      },
-    });
-    return { db: interleaved, workspaceId: w.workspaceId, userId: w.owner.id, memberId: w.memberIds.owner, role: "owner", grants: [] };
-  }
+  const scopeWith = (meanwhile: () => Promise<unknown>) =>
+    interleavedScope(
+      db,
+      { workspaceId: w.workspaceId, userId: w.owner.id, memberId: w.memberIds.owner, role: "owner", grants: [] },
+      meanwhile,
+    );
 
   async function newCandidate() {
     return db.candidate.create({
