@@ -54,6 +54,9 @@ export type ConflictCode =
   // A submitted scorecard is final: changes go through submit (an amendment), not saveDraft.
   | "scorecard_submitted"
   | "interview_cancelled"
+  // Unlinking or replacing an interview's meeting that holds the candidate (a transcript or a
+  // 'candidate' participant), or linking one that was another interview's or names a candidate.
+  | "interview_meeting_in_use"
   // A live candidate of the workspace already has this email (the message names their id).
   | "candidate_email_taken";
 

@@ -91,7 +91,7 @@ export function reactionTo(code: AppCode): "retry" | "sign in" | "fix input" | "
       return "conflict";
     case "interview_has_no_template": case "invalid_category": case "invalid_rating": case "scorecard_incomplete":
       return "fix input";
-    case "candidate_email_taken":
+    case "candidate_email_taken": case "interview_meeting_in_use":
       return "conflict";
     case "unknown_stage": case "grant_requires_member_role":
       return "fix input";

@@ -10,10 +10,13 @@ import { createContextInner, type AuthUser } from "../context.js";
 import type { AppServices } from "../ports.js";
 import { databaseFingerprint, type DatabaseFingerprint } from "../testing/fingerprint.js";
 import { HIRING_POSITION } from "../testing/hiring-fixtures.js";
-import { errorOf } from "../testing/outcomes.js";
+import { interleavedScope } from "../testing/interleaved.js";
+import { NotFoundError } from "../errors.js";
+import { errorOf, failureOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";
 import { createUser, createWorld, type World, type WorkspaceWorld } from "../testing/world.js";
 import { createCallerFactory } from "../trpc.js";
+import { createInterview, updateInterview } from "./service.js";
 
 let database: TestDatabase;
 let db: Db;
@@ -403,6 +406,66 @@ describe("interviews.update and interviews.cancel", () => {
     expect((await as(manager).meetings.get({ ...ws(), meetingId: meeting.id })).id).toBe(meeting.id);
   });
 
+  it("keeps a meeting holding the candidate with its interview: no unlinking or relinking once it has a transcript", async () => {
+    const interview = await schedule();
+    const meeting = await as(manager).meetings.create({ ...ws(), title: "Onsite with a transcript" });
+    await as(manager).interviews.update({ ...ws(), interviewId: interview.id, meetingId: meeting.id });
+    await as(manager).transcripts.import({ ...ws(), meetingId: meeting.id, format: "text", content: "Ada: I led the ledger rewrite." });
+    const another = await as(manager).meetings.create({ ...ws(), title: "Another room" });
+    for (const meetingId of [null, another.id]) {
+      await expectRefused(
+        () => as(manager).interviews.update({ ...ws(), interviewId: interview.id, meetingId }),
+        "CONFLICT",
+        "interview_meeting_in_use",
+      );
+    }
+    expect((await as(manager).interviews.get({ ...ws(), interviewId: interview.id })).meetingId).toBe(meeting.id);
+    // Erasing the candidate still finds it through the interview.
+    expect(await db.interview.count({ where: { candidateId: w.hiring.candidate.id, meetingId: meeting.id } })).toBe(1);
+  });
+
+  it("keeps a meeting with the candidate as a participant, and links no meeting that names a candidate or was another interview's", async () => {
+    const interview = await schedule();
+    const meeting = await as(manager).meetings.create({ ...ws(), title: "Onsite, speakers mapped" });
+    await as(manager).interviews.update({ ...ws(), interviewId: interview.id, meetingId: meeting.id });
+    await db.meetingParticipant.create({ data: { workspaceId: w.workspaceId, meetingId: meeting.id, name: "Ada", role: "candidate" } });
+    await expectRefused(
+      () => as(manager).interviews.update({ ...ws(), interviewId: interview.id, meetingId: null }),
+      "CONFLICT",
+      "interview_meeting_in_use",
+    );
+
+    // A plain meeting with someone's candidate participant: its name would be reused for another candidate.
+    const named = await as(manager).meetings.create({ ...ws(), title: "Named a candidate" });
+    await db.meetingParticipant.create({ data: { workspaceId: w.workspaceId, meetingId: named.id, name: "Bea", role: "candidate" } });
+    await expectRefused(
+      () => as(manager).interviews.create({ ...ws(), ...baseFor(), meetingId: named.id }),
+      "CONFLICT",
+      "interview_meeting_in_use",
+    );
+    const other = await schedule();
+    await expectRefused(
+      () => as(manager).interviews.update({ ...ws(), interviewId: other.id, meetingId: named.id }),
+      "CONFLICT",
+      "interview_meeting_in_use",
+    );
+
+    // An interview meeting unlinked while empty stays one: it is no other interview's to take.
+    const empty = await as(manager).meetings.create({ ...ws(), title: "Left empty" });
+    await as(manager).interviews.update({ ...ws(), interviewId: other.id, meetingId: empty.id });
+    await as(manager).interviews.update({ ...ws(), interviewId: other.id, meetingId: null });
+    await expectRefused(
+      () => as(manager).interviews.create({ ...ws(), ...baseFor(), meetingId: empty.id }),
+      "CONFLICT",
+      "interview_meeting_in_use",
+    );
+    await expectRefused(
+      () => as(manager).interviews.update({ ...ws(), interviewId: interview.id, meetingId: empty.id }),
+      "CONFLICT",
+      "interview_meeting_in_use",
+    );
+  });
+
   it("keeps the template once scorecards were submitted against it", async () => {
     const interview = await schedule();
     await db.interviewScorecard.create({
@@ -428,6 +491,65 @@ describe("interviews.update and interviews.cancel", () => {
     await as(w.owner).interviews.update({ ...ws(), interviewId: held.id, status: "completed" });
     await expectRefused(() => as(w.owner).interviews.cancel({ ...ws(), interviewId: held.id }), "CONFLICT");
     await expectRefused(() => as(w.owner).interviews.cancel({ ...ws(), interviewId: held.id, reason: "x".repeat(1_001) }), "BAD_REQUEST");
+  });
+});
+
+describe("what goes between the checks and the writes", () => {
+  const events = { meta: { actorId: null, ip: null, userAgent: null, requestId: null }, appUrl: "https://app.test" };
+
+  /** The owner's scope, whose transactions first run `meanwhile` (another request's change, committed). */
+  const scopeWith = (meanwhile: () => Promise<unknown>) =>
+    interleavedScope(
+      db,
+      { workspaceId: w.workspaceId, userId: w.owner.id, memberId: w.memberIds.owner, role: "owner", grants: [] },
+      meanwhile,
+    );
+
+  async function newCandidate() {
+    return db.candidate.create({
+      data: { workspaceId: w.workspaceId, name: "Gone Soon", positionTitle: HIRING_POSITION, stage: "onsite", createdById: w.owner.id },
+    });
+  }
+
+  async function newPanelist() {
+    const user = await createUser(db, `leaving-${crypto.randomUUID().slice(0, 8)}`);
+    return db.workspaceMember.create({ data: { workspaceId: w.workspaceId, userId: user.id, role: "member" } });
+  }
+
+  it("a candidate erased, or a panelist removed, after the checks is NOT_FOUND, not a foreign-key 500", async () => {
+    const candidate = await newCandidate();
+    const erased = scopeWith(() => db.candidate.delete({ where: { id: candidate.id } }));
+    const before = await db.interview.count();
+    expect(
+      (await failureOf(createInterview(erased, events, { ...baseFor(), durationMinutes: 60, candidateId: candidate.id }), NotFoundError))
+        .message,
+    ).toMatch(/Candidate/);
+
+    const leaving = await newPanelist();
+    const removed = scopeWith(() => db.workspaceMember.delete({ where: { id: leaving.id } }));
+    expect(
+      (
+        await failureOf(
+          createInterview(removed, events, { ...baseFor(), durationMinutes: 60, panelMemberIds: [leaving.id] }),
+          NotFoundError,
+        )
+      ).message,
+    ).toMatch(/Member/);
+    expect(await db.interview.count()).toBe(before);
+  });
+
+  it("a panelist removed after update's checks is NOT_FOUND, and the panel stays", async () => {
+    const interview = await schedule();
+    const leaving = await newPanelist();
+    const removed = scopeWith(() => db.workspaceMember.delete({ where: { id: leaving.id } }));
+    const update = updateInterview(removed, events, {
+      interviewId: interview.id,
+      panelMemberIds: [w.hiring.interviewerMemberId, leaving.id],
+    });
+    expect((await failureOf(update, NotFoundError)).message).toMatch(/Member/);
+    expect(await db.interviewPanelist.findMany({ where: { interviewId: interview.id }, select: { memberId: true } })).toEqual([
+      { memberId: w.hiring.interviewerMemberId },
+    ]);
   });
 });
 

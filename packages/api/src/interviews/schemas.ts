@@ -51,7 +51,10 @@ export const updateInterviewInput = z.object({
   panelMemberIds: panelMemberIds.optional(),
   /** Null: no template. */
   templateId: id().nullable().optional(),
-  /** Null: unlinks the meeting (which stays an interview meeting, seen by interview managers only). */
+  /**
+   * Null: unlinks the meeting (which stays an interview meeting, seen by interview managers only);
+   * refused (CONFLICT) once it has a transcript or the candidate as a participant, as is relinking.
+   */
   meetingId: id().nullable().optional(),
   /** `cancelled` is interviews.cancel's. */
   status: z.enum(["scheduled", "completed", "no_show"]).optional(),

@@ -5,9 +5,12 @@
 // events (events.ts): audited and emailed to the panel and hiring managers in the same transaction.
 //
 // An interview's meeting is an interview meeting (`meetings.is_interview`): its transcript, search
-// hits and Ask Mind citations follow the interview rule. Linking a meeting makes it one, for good:
-// unlinking leaves it an interview meeting (interview managers only), since it may hold the
-// candidate's words.
+// hits and Ask Mind citations follow the interview rule. Linking a meeting makes it one, for good.
+// Once it holds the candidate's words (any transcript, or a 'candidate' participant) it stays this
+// interview's: unlinking or relinking is refused, since erasing the candidate finds their meetings
+// through their interviews. A meeting unlinked before that stays an interview meeting (interview
+// managers only), and no meeting that is or was another interview's, or that names a candidate, can
+// be linked.
 import { Prisma, queryRows } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
@@ -40,7 +43,7 @@ export interface EventContext {
   appUrl: string;
 }
 
-type Reader = Pick<HiringTx, "$queryRaw" | "workspaceMember" | "scorecardTemplate">;
+type Reader = Pick<HiringTx, "$queryRaw" | "scorecardTemplate">;
 
 // ─── Reading ─────────────────────────────────────────────────────────────────
 
@@ -122,28 +125,40 @@ async function requireVisibleCandidate(scope: WorkspaceScope, candidateId: strin
 /**
  * The panel's members: each a member of this workspace (else NOT_FOUND, as tenancy/members.ts
  * answers any foreign member id) who may write (a viewer only reads, so cannot score: BAD_REQUEST).
+ * Read FOR SHARE: inside a transaction, no member can be removed (or change role) before it ends,
+ * so the panel rows written after this cannot point at a member that went meanwhile.
  */
-async function requirePanel(db: Reader, memberIds: readonly string[]): Promise<string[]> {
-  const members = await db.workspaceMember.findMany({
-    where: { id: { in: [...memberIds] } },
-    select: { id: true, role: true, user: { select: { email: true, fullName: true } } },
-  });
+async function requirePanel(db: Reader, workspaceId: string, memberIds: readonly string[]): Promise<string[]> {
+  const members = await db.$queryRaw<{ id: string; role: string; name: string }[]>`
+    SELECT wm.id, wm.role::text AS role, coalesce(u.full_name, u.email) AS name
+      FROM workspace_members wm JOIN users u ON u.id = wm.user_id
+     WHERE wm.workspace_id = ${workspaceId}::uuid AND wm.id = ANY(${[...memberIds]}::uuid[])
+       FOR SHARE OF wm`;
   const byId = new Map(members.map((member) => [member.id, member]));
   for (const id of memberIds) if (!byId.has(id)) throw new NotFoundError("Member");
   const viewer = members.find((member) => member.role === "viewer");
-  if (viewer) {
-    throw new ValidationError(
-      `${viewer.user.fullName ?? viewer.user.email} is a viewer and cannot sit on a panel; give them the member role first`,
-    );
-  }
+  if (viewer) throw new ValidationError(`${viewer.name} is a viewer and cannot sit on a panel; give them the member role first`);
   return [...memberIds];
 }
 
-/** The live template with this id, else NOT_FOUND. */
-async function requireTemplate(db: Reader, templateId: string): Promise<string> {
-  const template = await db.scorecardTemplate.findFirst({ where: { id: templateId, archivedAt: null }, select: { id: true } });
+/** The live template with this id, else NOT_FOUND; read FOR SHARE (not archived before a transaction ends). */
+async function requireTemplate(db: Reader, workspaceId: string, templateId: string): Promise<string> {
+  const [template] = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM scorecard_templates
+     WHERE workspace_id = ${workspaceId}::uuid AND id = ${templateId}::uuid AND archived_at IS NULL FOR SHARE`;
   if (!template) throw new NotFoundError("Scorecard template");
   return template.id;
+}
+
+/**
+ * The candidate is still there, live, and stays so until the transaction ends (FOR SHARE: erasing or
+ * deleting them waits), so the interview row written after this cannot point at a vanished one.
+ * Visibility was checked before the transaction (requireCandidate).
+ */
+async function lockCandidate(tx: HiringTx, workspaceId: string, candidateId: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM candidates WHERE workspace_id = ${workspaceId}::uuid AND id = ${candidateId}::uuid AND deleted_at IS NULL FOR SHARE`;
+  if (rows.length === 0) throw new NotFoundError("Candidate");
 }
 
 /** The live template for this position (case aside), if there is one. */
@@ -188,15 +203,47 @@ async function requireLinkableMeeting(scope: WorkspaceScope, meetingId: string):
   return meeting.id;
 }
 
-/** Makes the meeting an interview meeting, under its lock; CONFLICT when another interview holds it. */
+const meetingInUse = (message: string) => new ConflictError(message, "interview_meeting_in_use");
+
+/** What ties a meeting to a candidate: a transcript (their words, maybe) or a 'candidate' participant. */
+async function candidateTraces(tx: HiringTx, meetingId: string): Promise<{ transcript: boolean; candidate: boolean }> {
+  const [row] = await tx.$queryRaw<{ transcript: boolean; candidate: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM transcripts t WHERE t.meeting_id = ${meetingId}::uuid) AS transcript,
+           EXISTS (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = ${meetingId}::uuid AND p.role = 'candidate') AS candidate`;
+  return row ?? { transcript: false, candidate: false };
+}
+
+/**
+ * Makes the meeting an interview meeting, under its lock. CONFLICT when another interview holds it,
+ * when it was one before (an unlinked interview meeting: its access followed another panel), or when
+ * it has a 'candidate' participant (named after someone else, whom speaker mapping would reuse).
+ */
 async function linkMeeting(tx: HiringTx, workspaceId: string, meetingId: string, interviewId: string | null): Promise<void> {
   await lockMeeting(tx, workspaceId, meetingId);
   const other = await tx.interview.findFirst({
     where: { meetingId, ...(interviewId ? { id: { not: interviewId } } : {}) },
     select: { id: true },
   });
-  if (other) throw new ConflictError("This meeting is already another interview's meeting");
+  if (other) throw meetingInUse("This meeting is already another interview's meeting");
+  // Never this interview's own meeting: an unchanged meetingId does not come here.
+  const meeting = await tx.meeting.findFirst({ where: { id: meetingId }, select: { isInterview: true } });
+  if (meeting?.isInterview) throw meetingInUse("This meeting was another interview's meeting");
+  if ((await candidateTraces(tx, meetingId)).candidate) throw meetingInUse("This meeting already has a candidate");
   await tx.meeting.update({ where: { id: meetingId }, data: { isInterview: true }, select: { id: true } });
+}
+
+/**
+ * The interview's meeting may be let go (unlinked or replaced) only while nothing of the candidate
+ * is in it: under its lock, so no transcript import or speaker mapping lands in between.
+ */
+async function releaseMeeting(tx: HiringTx, workspaceId: string, meetingId: string): Promise<void> {
+  await lockMeeting(tx, workspaceId, meetingId);
+  const traces = await candidateTraces(tx, meetingId);
+  if (traces.transcript || traces.candidate) {
+    throw meetingInUse(
+      "This interview's meeting has a transcript or the candidate as a participant; it stays this interview's, so erasing the candidate reaches it",
+    );
+  }
 }
 
 async function setPanel(tx: HiringTx, workspaceId: string, interviewId: string, memberIds: readonly string[]): Promise<void> {
@@ -212,10 +259,15 @@ async function setPanel(tx: HiringTx, workspaceId: string, interviewId: string, 
 export async function createInterview(scope: WorkspaceScope, events: EventContext, input: CreateInterviewInput): Promise<InterviewOutput> {
   // Every id first: one the caller may not see is NOT_FOUND before anything else is said about it.
   await requireCandidate(scope, input.candidateId);
-  const panel = await requirePanel(scope.db, input.panelMemberIds);
-  const chosenTemplate = input.templateId ? await requireTemplate(scope.db, input.templateId) : null;
+  await requirePanel(scope.db, scope.workspaceId, input.panelMemberIds);
+  if (input.templateId) await requireTemplate(scope.db, scope.workspaceId, input.templateId);
   const meetingId = input.meetingId ? await requireLinkableMeeting(scope, input.meetingId) : null;
   const interviewId = await scope.db.$transaction(async (tx) => {
+    // Again, under locks: a candidate erased, a member removed or a template archived since the
+    // checks above is NOT_FOUND here, not a foreign-key violation at the insert.
+    await lockCandidate(tx, scope.workspaceId, input.candidateId);
+    const panel = await requirePanel(tx, scope.workspaceId, input.panelMemberIds);
+    const chosenTemplate = input.templateId ? await requireTemplate(tx, scope.workspaceId, input.templateId) : null;
     const stage = await resolveStage(tx, scope.workspaceId, input.stage);
     if (meetingId) await linkMeeting(tx, scope.workspaceId, meetingId, null);
     const interview = await tx.interview.create({
@@ -269,12 +321,15 @@ const cancelledAlready = () => new ConflictError("This interview was cancelled; 
 
 export async function updateInterview(scope: WorkspaceScope, events: EventContext, input: UpdateInterviewInput): Promise<InterviewOutput> {
   await requireInterview(scope, input.interviewId);
-  const panel = input.panelMemberIds ? await requirePanel(scope.db, input.panelMemberIds) : undefined;
-  const templateId = input.templateId ? await requireTemplate(scope.db, input.templateId) : input.templateId;
+  if (input.panelMemberIds) await requirePanel(scope.db, scope.workspaceId, input.panelMemberIds);
+  if (input.templateId) await requireTemplate(scope.db, scope.workspaceId, input.templateId);
   const meetingId = input.meetingId ? await requireLinkableMeeting(scope, input.meetingId) : input.meetingId;
   await scope.db.$transaction(async (tx) => {
     const current = await lockInterview(tx, scope.workspaceId, input.interviewId);
     if (current.status === "cancelled") throw cancelledAlready();
+    // Again, under locks (see createInterview): what went since the checks above is NOT_FOUND.
+    const panel = input.panelMemberIds ? await requirePanel(tx, scope.workspaceId, input.panelMemberIds) : undefined;
+    const templateId = input.templateId ? await requireTemplate(tx, scope.workspaceId, input.templateId) : input.templateId;
     const stage = input.stage === undefined ? undefined : await resolveStage(tx, scope.workspaceId, input.stage);
     // The fields given that differ from the stored ones.
     const fields = { positionTitle: input.positionTitle, stage, status: input.status, templateId, meetingId };
@@ -287,6 +342,7 @@ export async function updateInterview(scope: WorkspaceScope, events: EventContex
       const submitted = await tx.interviewScorecard.count({ where: { interviewId: input.interviewId, submittedAt: { not: null } } });
       if (submitted > 0) throw new ConflictError("Scorecards were already submitted against this interview's template");
     }
+    if (data.meetingId !== undefined && current.meetingId) await releaseMeeting(tx, scope.workspaceId, current.meetingId);
     if (data.meetingId) await linkMeeting(tx, scope.workspaceId, data.meetingId, input.interviewId);
     const schedule = {
       ...(input.scheduledAt !== undefined && input.scheduledAt.getTime() !== current.scheduledAt.getTime()

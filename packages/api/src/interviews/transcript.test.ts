@@ -13,11 +13,14 @@ import { silentLogger } from "../logger.js";
 import type { AppServices } from "../ports.js";
 import { databaseFingerprint, type DatabaseFingerprint } from "../testing/fingerprint.js";
 import { HIRING_POSITION } from "../testing/hiring-fixtures.js";
-import { errorOf } from "../testing/outcomes.js";
+import { interleavedScope } from "../testing/interleaved.js";
+import { NotFoundError } from "../errors.js";
+import { errorOf, failureOf } from "../testing/outcomes.js";
 import { createTestServices } from "../testing/services.js";
 import { createUser, createWorld, type World, type WorkspaceWorld } from "../testing/world.js";
 import { IMPORT_IN_REQUEST_MAX_SEGMENTS } from "../transcripts/service.js";
 import { createCallerFactory } from "../trpc.js";
+import { mapInterviewSpeakers } from "./transcript.js";
 
 let database: TestDatabase;
 let db: Db;
@@ -292,5 +295,26 @@ describe("the interview transcript", () => {
     }
     const page = await as(w.owner).interviews.transcript.get({ ...ws(), interviewId: big.id, limit: 2 });
     expect(page).toMatchObject({ meetingId: imported.meetingId, transcript: { version: 1, segmentCount: count } });
+  });
+});
+
+describe("mapping speakers while the meeting is let go", () => {
+  it("maps nothing into a meeting unlinked between the checks and the transaction: NOT_FOUND, no candidate participant there", async () => {
+    const interview = await schedule();
+    const content = "Candidate: I rebuilt the ledger.\nInterviewer: How did it handle retries?";
+    const imported = await as(w.owner).interviews.transcript.import({ ...ws(), interviewId: interview.id, format: "text", content });
+    const meetingId = imported.meetingId;
+    // Another request unlinks the meeting (committed) just before this one's transaction starts.
+    const unlinked = () => db.interview.update({ where: { id: interview.id }, data: { meetingId: null } });
+    const scope = interleavedScope(
+      db,
+      { workspaceId: w.workspaceId, userId: w.owner.id, memberId: w.memberIds.owner, role: "owner", grants: [] },
+      unlinked,
+    );
+    await failureOf(
+      mapInterviewSpeakers(scope, { interviewId: interview.id, speakers: [{ label: "Candidate", candidate: true }] }),
+      NotFoundError,
+    );
+    expect(await db.meetingParticipant.count({ where: { meetingId, role: "candidate" } })).toBe(0);
   });
 });

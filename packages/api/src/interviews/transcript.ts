@@ -157,6 +157,9 @@ export async function mapInterviewSpeakers(scope: WorkspaceScope, input: MapSpea
   }
   return scope.db.$transaction(async (tx) => {
     await lockMeeting(tx, scope.workspaceId, meetingId);
+    // Under the meeting's lock, which letting the meeting go also takes (interviews/service.ts): it is
+    // still this interview's, so the candidate's participant is not made in a meeting just unlinked.
+    if ((await tx.interview.count({ where: { id: interview.id, meetingId } })) === 0) throw new NotFoundError("Transcript");
     let candidateParticipantId: string | null = null;
     if (candidateName !== null) {
       const existing = await tx.meetingParticipant.findFirst({ where: { meetingId, role: "candidate" }, select: { id: true } });
