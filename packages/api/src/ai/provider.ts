@@ -196,3 +196,23 @@ export function groundSummary(summary: MeetingSummaryResult, segments: readonly 
     actionItems,
   });
 }
+
+/**
+ * What users see when a model call failed (a summary's failure reason): what happened, without the
+ * provider's internals. `unusableAnswer` replaces the default line for an answer that could not be used.
+ */
+export function describeAiFailure(error: AiProviderError, unusableAnswer = "The language model's answer could not be used"): string {
+  switch (error.code) {
+    case "timeout":
+      return "The language model did not answer in time";
+    case "network":
+      return "The language model could not be reached";
+    case "http":
+      return `The language model answered with an error (HTTP ${error.status ?? "?"})`;
+    case "invalid_response":
+    case "invalid_output":
+      return unusableAnswer;
+    default:
+      return error.message;
+  }
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageInput, pageOf, type ScopedInput } from "../shared/schemas.js";
+import { optionalText, pageInput, pageOf, type ScopedInput } from "../shared/schemas.js";
 import { emailSchema } from "../users/schemas.js";
 
 const workspaceId = z.uuid();
@@ -12,15 +12,6 @@ export const MAX_LINKS = 10;
 export const MAX_QUERY_CHARS = 100;
 /** The interviews `candidates.get` returns inline (a loop rarely has more than a handful). */
 export const INTERVIEWS_IN_GET = 100;
-
-/** An optional free-text field: empty means none. */
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .nullable()
-    .transform((text) => (text === "" ? null : text));
 
 const name = z.string().trim().min(1, "Name is required").max(200);
 // Stored lowercased: the per-workspace uniqueness (a partial unique index) compares stored values.

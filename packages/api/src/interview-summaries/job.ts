@@ -4,7 +4,7 @@
 // one transaction. Runs at least once per request (see jobs/worker.ts): a version already done or
 // failed is left alone.
 import { scopedDb, type Db, type Prisma, type ScopedDb } from "@meetmind/db";
-import { AiProviderError } from "../ai/provider.js";
+import { AiProviderError, describeAiFailure } from "../ai/provider.js";
 import type { RequestMeta } from "../audit/service.js";
 import { DomainError } from "../errors.js";
 import { publishHiringEvent } from "../interviews/events.js";
@@ -36,21 +36,11 @@ const JOB_META: RequestMeta = { actorId: null, ip: null, userAgent: null, reques
 /** What users see as the failure reason: the provider's message, without internals. */
 function reasonOf(error: unknown): string {
   if (error instanceof DomainError || error instanceof PermanentJobError) return error.message;
-  if (error instanceof AiProviderError) {
-    switch (error.code) {
-      case "timeout":
-        return "The language model did not answer in time";
-      case "network":
-        return "The language model could not be reached";
-      case "http":
-        return `The language model answered with an error (HTTP ${error.status ?? "?"})`;
-      case "invalid_response":
-      case "invalid_output":
-        return "The language model's answer could not be used (it was not the requested JSON); try again, or use the extractive mode";
-      default:
-        return error.message;
-    }
-  }
+  if (error instanceof AiProviderError)
+    return describeAiFailure(
+      error,
+      "The language model's answer could not be used (it was not the requested JSON); try again, or use the extractive mode",
+    );
   return "The interview summary could not be generated";
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageInput, pageOf, type ScopedInput } from "../shared/schemas.js";
+import { optionalText, pageInput, pageOf, type ScopedInput } from "../shared/schemas.js";
 
 const workspaceId = z.uuid();
 // Lower-cased as Postgres prints uuids, so the same id in capitals is the same id (duplicates, lookups).
@@ -12,15 +12,6 @@ export const MAX_CATEGORIES = 20;
 export const MAX_WEIGHT = 100;
 export const MAX_NOTE = 5_000;
 export const MAX_NOTES = 20_000;
-
-/** An empty text is no text. */
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .nullable()
-    .transform((text) => (text === "" ? null : text));
 
 const templateName = z.string().trim().min(1, "Name is required").max(200);
 /** Compared case-insensitively: one live template per position (a partial unique index on lower()). */

@@ -9,6 +9,15 @@ import { z } from "zod";
 export const MIN_DATE = new Date("1970-01-01T00:00:00.000Z");
 export const MAX_DATE = new Date("9999-12-31T23:59:59.999Z");
 
+/** An optional free-text field, trimmed and bounded: empty (or only spaces) means none. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((text) => (text === "" ? null : text));
+
 /** A date input (superjson sends Dates), bounded to [MIN_DATE, MAX_DATE]. */
 export const dateInput = () =>
   z

@@ -4,7 +4,7 @@
 import { scopedDb, type Db, type Prisma, type ScopedDb } from "@meetmind/db";
 import { createExtractiveProvider } from "../ai/extractive.js";
 import { DEFAULT_PROMPTS, summarySystemPrompt } from "../ai/prompts.js";
-import { AiProviderError, type AiProvider, type MeetingSummaryResult, type SummarySegment } from "../ai/provider.js";
+import { AiProviderError, describeAiFailure, type AiProvider, type MeetingSummaryResult, type SummarySegment } from "../ai/provider.js";
 import { DomainError } from "../errors.js";
 import { JobAbortedError, PermanentJobError, type JobContext } from "../jobs/queue.js";
 import type { Logger } from "../logger.js";
@@ -33,21 +33,7 @@ async function workspaceAiOf(deps: SummaryJobDeps, workspaceId: string): Promise
 function reasonOf(error: unknown): string {
   // Ours (the monthly cap reached, the workspace's model server unusable) say what to do.
   if (error instanceof DomainError) return error.message;
-  if (error instanceof AiProviderError) {
-    switch (error.code) {
-      case "timeout":
-        return "The language model did not answer in time";
-      case "network":
-        return "The language model could not be reached";
-      case "http":
-        return `The language model answered with an error (HTTP ${error.status ?? "?"})`;
-      case "invalid_response":
-      case "invalid_output":
-        return "The language model's answer could not be used";
-      default:
-        return error.message;
-    }
-  }
+  if (error instanceof AiProviderError) return describeAiFailure(error);
   return "The summary could not be generated";
 }
 
