@@ -255,6 +255,45 @@ describe("an interview off one's panel is NOT_FOUND and changes nothing", () => 
   }
 });
 
+// The interview's meeting follows the interview rule: A's `meeting` (created by A's member, who also
+// holds a share link and comments on it) made the hiring interview's meeting. The member is off the
+// panel: every procedure that reaches the meeting or something on it finds nothing.
+describe("an interview's meeting off one's panel is NOT_FOUND and changes nothing", () => {
+  beforeAll(async () => {
+    await database.db.meeting.update({ where: { id: world.a.meeting.id }, data: { isInterview: true } });
+    await database.db.interview.update({ where: { id: world.a.hiring.interview.id }, data: { meetingId: world.a.meeting.id } });
+  });
+  afterAll(async () => {
+    await database.db.interview.update({ where: { id: world.a.hiring.interview.id }, data: { meetingId: null } });
+    await database.db.meeting.update({ where: { id: world.a.meeting.id }, data: { isInterview: false } });
+  });
+
+  const anything: unknown = new Proxy(() => undefined, { get: () => anything });
+  const probed = workspaceScoped.filter((p) => {
+    const fixture = tenantFixtures[p.path];
+    const permission = p.meta?.permission;
+    // meetings.restore names the world's deleted meeting, not this one.
+    return (
+      fixture !== undefined &&
+      permission !== undefined &&
+      p.path !== "meetings.restore" &&
+      can("member", permission) &&
+      reachesMeeting(fixture.input(anything as World))
+    );
+  });
+
+  it("probes every procedure a member may call that takes a meeting or something on one", () => {
+    expect(probed.length).toBeGreaterThanOrEqual(25);
+  });
+
+  for (const procedure of probed) {
+    it(procedure.path, async () => {
+      const input = { ...tenantFixtures[procedure.path]?.input(world), workspaceId: world.a.workspaceId };
+      await expectRefused(world.a.member, procedure.path, input, "NOT_FOUND");
+    });
+  }
+});
+
 describe("an API key reaches its own workspace only, and only what keys may do there", () => {
   const everyScope = ["read", "write", "ask"] as const;
   for (const procedure of workspaceScoped) {

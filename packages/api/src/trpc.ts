@@ -315,6 +315,7 @@ export function workspaceProcedure(permission: Permission) {
         role: membership.role,
         memberId: membership.id,
         grants: membership.grants,
+        ...(key ? { viaApiKey: true } : {}),
       };
       return next({ ctx: { scope, workspace: membership.workspace } });
     });

@@ -42,8 +42,16 @@ export async function seedInterviewLoop(options: SeedInterviewsOptions): Promise
   const ws = { workspaceId };
   const result: SeedInterviewsResult = { workspaceId, candidates: 0, interviews: 0, scorecards: 0, summaries: 0, alreadyLoaded: false };
 
-  const existing = await lead.candidates.list({ ...ws, query: DEMO_CANDIDATES[0]?.email ?? "", limit: 1 });
-  if (existing.items.length > 0) return { ...result, alreadyLoaded: true };
+  // The loop is many calls, not one transaction: a run that stopped halfway left some candidates.
+  const present = [];
+  for (const demo of DEMO_CANDIDATES) {
+    const found = await lead.candidates.list({ ...ws, query: demo.email, limit: 1 });
+    if (found.items.length > 0) present.push(demo.name);
+  }
+  if (present.length === DEMO_CANDIDATES.length) return { ...result, alreadyLoaded: true };
+  if (present.length > 0) {
+    throw new Error(`A previous run stopped halfway (${present.join(", ")} exist): erase those candidates, then run it again`);
+  }
 
   // The interviewers: accounts without a password (they sign in through a reset link if ever).
   const people: Record<PanelistKey, { user: AuthUser; memberId: string; name: string }> = {} as never;

@@ -9,6 +9,7 @@ import type { Logger } from "../logger.js";
 import type { WorkspaceAiResolver } from "../ports.js";
 import type { RateLimiter } from "../ratelimit/limits.js";
 import { checkAllowance } from "../settings/usage.js";
+import { viewerOf } from "../tenancy/meeting-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { HISTORY_TURNS, startAnswer, type AnswerDeps, type AnswerRun } from "./answer.js";
 import type { AskEvent, AskInput, MessageOutput, RetryInput } from "./schemas.js";
@@ -109,7 +110,7 @@ export async function ask(deps: AskDeps, scope: WorkspaceScope, input: AskInput)
   ]);
   const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
-    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role, grants: scope.grants },
+    viewer: viewerOf(scope),
     sessionId: session.id,
     answerId: answer.id,
     question: input.question,
@@ -144,7 +145,7 @@ export async function retry(deps: AskDeps, scope: WorkspaceScope, input: RetryIn
   if (claimed.count === 0) throw new ValidationError("Only a failed answer can be retried", "not_failed");
   const run = startAnswer(answerDeps, {
     workspaceId: scope.workspaceId,
-    viewer: { userId: scope.userId, memberId: scope.memberId, role: scope.role, grants: scope.grants },
+    viewer: viewerOf(scope),
     sessionId: session.id,
     answerId: answer.id,
     question: question.content,

@@ -1,9 +1,9 @@
 // Ask Mind threads: sessions with a scope, their messages, and suggested prompts. Asking itself
 // (retrieval, answering, streaming) is in answer.ts.
-import type { Prisma } from "@meetmind/db";
-import { ForbiddenError, NotFoundError } from "../errors.js";
+import { Prisma, queryRows } from "@meetmind/db";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
-import { requireMeetingsVisible, visibleMeetingIds } from "../tenancy/meeting-access.js";
+import { meetingVisibleSql, requireMeetingsVisible, visibleMeetingIds } from "../tenancy/meeting-access.js";
 import { can } from "../tenancy/permissions.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import {
@@ -34,6 +34,10 @@ const sessionSelect = {
 
 type SessionRow = Prisma.AskMindSessionGetPayload<{ select: typeof sessionSelect }>;
 
+/** The meetings a scope names (none for a workspace scope, which retrieval filters per reader). */
+const namedMeetings = (askScope: AskMindScope): string[] =>
+  askScope.kind === "meeting" ? [askScope.meetingId] : askScope.kind === "meetings" ? askScope.meetingIds : [];
+
 /** Scopes are stored as JSON; dates travel as ISO strings there. */
 function scopeToJson(scope: AskMindScope): Prisma.InputJsonValue {
   if (scope.kind !== "workspace") return scope;
@@ -56,16 +60,28 @@ function presentSession(scope: WorkspaceScope, { sharedWithWorkspace, createdByI
  * anything else is NOT_FOUND, like any foreign id.
  */
 export async function checkScope(scope: WorkspaceScope, askScope: AskMindScope): Promise<void> {
-  const meetingIds = askScope.kind === "meeting" ? [askScope.meetingId] : askScope.kind === "meetings" ? askScope.meetingIds : [];
-  await requireMeetingsVisible(scope, meetingIds);
+  await requireMeetingsVisible(scope, namedMeetings(askScope));
   if (askScope.kind === "workspace" && askScope.participantId) {
     if (!(await scope.db.workspaceMember.findFirst({ where: { id: askScope.participantId }, select: { id: true } })))
       throw new NotFoundError("Member");
   }
 }
 
+/**
+ * A session shared with the workspace shows its title, scope and questions to every reader, so it
+ * may not name an interview's meeting: who sees those follows the interview's panel, not the
+ * workspace. (A deleted meeting counts too: it may be restored.)
+ */
+async function refuseSharingInterview(scope: WorkspaceScope, askScope: AskMindScope): Promise<void> {
+  const meetingIds = namedMeetings(askScope);
+  if (meetingIds.length === 0) return;
+  const interview = await scope.db.meeting.findFirst({ where: { id: { in: meetingIds }, isInterview: true }, select: { id: true } });
+  if (interview) throw new ValidationError("A session on an interview's meeting cannot be shared with the workspace", "interview_meeting");
+}
+
 export async function createSession(scope: WorkspaceScope, input: CreateSessionInput) {
   await checkScope(scope, input.scope);
+  if (input.shared) await refuseSharingInterview(scope, input.scope);
   const session = await scope.db.askMindSession.create({
     data: {
       workspaceId: scope.workspaceId,
@@ -79,33 +95,86 @@ export async function createSession(scope: WorkspaceScope, input: CreateSessionI
   return presentSession(scope, session);
 }
 
-/** Sessions the caller may read: their own, and those shared with the workspace. */
-const visibleTo = (scope: WorkspaceScope): Prisma.AskMindSessionWhereInput => ({
-  deletedAt: null,
-  OR: [{ createdById: scope.userId }, { sharedWithWorkspace: true }],
-});
+// Who may read a session, as SQL over an `ask_mind_sessions` row aliased `s`, so that the paginated
+// list stays one statement. Its creator always may. Anyone else only if it is shared and they may
+// see every meeting its scope names (meetingVisibleSql over each, deleted or not, as restore sees
+// them; a meeting no longer there hides it): its title and questions speak of those meetings, and
+// a reader who could not open one must not learn of it (nor of an interview, whose meeting follows
+// the interview's panel). Workspace-scoped sessions name no meeting: their answers are withheld per
+// reader instead (withholdUnseen).
+
+/** The meeting ids a stored scope names, as rows `sm(id)`. The scope was validated when stored. */
+const scopeMeetingsSql = Prisma.sql`jsonb_array_elements_text(CASE s.scope->>'kind'
+    WHEN 'meeting' THEN jsonb_build_array(s.scope->'meetingId')
+    WHEN 'meetings' THEN s.scope->'meetingIds'
+    ELSE '[]'::jsonb END) AS sm(id)`;
+
+/** Shared, and every meeting it names is one the caller may see. */
+const sharedReadableSql = (scope: WorkspaceScope) => Prisma.sql`(s.shared_with_workspace AND NOT EXISTS (
+    SELECT 1 FROM ${scopeMeetingsSql}
+     WHERE NOT EXISTS (SELECT 1 FROM meetings m
+                        WHERE m.id = sm.id::uuid AND m.workspace_id = s.workspace_id AND ${meetingVisibleSql("m", scope)})))`;
+
+/** Every session statement names the workspace itself: raw SQL bypasses the scoped client. */
+const liveIn = (scope: WorkspaceScope) => Prisma.sql`s.workspace_id = ${scope.workspaceId}::uuid AND s.deleted_at IS NULL`;
+const mineSql = (scope: WorkspaceScope) => Prisma.sql`s.created_by_id = ${scope.userId}::uuid`;
+
+/** Sessions the caller may read: their own, and shared ones on meetings they may all see. */
+const readableSql = (scope: WorkspaceScope) => Prisma.sql`(${mineSql(scope)} OR ${sharedReadableSql(scope)})`;
+
+interface SessionSqlRow extends Omit<SessionRow, "createdBy"> {
+  creatorId: string | null;
+  creatorName: string | null;
+  creatorEmail: string | null;
+}
+
+/** Sessions matching `conditions`, as `sessionSelect` reads them, in list order. */
+async function readSessions(scope: WorkspaceScope, conditions: Prisma.Sql[], limit: number): Promise<SessionRow[]> {
+  const rows = await queryRows<SessionSqlRow>(
+    scope.db,
+    Prisma.sql`
+    SELECT s.id, s.title, s.scope, s.shared_with_workspace AS "sharedWithWorkspace", s.created_by_id AS "createdById",
+           s.last_message_at AS "lastMessageAt", s.created_at AS "createdAt",
+           u.id AS "creatorId", u.full_name AS "creatorName", u.email AS "creatorEmail"
+      FROM ask_mind_sessions s LEFT JOIN users u ON u.id = s.created_by_id
+     WHERE ${Prisma.join([liveIn(scope), ...conditions], " AND ")}
+     -- Most recently active first; new sessions (no messages yet) by creation, ids break ties.
+     ORDER BY s.last_message_at DESC NULLS LAST, s.id DESC
+     LIMIT ${limit}`,
+  );
+  return rows.map(({ creatorId, creatorName, creatorEmail, ...row }) => ({
+    ...row,
+    // users.email is required, so never null while the creator exists.
+    createdBy: creatorId === null ? null : { id: creatorId, fullName: creatorName, email: creatorEmail ?? "" },
+  }));
+}
 
 export async function listSessions(scope: WorkspaceScope, input: ListSessionsInput) {
-  const where: Prisma.AskMindSessionWhereInput =
+  const conditions = [
     input.filter === "mine"
-      ? { deletedAt: null, createdById: scope.userId }
+      ? mineSql(scope)
       : input.filter === "shared"
-        ? { deletedAt: null, sharedWithWorkspace: true, NOT: { createdById: scope.userId } }
-        : visibleTo(scope);
-  const rows = await scope.db.askMindSession.findMany({
-    where,
-    // Most recently active first; new sessions (no messages yet) by creation, ids break ties.
-    orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { id: "desc" }],
-    ...pageArgs(input),
-    select: sessionSelect,
-  });
-  const page = toPage(rows, input.limit);
+        ? Prisma.sql`s.created_by_id IS DISTINCT FROM ${scope.userId}::uuid AND ${sharedReadableSql(scope)}`
+        : readableSql(scope),
+  ];
+  if (input.cursor) {
+    // Keyset: after the cursor's row in (last_message_at DESC NULLS LAST, id DESC); an unknown cursor ends the list.
+    conditions.push(Prisma.sql`EXISTS (
+      SELECT 1 FROM ask_mind_sessions c
+       WHERE c.id = ${input.cursor}::uuid AND c.workspace_id = s.workspace_id
+         AND CASE
+               WHEN c.last_message_at IS NULL THEN s.last_message_at IS NULL AND s.id < c.id
+               ELSE s.last_message_at < c.last_message_at OR s.last_message_at IS NULL
+                 OR (s.last_message_at = c.last_message_at AND s.id < c.id)
+             END)`);
+  }
+  const page = toPage(await readSessions(scope, conditions, input.limit + 1), input.limit);
   return { items: page.items.map((row) => presentSession(scope, row)), nextCursor: page.nextCursor };
 }
 
-/** A session the caller may read, or NOT_FOUND (other people's private sessions do not exist for them). */
+/** A session the caller may read, or NOT_FOUND (other people's private sessions, or shared ones on meetings they may not see, do not exist for them). */
 export async function requireSession(scope: WorkspaceScope, sessionId: string) {
-  const session = await scope.db.askMindSession.findFirst({ where: { id: sessionId, ...visibleTo(scope) }, select: sessionSelect });
+  const [session] = await readSessions(scope, [Prisma.sql`s.id = ${sessionId}::uuid`, readableSql(scope)], 1);
   if (!session) throw new NotFoundError("Session");
   return session;
 }
@@ -133,6 +202,7 @@ export async function renameSession(scope: WorkspaceScope, input: RenameSessionI
 
 export async function shareSession(scope: WorkspaceScope, input: ShareSessionInput) {
   const session = await requireOwnSession(scope, input.sessionId);
+  if (input.shared) await refuseSharingInterview(scope, scopeFromJson(session.scope));
   return presentSession(
     scope,
     await scope.db.askMindSession.update({ where: { id: session.id }, data: { sharedWithWorkspace: input.shared }, select: sessionSelect }),

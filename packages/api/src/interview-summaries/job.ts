@@ -159,7 +159,13 @@ async function generate(deps: InterviewSummaryJobDeps, db: ScopedDb, target: Tar
   // The interview's meeting changed since the request: that transcript is no longer the interview's.
   if (!interview || !transcript || interview.meetingId !== transcript.meetingId)
     throw new PermanentJobError("The interview's transcript changed since the summary was requested; generate it again");
-  await db.interviewSummary.update({ where: { id: summaryId }, data: { status: "running" } });
+  // A second run of the same job (a lease that lapsed under a slow model) must not take a version
+  // another run already finished or failed back to running.
+  const claimed = await db.interviewSummary.updateMany({
+    where: { id: summaryId, status: { in: ["pending", "running"] } },
+    data: { status: "running" },
+  });
+  if (claimed.count === 0) return;
 
   const facts: InterviewFacts = {
     positionTitle: interview.positionTitle,
@@ -197,7 +203,7 @@ async function generate(deps: InterviewSummaryJobDeps, db: ScopedDb, target: Tar
     // Versions of one interview finish one at a time, and each run completes its version once.
     await tx.$executeRaw`SELECT id FROM interviews WHERE id = ${interviewId}::uuid FOR UPDATE`;
     const completed = await tx.interviewSummary.updateMany({
-      where: { id: summaryId, status: { not: "done" } },
+      where: { id: summaryId, status: { in: ["pending", "running"] } },
       data: {
         status: "done",
         failureReason: null,

@@ -404,4 +404,103 @@ describe("Ask Mind under the access rule", () => {
     const own = await as(people.alice).askMind.messages.list({ ...ws(), sessionId: asked.session.id });
     expect(own.items.find((message) => message.role === "assistant")?.content).toMatch(/ninety/i);
   });
+
+  /** Every session `user` lists with this filter, paging `limit` at a time (the keyset must agree with one page). */
+  async function listAll(user: AuthUser, filter: "mine" | "shared" | "all", limit = 100) {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await as(user).askMind.sessions.list({ ...ws(), filter, limit, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((session) => session.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  it("a shared session on a meeting a member may not see is NOT_FOUND to them and absent from their lists", async () => {
+    const alice = as(people.alice);
+    const open = await alice.meetings.create({ ...ws(), title: "All hands" });
+    const onBoard = await alice.askMind.sessions.create({
+      ...ws(),
+      title: "Zephyr price",
+      scope: { kind: "meeting", meetingId: boardId },
+      shared: true,
+    });
+    // One hidden meeting among visible ones is enough to hide it.
+    const onBoth = await alice.askMind.sessions.create({ ...ws(), scope: { kind: "meetings", meetingIds: [open.id, boardId] } });
+    await alice.askMind.sessions.share({ ...ws(), sessionId: onBoth.id, shared: true });
+    const onOpen = await alice.askMind.sessions.create({ ...ws(), scope: { kind: "meeting", meetingId: open.id }, shared: true });
+    await collect(await alice.askMind.ask({ ...ws(), sessionId: onBoard.id, question }));
+
+    const bob = as(people.bob);
+    for (const session of [onBoard, onBoth]) {
+      expect(await errorOf(bob.askMind.sessions.get({ ...ws(), sessionId: session.id }))).toMatchObject({ code: "NOT_FOUND" });
+      expect(await errorOf(bob.askMind.messages.list({ ...ws(), sessionId: session.id }))).toMatchObject({ code: "NOT_FOUND" });
+    }
+    for (const filter of ["shared", "all"] as const) {
+      const listed = await listAll(people.bob, filter);
+      expect(listed).toContain(onOpen.id);
+      expect(listed).not.toContain(onBoard.id);
+      expect(listed).not.toContain(onBoth.id);
+      // Paging one at a time walks the same list.
+      expect(await listAll(people.bob, filter, 1)).toEqual(listed);
+    }
+    // Nothing of others' that he lists names the board meeting (his own session on it, from when he had a grant, is his).
+    const others = (await bob.askMind.sessions.list({ ...ws(), limit: 100 })).items.filter((session) => !session.mine);
+    expect(JSON.stringify(others)).not.toContain(boardId);
+    expect(others.map((session) => session.title)).not.toContain("Zephyr price");
+
+    // The owner still reads all of hers, questions and answers.
+    expect(await listAll(people.alice, "mine")).toEqual(expect.arrayContaining([onBoard.id, onBoth.id, onOpen.id]));
+    expect(await listAll(people.alice, "all", 1)).toEqual(expect.arrayContaining([onBoard.id, onBoth.id, onOpen.id]));
+    expect((await alice.askMind.sessions.get({ ...ws(), sessionId: onBoard.id })).title).toBe("Zephyr price");
+    const own = await alice.askMind.messages.list({ ...ws(), sessionId: onBoard.id });
+    expect(own.items.map((message) => message.content)).toContain(question);
+
+    // A grant on the meeting opens the sessions on it; revoking closes them again.
+    const access = await alice.meetings.access.grant({ ...ws(), meetingId: boardId, memberId: people.bob.memberId, level: "view" });
+    expect((await bob.askMind.sessions.get({ ...ws(), sessionId: onBoard.id })).title).toBe("Zephyr price");
+    expect(await listAll(people.bob, "shared")).toEqual(expect.arrayContaining([onBoard.id, onBoth.id]));
+    await alice.meetings.access.revoke({ ...ws(), meetingId: boardId, grantId: access.grants[0]?.id ?? "" });
+    expect(await errorOf(bob.askMind.sessions.get({ ...ws(), sessionId: onBoard.id }))).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("a session on an interview's meeting cannot be shared; one shared before shows only to the panel and managers", async () => {
+    const meeting = await as(w.owner).meetings.create({ ...ws(), title: "Onsite: the quasar ledger" });
+    await db.meeting.update({ where: { id: meeting.id }, data: { isInterview: true } });
+    await db.interview.update({ where: { id: w.hiring.interview.id }, data: { meetingId: meeting.id } });
+    const interviewer = as(w.hiring.interviewer);
+    const refused = { code: "BAD_REQUEST", appCode: "interview_meeting" };
+
+    const before = await db.askMindSession.count();
+    expect(
+      await errorOf(interviewer.askMind.sessions.create({ ...ws(), scope: { kind: "meeting", meetingId: meeting.id }, shared: true })),
+    ).toMatchObject(refused);
+    const open = await as(w.owner).meetings.create({ ...ws(), title: "All hands" });
+    expect(
+      await errorOf(
+        as(w.owner).askMind.sessions.create({ ...ws(), scope: { kind: "meetings", meetingIds: [open.id, meeting.id] }, shared: true }),
+      ),
+    ).toMatchObject(refused);
+    expect(await db.askMindSession.count()).toBe(before);
+    // Off the panel, the meeting does not exist: NOT_FOUND before anything is said about it.
+    expect(
+      await errorOf(as(w.member).askMind.sessions.create({ ...ws(), scope: { kind: "meeting", meetingId: meeting.id }, shared: true })),
+    ).toMatchObject({ code: "NOT_FOUND" });
+
+    // Private to the panelist it works; sharing it is refused and leaves it private.
+    const mine = await interviewer.askMind.sessions.create({ ...ws(), title: "Quasar", scope: { kind: "meeting", meetingId: meeting.id } });
+    expect(await errorOf(interviewer.askMind.sessions.share({ ...ws(), sessionId: mine.id, shared: true }))).toMatchObject(refused);
+    expect(await interviewer.askMind.sessions.get({ ...ws(), sessionId: mine.id })).toMatchObject({ shared: false, mine: true });
+    expect(await interviewer.askMind.sessions.share({ ...ws(), sessionId: mine.id, shared: false })).toMatchObject({ shared: false });
+
+    // Shared before the rule (or before the meeting became an interview's): only who may see the meeting reads it.
+    await db.askMindSession.update({ where: { id: mine.id }, data: { sharedWithWorkspace: true } });
+    for (const user of [w.member, w.viewer, people.bob]) {
+      expect(await errorOf(as(user).askMind.sessions.get({ ...ws(), sessionId: mine.id }))).toMatchObject({ code: "NOT_FOUND" });
+      expect(await listAll(user, "all")).not.toContain(mine.id);
+    }
+    for (const user of [w.owner, w.admin]) expect(await listAll(user, "shared")).toContain(mine.id);
+    expect(await listAll(w.hiring.interviewer, "mine")).toContain(mine.id);
+  });
 });

@@ -4,7 +4,7 @@
 import { isUniqueViolation, type Prisma } from "@meetmind/db";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { pageArgs, toPage } from "../shared/schemas.js";
-import { requireMeetingAccess } from "../tenancy/meeting-access.js";
+import { requireMeetingAccess, type MeetingAccess } from "../tenancy/meeting-access.js";
 import { requireMember, requireMembers } from "../tenancy/members.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import { readMeeting, readMeetingPage } from "./queries.js";
@@ -70,15 +70,25 @@ export async function updateMeeting(scope: WorkspaceScope, input: UpdateMeetingI
   }
 }
 
+/**
+ * An interview's meeting holds the interview's transcript: its panel edits it, but only those who
+ * manage interviews may delete or restore it (one panelist must not wipe it for the others).
+ */
+function requireManageIfInterview(access: MeetingAccess): void {
+  if (access.isInterview && !access.manage) {
+    throw new ForbiddenError("Only interview managers may delete or restore an interview's meeting", "insufficient_access");
+  }
+}
+
 export async function deleteMeeting(scope: WorkspaceScope, input: MeetingIdInput): Promise<void> {
-  await requireMeetingAccess(scope, input.meetingId, "edit");
+  requireManageIfInterview(await requireMeetingAccess(scope, input.meetingId, "edit"));
   const result = await scope.db.meeting.updateMany({ where: { id: input.meetingId, deletedAt: null }, data: { deletedAt: new Date() } });
   if (result.count === 0) throw new NotFoundError("Meeting");
 }
 
 /** Undoes a delete within 30 days; after that the meeting is as good as gone. */
 export async function restoreMeeting(scope: WorkspaceScope, input: MeetingIdInput) {
-  await requireMeetingAccess(scope, input.meetingId, "edit", { deleted: true });
+  requireManageIfInterview(await requireMeetingAccess(scope, input.meetingId, "edit", { deleted: true }));
   const result = await scope.db.meeting.updateMany({
     where: { id: input.meetingId, deletedAt: { not: null, gt: new Date(Date.now() - RESTORE_WINDOW_MS) } },
     data: { deletedAt: null },

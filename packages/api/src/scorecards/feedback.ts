@@ -1,17 +1,23 @@
 // candidates.feedback: the panel's submitted scorecards on one candidate, aggregated across their
-// interviews. Counted: the candidate's interviews that are not cancelled and have a template (one
-// without a template has no scorecards to wait for).
+// interviews. Counted: the candidate's interviews that are not cancelled, have a template (one
+// without a template has no scorecards to wait for) and that the caller may see
+// (`interviewVisibleSql`): every one for holders of `interviews:manage`, only those whose panel they
+// sit on for anyone else. Interview B is NOT_FOUND to a panelist of A alone, so its scores,
+// recommendations, id and panel must not reach them through the aggregate either.
 //
-// The blind rule reaches the aggregate too: a panelist sees it only once they have submitted their
-// scorecard on every counted interview of the candidate they sit on; until then `locked` is true and
-// `awaitingMine` lists those interviews. Holders of `interviews:manage` always see it. Drafts never
-// count.
+// The blind rule reaches the aggregate too. A non-manager sees it only once they have submitted at
+// least one scorecard among the counted interviews and none of their seats there is still open;
+// until then `locked` is true and `awaitingMine` lists the open ones. Having submitted something is
+// required, not just nothing outstanding: a member whose only seat is on a cancelled or template-less
+// interview has nothing to submit, and so nothing to trade for the others' views (locked, with
+// `awaitingMine` empty; not NOT_FOUND, as the candidate itself stays visible to them through that
+// seat). Managers always see it. Drafts never count.
 //
 // Disagreement is flagged when either
 //   - the recommendations split: at least one no/strong_no and at least one yes/strong_yes, or
 //   - a category's ratings span 2 or more points (a 2 and a 4 on the same category).
 import { Prisma, queryRows } from "@meetmind/db";
-import { requireCandidate, managesInterviews } from "../tenancy/interview-access.js";
+import { interviewVisibleSql, managesInterviews, requireCandidate } from "../tenancy/interview-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import type { CandidateFeedbackInput } from "./schemas.js";
 
@@ -49,6 +55,7 @@ export async function candidateFeedback(scope: WorkspaceScope, input: CandidateF
     SELECT i.id, i.template_id AS "templateId" FROM interviews i
      WHERE i.workspace_id = ${ws}::uuid AND i.candidate_id = ${candidate.id}::uuid
        AND i.status <> 'cancelled' AND i.template_id IS NOT NULL
+       AND ${interviewVisibleSql("i", scope)}
      ORDER BY i.scheduled_at, i.id`,
   );
   const interviewIds = interviews.map((interview) => interview.id);
@@ -67,8 +74,9 @@ export async function candidateFeedback(scope: WorkspaceScope, input: CandidateF
            WHERE p.workspace_id = ${ws}::uuid AND p.interview_id = ANY(${interviewIds}::uuid[])
            ORDER BY p.interview_id, name, p.member_id`,
         );
-  const awaitingMine = panel.filter((seat) => seat.memberId === scope.memberId && !seat.submitted).map((seat) => seat.interviewId);
-  const locked = !managesInterviews(scope) && awaitingMine.length > 0;
+  const mine = panel.filter((seat) => seat.memberId === scope.memberId);
+  const awaitingMine = mine.filter((seat) => !seat.submitted).map((seat) => seat.interviewId);
+  const locked = !managesInterviews(scope) && (awaitingMine.length > 0 || !mine.some((seat) => seat.submitted));
   if (locked || interviewIds.length === 0) {
     return { candidateId: candidate.id, locked, awaitingMine, feedback: locked ? null : emptyFeedback() };
   }

@@ -241,23 +241,29 @@ const categoryFeedback = z.object({
 export const candidateFeedbackOutput = z.object({
   candidateId: z.string(),
   /**
-   * True for a panelist who has not yet submitted their scorecard on every (live, templated)
-   * interview of the candidate they sit on: they see nothing else until they have.
+   * Never for holders of `interviews:manage`. For anyone else true until they have submitted at
+   * least one scorecard among the counted interviews and none there is still waiting for theirs;
+   * so also for a member whose only seats are on cancelled or template-less interviews (nothing to
+   * submit, `awaitingMine` empty). They see nothing else while locked.
    */
   locked: z.boolean(),
-  /** The caller's interviews of this candidate still waiting for their scorecard. */
+  /** The counted interviews still waiting for the caller's scorecard. */
   awaitingMine: z.array(z.string()),
   /** Null while locked. */
   feedback: z
     .object({
-      /** Interviews counted: the candidate's, not cancelled, with a template. */
+      /**
+       * Interviews counted: the candidate's, not cancelled, with a template, and visible to the
+       * caller: all of them for managers, only those on whose panel they sit for anyone else.
+       * Everything below covers these interviews alone.
+       */
       interviews: z.number().int(),
       submittedScorecards: z.number().int(),
       categories: z.array(categoryFeedback),
       /** Σ weight × normalizedScore / Σ weight over the rated categories, 0..1; null when none is rated. */
       weightedScore: z.number().nullable(),
       recommendations: z.object({ strong_no: z.number().int(), no: z.number().int(), yes: z.number().int(), strong_yes: z.number().int() }),
-      /** Panelists of those interviews without a submitted scorecard. */
+      /** Panelists of the counted interviews without a submitted scorecard. */
       notSubmitted: z.array(z.object({ interviewId: z.string(), memberId: z.string(), name: z.string() })),
       disagreement: z.object({
         /** Any of the two below. */

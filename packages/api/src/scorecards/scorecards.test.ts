@@ -426,6 +426,7 @@ describe("candidates.feedback", () => {
   /**
    * The fixture interview (panel: interviewer, second) and a second interview of the same candidate
    * (panel: third), and a cancelled one (panel: fourth). Interviewer: 4/3/2 yes; second: 2/3/2 no.
+   * A panelist of one sees nothing of the other: they are NOT_FOUND to each other.
    */
   async function loop() {
     const second = await addMember("second", { interviewId: w.hiring.interview.id });
@@ -491,32 +492,136 @@ describe("candidates.feedback", () => {
     expect(feedback?.weightedScore).toBe(0.5833);
   });
 
-  it("is locked for a panelist until they have submitted on every interview of the candidate they sit on", async () => {
-    const { second, third, fourth, secondInterview } = await loop();
-    const locked = await as(third.user).candidates.feedback(ref());
-    expect(locked).toEqual({ candidateId: w.hiring.candidate.id, locked: true, awaitingMine: [secondInterview.id], feedback: null });
-    // The interviewer and the second submitted on the one interview they sit on.
+  it("is, for a panelist, the interviews they sit on alone: nothing of another panel's scores, ids or names", async () => {
+    const { second, third, secondInterview } = await loop();
+    // The interviewer and the second submitted on the fixture interview, the one they sit on: they
+    // see its two scorecards, and nothing of the second interview (NOT_FOUND to them), not even
+    // that the third has yet to submit there.
     for (const user of [w.hiring.interviewer, second.user]) {
-      expect((await as(user).candidates.feedback(ref())).feedback?.submittedScorecards).toBe(2);
+      const result = await as(user).candidates.feedback(ref());
+      expect(result).toMatchObject({ locked: false, awaitingMine: [] });
+      expect(result.feedback).toMatchObject({
+        interviews: 1,
+        submittedScorecards: 2,
+        recommendations: { strong_no: 0, no: 1, yes: 1, strong_yes: 0 },
+        notSubmitted: [],
+      });
+      const text = JSON.stringify(result);
+      expect(text).not.toContain(secondInterview.id);
+      expect(text).not.toContain(third.memberId);
+      expect(text).not.toContain('"third"');
+      expect(await codeOf(as(user).interviews.get({ ...ws(), interviewId: secondInterview.id }))).toBe("NOT_FOUND");
     }
-    // On a cancelled interview only: nothing to submit, nothing locked.
-    expect((await as(fourth.user).candidates.feedback(ref())).locked).toBe(false);
 
-    // On two interviews, submitted on one: still locked.
+    // The third submits on the second interview: they see its scorecard, none of the fixture's.
+    await as(third.user).scorecards.submit({ ...ws(), interviewId: secondInterview.id, ...complete([1, 1, 1], "strong_no") });
+    const opened = await as(third.user).candidates.feedback(ref());
+    expect(opened).toMatchObject({ locked: false, awaitingMine: [] });
+    expect(opened.feedback).toMatchObject({
+      interviews: 1,
+      submittedScorecards: 1,
+      recommendations: { strong_no: 1, no: 0, yes: 0, strong_yes: 0 },
+      notSubmitted: [],
+      disagreement: { flagged: false },
+    });
+    expect(opened.feedback?.categories.map((c) => [c.ratings, c.meanRating])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    const text = JSON.stringify(opened);
+    expect(text).not.toContain(w.hiring.interview.id);
+    expect(text).not.toContain(w.hiring.interviewerMemberId);
+    expect(text).not.toContain(second.memberId);
+  });
+
+  it("is locked for a panelist until they have submitted somewhere and have nothing outstanding; a seat on a cancelled or template-less interview alone opens nothing", async () => {
+    const { second, third, fourth, secondInterview } = await loop();
+    expect(await as(third.user).candidates.feedback(ref())).toEqual({
+      candidateId: w.hiring.candidate.id,
+      locked: true,
+      awaitingMine: [secondInterview.id],
+      feedback: null,
+    });
+    // On a cancelled interview only: nothing to submit, so nothing earned. The candidate itself
+    // stays visible to them (through that seat), so this is locked rather than NOT_FOUND.
+    expect(await as(fourth.user).candidates.feedback(ref())).toEqual({
+      candidateId: w.hiring.candidate.id,
+      locked: true,
+      awaitingMine: [],
+      feedback: null,
+    });
+    expect((await as(fourth.user).candidates.get(ref())).id).toBe(w.hiring.candidate.id);
+    // Likewise on an interview without a template.
+    const untemplated = await database.db.interview.create({
+      data: {
+        workspaceId: w.workspaceId,
+        candidateId: w.hiring.candidate.id,
+        positionTitle: HIRING_POSITION,
+        stage: "phone",
+        scheduledAt: new Date(),
+      },
+    });
+    const fifth = await addMember("fifth", { interviewId: untemplated.id });
+    expect(await as(fifth.user).candidates.feedback(ref())).toMatchObject({ locked: true, awaitingMine: [], feedback: null });
+    // An uncounted seat beside a submitted one does not lock: the template-less interview is not counted.
+    await database.db.interviewPanelist.create({
+      data: { workspaceId: w.workspaceId, interviewId: untemplated.id, memberId: w.hiring.interviewerMemberId },
+    });
+    expect((await as(w.hiring.interviewer).candidates.feedback(ref())).feedback?.interviews).toBe(1);
+
+    // On two interviews, submitted on one: still locked, until the other is submitted too.
     await database.db.interviewPanelist.create({
       data: { workspaceId: w.workspaceId, interviewId: secondInterview.id, memberId: second.memberId },
     });
-    expect(await as(second.user).candidates.feedback(ref())).toMatchObject({ locked: true, awaitingMine: [secondInterview.id] });
+    expect(await as(second.user).candidates.feedback(ref())).toMatchObject({
+      locked: true,
+      awaitingMine: [secondInterview.id],
+      feedback: null,
+    });
+    await as(second.user).scorecards.submit({ ...ws(), interviewId: secondInterview.id, ...complete([3, 3, 3], "yes") });
+    const both = await as(second.user).candidates.feedback(ref());
+    expect(both).toMatchObject({ locked: false, awaitingMine: [] });
+    expect(both.feedback).toMatchObject({
+      interviews: 2,
+      submittedScorecards: 3,
+      notSubmitted: [{ interviewId: secondInterview.id, memberId: third.memberId, name: "third" }],
+    });
+  });
 
-    await as(third.user).scorecards.submit({ ...ws(), interviewId: secondInterview.id, ...complete([1, 1, 1], "strong_no") });
-    const opened = await as(third.user).candidates.feedback(ref());
-    expect(opened.locked).toBe(false);
-    expect(opened.feedback?.recommendations).toEqual({ strong_no: 1, no: 1, yes: 1, strong_yes: 0 });
-    expect(opened.feedback?.notSubmitted).toEqual([{ interviewId: secondInterview.id, memberId: second.memberId, name: "second" }]);
+  it("shows managers, by role or by grant, every interview of the candidate, before they or anyone else submitted", async () => {
+    const { third, fourth, secondInterview } = await loop();
+    const hiringManager = await addMember("hiring-manager", { manager: true });
+    for (const user of [w.owner, w.admin, hiringManager.user]) {
+      const result = await as(user).candidates.feedback(ref());
+      expect(result).toMatchObject({ locked: false, awaitingMine: [] });
+      expect(result.feedback).toMatchObject({
+        interviews: 2,
+        submittedScorecards: 2,
+        notSubmitted: [{ interviewId: secondInterview.id, memberId: third.memberId, name: "third" }],
+      });
+    }
+    // A manager with an open seat still sees it all; awaitingMine reminds them of the seat.
+    const seated = await addMember("seated-manager", { interviewId: secondInterview.id, manager: true });
+    expect(await as(seated.user).candidates.feedback(ref())).toMatchObject({
+      locked: false,
+      awaitingMine: [secondInterview.id],
+      feedback: { interviews: 2, submittedScorecards: 2 },
+    });
+    // The same seat without the grant is a panelist's like any other: locked while open.
+    const plain = await addMember("plain-panelist", { interviewId: secondInterview.id });
+    expect(await as(plain.user).candidates.feedback(ref())).toMatchObject({ locked: true, awaitingMine: [secondInterview.id] });
+    expect((await as(fourth.user).candidates.feedback(ref())).locked).toBe(true);
   });
 
   it("drafts never count; managers see the aggregate before anyone submitted", async () => {
     await as(w.hiring.interviewer).scorecards.saveDraft({ ...interview(), ...complete([4, 4, 4], "strong_yes") });
+    // The author of a draft has submitted nothing: locked.
+    expect(await as(w.hiring.interviewer).candidates.feedback(ref())).toMatchObject({
+      locked: true,
+      awaitingMine: [w.hiring.interview.id],
+      feedback: null,
+    });
     const result = await as(w.owner).candidates.feedback(ref());
     expect(result.feedback).toMatchObject({
       interviews: 1,

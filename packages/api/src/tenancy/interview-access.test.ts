@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scopedDb, type Db, type WorkspaceRole } from "@meetmind/db";
 import { createTestDatabase, type TestDatabase } from "@meetmind/db/testing";
+import { deleteMeeting, restoreMeeting } from "../meetings/service.js";
 import { createUser, createWorkspaceWorld, type WorkspaceWorld } from "../testing/world.js";
 import { requireCandidate, requireInterview } from "./interview-access.js";
 import { meetingAccessOf, visibleMeetingIds } from "./meeting-access.js";
@@ -97,6 +98,22 @@ describe("an interview", () => {
   });
 });
 
+describe("through an API key", () => {
+  // No key reaches interviews:manage: an owner's key sees what its creator's panel seats show.
+  const ownersKey = () => ({ ...as("owner"), viaApiKey: true });
+
+  it("does not manage interviews: the owner's key sees no interview, candidate or interview meeting off its creator's panel", async () => {
+    expect(await outcome(requireInterview(ownersKey(), w.hiring.interview.id))).toEqual({ ok: false, appCode: "not_found" });
+    expect(await outcome(requireCandidate(ownersKey(), w.hiring.candidate.id))).toEqual({ ok: false, appCode: "not_found" });
+    expect(await meetingAccessOf(ownersKey(), interviewMeetingId)).toBeNull();
+  });
+
+  it("still sees what its creator's panel seat shows", async () => {
+    const panelistsKey = { ...interviewer(), viaApiKey: true };
+    expect(await requireInterview(panelistsKey, w.hiring.interview.id)).toMatchObject({ onPanel: true, manage: false });
+  });
+});
+
 describe("a candidate", () => {
   it("is seen by managers and by the panel of one of their interviews", async () => {
     for (const scope of [as("owner"), hiringManager(), interviewer()]) {
@@ -139,6 +156,15 @@ describe("the meeting an interview was held in", () => {
     expect(await meetingAccessOf(as("viewer"), interviewMeetingId)).toBeNull();
     expect(await visibleMeetingIds(as("member"), [interviewMeetingId, w.meeting.id])).toEqual(new Set([w.meeting.id]));
     expect(await visibleMeetingIds(interviewer(), [interviewMeetingId])).toEqual(new Set([interviewMeetingId]));
+  });
+
+  it("is deleted and restored by interview managers only, not by a panelist", async () => {
+    const input = { workspaceId: w.workspaceId, meetingId: interviewMeetingId };
+    expect(await outcome(deleteMeeting(interviewer(), input))).toEqual({ ok: false, appCode: "insufficient_access" });
+    await deleteMeeting(hiringManager(), input);
+    expect(await outcome(restoreMeeting(interviewer(), input))).toEqual({ ok: false, appCode: "insufficient_access" });
+    await restoreMeeting(hiringManager(), input);
+    expect(await meetingAccessOf(interviewer(), interviewMeetingId)).toMatchObject({ level: "edit" });
   });
 
   it("leaves ordinary meetings to the meeting rule (a hiring manager gains nothing there)", async () => {

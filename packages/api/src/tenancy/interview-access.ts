@@ -12,13 +12,10 @@
 import { Prisma, queryRows } from "@meetmind/db";
 import { NotFoundError } from "../errors.js";
 import type { Viewer } from "./meeting-access.js";
-import { holds } from "./permissions.js";
+import { managesInterviews } from "./permissions.js";
 import type { WorkspaceScope } from "./scope.js";
 
-/** Whether the viewer sees every interview and candidate in the workspace. */
-export function managesInterviews(viewer: Pick<Viewer, "role" | "grants">): boolean {
-  return holds(viewer, "interviews:manage");
-}
+export { managesInterviews };
 
 /** May `viewer` see the interviews row aliased `i`? (`i` is a constant in our code, never input.) */
 export function interviewVisibleSql(i: string, viewer: Viewer): Prisma.Sql {

@@ -52,6 +52,15 @@ export function holds(member: { role: WorkspaceRole; grants: readonly string[] }
   return can(member.role, permission) || member.grants.includes(permission);
 }
 
+/**
+ * Whether a caller sees every interview and candidate (and manages them). Never through an API key:
+ * no key reaches `interviews:manage` (KEY_SCOPE_FOR), so an admin's key sees only the interviews
+ * whose panel its creator sits on, like any member's.
+ */
+export function managesInterviews(caller: { role: WorkspaceRole; grants: readonly string[]; viaApiKey?: boolean }): boolean {
+  return caller.viaApiKey !== true && holds(caller, "interviews:manage");
+}
+
 /** Keeps only the grantable permissions from a stored list (a retired one grants nothing). */
 export function grantsOf(stored: readonly string[]): GrantablePermission[] {
   return GRANTABLE_PERMISSIONS.filter((permission) => stored.includes(permission));

@@ -13,4 +13,6 @@ export interface WorkspaceScope {
   memberId: string;
   /** Permissions granted to the member beyond their role (`holds` in permissions.ts reads both). */
   grants: readonly GrantablePermission[];
+  /** The caller is a workspace API key (acting as its creator, within its scopes). */
+  viaApiKey?: boolean;
 }
