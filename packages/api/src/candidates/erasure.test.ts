@@ -477,6 +477,12 @@ describe("candidates.erase after a history made through the procedures", () => {
         "ask_mind_sessions",
       ]),
     );
+    // The history left rows in the audit log, the outbox and the job queue: the scan reads them too.
+    for (const table of ["audit_events", "outbox_emails", "jobs"])
+      expect(
+        before.some((hit) => hit.table === table),
+        table,
+      ).toBe(true);
     const question = await db.askMindMessage.findFirst({ where: { sessionId: made.session.id, content: `How did ${FIRST_NAME} do?` } });
     expect(question).not.toBeNull();
     expect(await db.askMindMessage.count({ where: { id: { in: made.aside } } })).toBe(2);
