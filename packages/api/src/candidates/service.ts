@@ -7,9 +7,10 @@
 // erasure (`eraseCandidate`) must be able to remove every trace of it, and the log is append-only.
 import { isUniqueViolation, Prisma, queryRows, type ScopedDb } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { toPage } from "../shared/schemas.js";
-import { candidateVisibleSql, interviewVisibleSql, requireCandidate } from "../tenancy/interview-access.js";
+import { resolveStageName } from "../shared/stages.js";
+import { candidateVisibleSql, interviewVisibleSql, managesInterviews, requireCandidate } from "../tenancy/interview-access.js";
 import type { WorkspaceScope } from "../tenancy/scope.js";
 import {
   INTERVIEWS_IN_GET,
@@ -77,18 +78,22 @@ async function withEmailConflict<T>(scope: WorkspaceScope, email: string | null 
   }
 }
 
-/** A stage must be one of the workspace's ordered list (workspaces.interview_stages). */
-async function checkStage(db: Pick<ScopedDb, "workspace">, workspaceId: string, stage: string | null | undefined): Promise<void> {
-  if (stage === null || stage === undefined) return;
+/**
+ * A stage must be one of the workspace's ordered list (workspaces.interview_stages), in any case;
+ * it is stored as the list spells it, as interviews store theirs (shared/stages.ts).
+ */
+async function checkStage(
+  db: Pick<ScopedDb, "workspace">,
+  workspaceId: string,
+  stage: string | null | undefined,
+): Promise<string | null | undefined> {
+  if (stage === null || stage === undefined) return stage;
   const workspace = await db.workspace.findFirst({ where: { id: workspaceId }, select: { interviewStages: true } });
-  const stages = workspace?.interviewStages ?? [];
-  if (!stages.includes(stage)) {
-    throw new ValidationError(`Unknown stage "${stage}": this workspace's stages are ${stages.join(", ") || "(none)"}`, "unknown_stage");
-  }
+  return resolveStageName(workspace?.interviewStages ?? [], stage);
 }
 
 export async function createCandidate(scope: WorkspaceScope, meta: RequestMeta, input: CreateCandidateInput): Promise<CandidateOutput> {
-  await checkStage(scope.db, scope.workspaceId, input.stage);
+  const stage = await checkStage(scope.db, scope.workspaceId, input.stage);
   await refuseTakenEmail(scope.db, input.email);
   return withEmailConflict(scope, input.email, () =>
     scope.db.$transaction(async (tx) => {
@@ -101,7 +106,7 @@ export async function createCandidate(scope: WorkspaceScope, meta: RequestMeta, 
           phone: input.phone ?? null,
           links: input.links ?? [],
           positionTitle: input.positionTitle ?? null,
-          stage: input.stage ?? null,
+          stage: stage ?? null,
           source: input.source ?? null,
           notes: input.notes ?? null,
         },
@@ -144,23 +149,32 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
  * last candidate shown. One statement that names the workspace itself and joins the access rule.
  */
 export async function listCandidates(scope: WorkspaceScope, input: ListCandidatesInput) {
+  // Deleted candidates are the managers' bin (restore and erase need `interviews:manage`): a panelist
+  // has no business browsing them, even those of their own interviews.
+  if (input.deleted && !managesInterviews(scope)) {
+    throw new ForbiddenError("Only hiring managers can list deleted candidates", "insufficient_role");
+  }
   const conditions = [
     Prisma.sql`c.workspace_id = ${scope.workspaceId}::uuid`,
     input.deleted ? Prisma.sql`c.deleted_at IS NOT NULL` : Prisma.sql`c.deleted_at IS NULL`,
     candidateVisibleSql("c", scope),
   ];
-  // Positions compare regardless of case, as scorecard templates' positions do.
+  // Positions and stages compare regardless of case, as scorecard templates' positions do.
   if (input.positionTitle) conditions.push(Prisma.sql`lower(c.position_title) = lower(${input.positionTitle})`);
-  if (input.stage) conditions.push(Prisma.sql`c.stage = ${input.stage}`);
+  if (input.stage) conditions.push(Prisma.sql`lower(c.stage) = lower(${input.stage})`);
   if (input.query) {
     const pattern = likePattern(input.query);
     conditions.push(Prisma.sql`(c.name ILIKE ${pattern} OR c.email ILIKE ${pattern})`);
   }
   if (input.cursor) {
-    // One that is gone (or never was ours) cannot place the page.
-    if (!(await scope.db.candidate.findFirst({ where: { id: input.cursor }, select: { id: true } }))) {
-      throw new ValidationError("This cursor is not valid", "invalid_cursor");
-    }
+    // One that is gone, never was ours, or that the caller may not see cannot place the page; the
+    // last answers as a nonexistent one does, so a cursor cannot probe which candidates exist.
+    const [visible] = await queryRows<{ id: string }>(
+      scope.db,
+      Prisma.sql`SELECT c.id FROM candidates c
+       WHERE c.workspace_id = ${scope.workspaceId}::uuid AND c.id = ${input.cursor}::uuid AND ${candidateVisibleSql("c", scope)}`,
+    );
+    if (!visible) throw new ValidationError("This cursor is not valid", "invalid_cursor");
     conditions.push(Prisma.sql`(c.created_at, c.id) < (SELECT k.created_at, k.id FROM candidates k
        WHERE k.workspace_id = ${scope.workspaceId}::uuid AND k.id = ${input.cursor}::uuid)`);
   }
@@ -176,9 +190,9 @@ export async function listCandidates(scope: WorkspaceScope, input: ListCandidate
 }
 
 export async function updateCandidate(scope: WorkspaceScope, meta: RequestMeta, input: UpdateCandidateInput): Promise<CandidateOutput> {
-  const { candidateId, ...changes } = input;
+  const { candidateId, ...given } = input;
   const { id } = await requireCandidate(scope, candidateId);
-  await checkStage(scope.db, scope.workspaceId, changes.stage);
+  const changes = { ...given, stage: await checkStage(scope.db, scope.workspaceId, given.stage) };
   await refuseTakenEmail(scope.db, changes.email, id);
   // Only the fields given: undefined leaves a field as it is, null clears it.
   const data = Object.fromEntries(
@@ -242,6 +256,16 @@ function wordPattern(text: string): string {
   return `${start}${escaped}${end}`;
 }
 
+/** Name tokens long enough to mean the candidate in a conversation already about them ("Zephyrine"). */
+const MIN_TOKEN_LETTERS = 3;
+
+/** The candidate's name tokens of 3+ letters as one case-insensitive whole-word regex; null when none. */
+function nameTokensPattern(name: string): string | null {
+  const tokens = [...new Set(name.split(/[^\p{L}\p{N}_]+/u).filter((token) => [...token.matchAll(/\p{L}/gu)].length >= MIN_TOKEN_LETTERS))];
+  if (tokens.length === 0) return null;
+  return `\\m(${tokens.map((token) => token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})\\M`;
+}
+
 /**
  * Erases a candidate, live or soft-deleted, in one transaction:
  * - the candidate row;
@@ -253,7 +277,9 @@ function wordPattern(text: string): string {
  *   with `candidate_erased_at` set (and no cancel reason: free text about them);
  * - Ask Mind: every answer built from those meetings (cited or only retrieved) and the question it
  *   answered, every message naming the candidate (whole-word name, or email) with its pair, the
- *   sessions scoped to one of those meetings; session titles naming them are cleared.
+ *   sessions scoped to one of those meetings; session titles naming them are cleared. In a session
+ *   that touched those meetings (cited them, had them in context, or was scoped to one), a single
+ *   name token is enough ("How did Zephyrine do?"): there it can only mean the candidate.
  * The audit row holds the candidate's id and counts, nothing of what was erased.
  */
 export async function eraseCandidate(scope: WorkspaceScope, meta: RequestMeta, input: CandidateIdInput) {
@@ -268,13 +294,24 @@ export async function eraseCandidate(scope: WorkspaceScope, meta: RequestMeta, i
       )[0];
       if (!candidate) throw new NotFoundError("Candidate");
 
-      const interviews = await tx.$queryRaw<{ id: string; meetingId: string | null }[]>(Prisma.sql`
-        SELECT i.id, m.id AS "meetingId"
-          FROM interviews i LEFT JOIN meetings m ON m.id = i.meeting_id AND m.workspace_id = i.workspace_id AND m.is_interview
-         WHERE i.workspace_id = ${scope.workspaceId}::uuid AND i.candidate_id = ${candidate.id}::uuid
-           FOR UPDATE OF i`);
-      const interviewIds = interviews.map((interview) => interview.id);
-      const meetingIds = [...new Set(interviews.flatMap((interview) => (interview.meetingId ? [interview.meetingId] : [])))];
+      // Two statements, in this order. A first transcript import makes the interview's meeting under
+      // the interview's row lock; if it commits while we wait for that lock, a locking SELECT that
+      // also joined meetings would see the new meeting_id but still read meetings from the snapshot
+      // it started with (READ COMMITTED re-checks only the locked row), so it would miss the new
+      // meeting and leave the candidate's transcript behind. The meetings are therefore read after
+      // the lock is held, by a statement whose snapshot includes whatever committed before it.
+      const interviewIds = (
+        await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+        SELECT id FROM interviews
+         WHERE workspace_id = ${scope.workspaceId}::uuid AND candidate_id = ${candidate.id}::uuid
+           FOR UPDATE`)
+      ).map((interview) => interview.id);
+      const meetingIds = (
+        await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+        SELECT DISTINCT m.id FROM interviews i
+          JOIN meetings m ON m.id = i.meeting_id AND m.workspace_id = i.workspace_id AND m.is_interview
+         WHERE i.workspace_id = ${scope.workspaceId}::uuid AND i.id = ANY(${interviewIds}::uuid[])`)
+      ).map((meeting) => meeting.id);
 
       const askMindMessages = await eraseAskMindTraces(tx, scope.workspaceId, meetingIds, candidate);
       const erased = await eraseInterviewContent(tx, scope.workspaceId, interviewIds, meetingIds);
@@ -308,19 +345,33 @@ async function eraseAskMindTraces(
     emailPattern ? Prisma.sql`(${column} ~* ${namePattern} OR ${column} ILIKE ${emailPattern})` : Prisma.sql`${column} ~* ${namePattern}`;
 
   const aboutErasedMeeting = Prisma.sql`s.scope->>'kind' = 'meeting' AND s.scope->>'meetingId' = ANY(${meetingIds}::text[])`;
+  const drawsOnErasedMeeting = Prisma.sql`((m.context_meeting_ids && ${meetings})
+    OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.citations::jsonb) = 'array' THEN m.citations::jsonb ELSE '[]'::jsonb END) e
+                WHERE e->>'meetingId' = ANY(${meetingIds}::text[])))`;
+
+  // The sessions that touched an erased meeting, read before any of their messages go.
+  const touched = (
+    await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+    SELECT s.id FROM ask_mind_sessions s
+     WHERE s.workspace_id = ${workspaceId}::uuid
+       AND (${aboutErasedMeeting}
+            OR EXISTS (SELECT 1 FROM ask_mind_messages m WHERE m.session_id = s.id AND m.workspace_id = s.workspace_id AND ${drawsOnErasedMeeting}))`)
+  ).map((session) => session.id);
+  const tokens = nameTokensPattern(candidate.name);
+  const inTouchedSession = (session: Prisma.Sql, column: Prisma.Sql) =>
+    tokens && touched.length > 0 ? Prisma.sql`(${session} = ANY(${touched}::uuid[]) AND ${column} ~* ${tokens})` : Prisma.sql`FALSE`;
 
   // A hit: an answer drawn from an erased meeting, any message naming the candidate, any message of
-  // a session about an erased meeting. Each hit's
+  // a session about an erased meeting, any message of a touched session saying one name token. Each hit's
   // pair goes with it: an answer's question (the latest question before it in the session) and a
   // question's answer (the first answer after it).
   const deleted = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
     WITH hit AS (
       SELECT m.id, m.session_id, m.role, m.created_at FROM ask_mind_messages m
        WHERE m.workspace_id = ${workspaceId}::uuid
-         AND ((m.context_meeting_ids && ${meetings})
-              OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.citations::jsonb) = 'array' THEN m.citations::jsonb ELSE '[]'::jsonb END) e
-                          WHERE e->>'meetingId' = ANY(${meetingIds}::text[]))
+         AND (${drawsOnErasedMeeting}
               OR ${names(Prisma.sql`m.content`)}
+              OR ${inTouchedSession(Prisma.sql`m.session_id`, Prisma.sql`m.content`)}
               OR m.session_id IN (SELECT s.id FROM ask_mind_sessions s WHERE s.workspace_id = m.workspace_id AND ${aboutErasedMeeting}))
     ), pair AS (
       SELECT q.id FROM hit h CROSS JOIN LATERAL (
@@ -344,7 +395,8 @@ async function eraseAskMindTraces(
     DELETE FROM ask_mind_sessions s WHERE s.workspace_id = ${workspaceId}::uuid AND ${aboutErasedMeeting}`);
   await tx.$executeRaw(Prisma.sql`
     UPDATE ask_mind_sessions s SET title = NULL, updated_at = now()
-     WHERE s.workspace_id = ${workspaceId}::uuid AND s.title IS NOT NULL AND ${names(Prisma.sql`s.title`)}`);
+     WHERE s.workspace_id = ${workspaceId}::uuid AND s.title IS NOT NULL
+       AND (${names(Prisma.sql`s.title`)} OR ${inTouchedSession(Prisma.sql`s.id`, Prisma.sql`s.title`)})`);
   return deleted.length;
 }
 

@@ -15,6 +15,7 @@ import { Prisma, queryRows } from "@meetmind/db";
 import { recordAudit, type RequestMeta } from "../audit/service.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import { toPage } from "../shared/schemas.js";
+import { resolveStageName } from "../shared/stages.js";
 import {
   candidateVisibleSql,
   interviewVisibleSql,
@@ -177,11 +178,7 @@ async function templateForPosition(db: Reader, positionTitle: string): Promise<s
  * stage before this transaction ends.
  */
 async function resolveStage(tx: HiringTx, workspaceId: string, stage: string): Promise<string> {
-  const stages = await lockedStages(tx, workspaceId, "share");
-  const found = stages.find((known) => known.toLowerCase() === stage.toLowerCase());
-  if (!found)
-    throw new ValidationError(`"${stage}" is not one of this workspace's interview stages: ${stages.join(", ")}`, "unknown_stage");
-  return found;
+  return resolveStageName(await lockedStages(tx, workspaceId, "share"), stage);
 }
 
 async function lockedStages(tx: HiringTx, workspaceId: string, lock: "share" | "update"): Promise<string[]> {
