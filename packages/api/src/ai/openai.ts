@@ -11,8 +11,7 @@ import { silentLogger, type Logger } from "../logger.js";
 import { backoffDelay } from "../shared/backoff.js";
 import { readCompletionStream } from "./openai/stream.js";
 import {
-  describeIssues,
-  extractJson,
+  chatJson as chatJsonWith,
   formatSegment,
   MERGE_SYSTEM,
   modelMergeSchema,
@@ -230,31 +229,12 @@ export function createOpenAiProvider(config: OpenAiProviderConfig): AiProvider {
   }
 
   /** Asks for JSON matching `schema`; one repair round on invalid JSON or shape, then invalid_output. */
-  async function chatJson<T>(messages: ChatMessage[], schema: z.ZodType<T>, options: SummarizeOptions): Promise<T> {
-    let conversation = messages;
-    for (let round = 0; round < 2; round++) {
-      const reply = await chat(conversation, { json: true, ...(options.signal ? { signal: options.signal } : {}) });
-      options.onUsage?.(reply.usage);
-      let problem: string;
-      try {
-        const parsed = schema.safeParse(extractJson(reply.text));
-        if (parsed.success) return parsed.data;
-        problem = `it does not have the requested shape (${describeIssues(parsed.error)})`;
-      } catch {
-        problem = "it is not valid JSON";
-      }
-      log.warn({ round: round + 1, problem }, "model reply was not the requested JSON");
-      if (round === 1) throw new AiProviderError(`The model's reply was not the requested JSON: ${problem}`, { code: "invalid_output" });
-      conversation = [
-        ...messages,
-        { role: "assistant", content: reply.text },
-        {
-          role: "user",
-          content: `Your reply cannot be used: ${problem}. Reply again with only the corrected JSON object, exactly in the requested shape.`,
-        },
-      ];
-    }
-    throw new AiProviderError("unreachable", { code: "invalid_output" });
+  function chatJson<T>(messages: ChatMessage[], schema: z.ZodType<T>, options: SummarizeOptions): Promise<T> {
+    return chatJsonWith(chat, messages, schema, {
+      signal: options.signal,
+      onUsage: options.onUsage,
+      onRepair: (round, problem) => log.warn({ round, problem }, "model reply was not the requested JSON"),
+    });
   }
 
   async function summarizePart(title: string, lines: string[], part: { index: number; count: number } | null, options: SummarizeOptions) {

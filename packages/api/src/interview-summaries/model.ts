@@ -8,8 +8,8 @@
 // back mistyped. The job maps the numbers back to segment ids.
 import { z } from "zod";
 import { interviewSummarySystemPrompt, type PromptSet } from "../ai/prompts.js";
-import { describeIssues, extractJson } from "../ai/openai/summary-prompts.js";
-import { AiProviderError, type AiProvider, type ChatMessage, type TokenUsage } from "../ai/provider.js";
+import { chatJson } from "../ai/openai/summary-prompts.js";
+import type { AiProvider, ChatMessage, TokenUsage } from "../ai/provider.js";
 import type { Category, InterviewFacts, Line, ModelAnswer } from "./content.js";
 
 /** A single turn longer than this is cut: one monologue must not crowd out the interview. */
@@ -79,32 +79,14 @@ export function interviewSummaryMessages(
  * then an `invalid_output` error (the version fails with a reason; regenerate, or ask for the
  * extractive mode). Every request's tokens go to `onUsage`, spent whatever became of them.
  */
-export async function askModel(
+export function askModel(
   ai: AiProvider,
   messages: ChatMessage[],
   options: { signal: AbortSignal; onUsage: (usage: TokenUsage) => void },
 ): Promise<ModelAnswer> {
-  let conversation = messages;
-  for (let round = 0; round < 2; round++) {
-    const reply = await ai.chat(conversation, { json: true, signal: options.signal, temperature: 0.1 });
-    options.onUsage(reply.usage);
-    let problem: string;
-    try {
-      const parsed = modelAnswerSchema.safeParse(extractJson(reply.text));
-      if (parsed.success) return parsed.data;
-      problem = `it does not have the requested shape (${describeIssues(parsed.error)})`;
-    } catch {
-      problem = "it is not valid JSON";
-    }
-    if (round === 1) throw new AiProviderError(`The model's reply was not the requested JSON: ${problem}`, { code: "invalid_output" });
-    conversation = [
-      ...messages,
-      { role: "assistant", content: reply.text },
-      {
-        role: "user",
-        content: `Your reply cannot be used: ${problem}. Reply again with only the corrected JSON object, exactly in the requested shape.`,
-      },
-    ];
-  }
-  throw new AiProviderError("unreachable", { code: "invalid_output" });
+  return chatJson((conversation, chatOptions) => ai.chat(conversation, chatOptions), messages, modelAnswerSchema, {
+    signal: options.signal,
+    temperature: 0.1,
+    onUsage: options.onUsage,
+  });
 }

@@ -3,7 +3,7 @@
 // groundSummary checks against the transcript afterwards).
 import { z } from "zod";
 import { DEFAULT_PROMPTS, summarySystemPrompt } from "../prompts.js";
-import type { SummarySegment } from "../provider.js";
+import { AiProviderError, type ChatMessage, type ChatOptions, type ChatResult, type SummarySegment, type TokenUsage } from "../provider.js";
 
 /** A single turn longer than this is cut: one monologue must not crowd out the meeting. */
 const MAX_SEGMENT_CHARS = 1_500;
@@ -85,4 +85,50 @@ export function describeIssues(error: z.ZodError): string {
     .slice(0, 8)
     .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
     .join("; ");
+}
+
+/**
+ * Asks for JSON matching `schema`: one repair round (the model is shown what was wrong) when the reply
+ * is not JSON of that shape, then an `invalid_output` error. Every request's tokens go to `onUsage`,
+ * spent whatever became of them; `onRepair` hears why a reply was sent back (for the log).
+ */
+export async function chatJson<T>(
+  chat: (messages: ChatMessage[], options: ChatOptions) => Promise<ChatResult>,
+  messages: ChatMessage[],
+  schema: z.ZodType<T>,
+  options: {
+    signal?: AbortSignal | undefined;
+    temperature?: number;
+    onUsage?: ((usage: TokenUsage) => void) | undefined;
+    onRepair?: (round: number, problem: string) => void;
+  } = {},
+): Promise<T> {
+  let conversation = messages;
+  for (let round = 0; round < 2; round++) {
+    const reply = await chat(conversation, {
+      json: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    });
+    options.onUsage?.(reply.usage);
+    let problem: string;
+    try {
+      const parsed = schema.safeParse(extractJson(reply.text));
+      if (parsed.success) return parsed.data;
+      problem = `it does not have the requested shape (${describeIssues(parsed.error)})`;
+    } catch {
+      problem = "it is not valid JSON";
+    }
+    options.onRepair?.(round + 1, problem);
+    if (round === 1) throw new AiProviderError(`The model's reply was not the requested JSON: ${problem}`, { code: "invalid_output" });
+    conversation = [
+      ...messages,
+      { role: "assistant", content: reply.text },
+      {
+        role: "user",
+        content: `Your reply cannot be used: ${problem}. Reply again with only the corrected JSON object, exactly in the requested shape.`,
+      },
+    ];
+  }
+  throw new AiProviderError("unreachable", { code: "invalid_output" });
 }
